@@ -1,0 +1,3 @@
+// @clift/codegen: the target-independent backend. Not implemented yet (issue 7); this module
+// deliberately exports nothing until the package does its job.
+export {};
