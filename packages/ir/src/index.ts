@@ -26,3 +26,4 @@ export { LoopAnalysis, type Loop } from './loops.js';
 export { FuncCursor, InstBuilder, type CursorPosition } from './builder.js';
 export * from './opcodes.js';
 export * from './typeset.js';
+export * from './verifier.js';

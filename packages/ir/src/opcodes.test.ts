@@ -495,15 +495,15 @@ describe('opcodeSpec', () => {
       ['p', 'value', 'Value', 0],
       ['Offset', 'offset32', 'Offset32', -1],
     ]);
-    expect(load.operands[1]!.constraint?.description).toBe('free i32|i64');
-    expect(load.results[0]!.constraint.kind).toBe('same');
+    expect(load.operands[1].constraint?.description).toBe('free i32|i64');
+    expect(load.results[0].constraint.kind).toBe('same');
     expect(load.flagNames).toEqual(['CanLoad']);
     expect(load.requiresTypeSuffix).toBe(true);
     expect(load.formatName).toBe('Load');
 
     const icmp = opcodeSpec(Opcode.Icmp);
     expect(icmp.operands.map((o) => o.isleType)).toEqual(['IntCC', 'Value', 'Value']);
-    expect(icmp.results[0]!.constraint.description).toBe('as_truthy(ctrl)');
+    expect(icmp.results[0].constraint.description).toBe('as_truthy(ctrl)');
 
     const insertlane = opcodeSpec(Opcode.Insertlane);
     expect(insertlane.operands.map((o) => o.name)).toEqual(['x', 'y', 'Idx']);
@@ -563,7 +563,7 @@ function instructionsOf(text: string): UsedInstruction[] {
     }
     if (!inBody || /^v\d+\s*->/.test(line)) return;
     const m = /^(?:@[0-9a-fA-F]+\s+)?(?:v\d+(?:\s*,\s*v\d+)*\s*=\s*)?([a-z][a-z0-9_]*)(?:\.([a-z0-9]+))?/.exec(line);
-    if (m) out.push({ name: m[1]!, suffix: m[2], line: i + 1 });
+    if (m) out.push({ name: m[1], suffix: m[2], line: i + 1 });
   });
   return out;
 }

@@ -59,8 +59,9 @@ export function isFloat(t: Type): boolean {
   const l = t & LANE_MASK;
   return l >= 6 && l <= 9;
 }
+/** A fixed-size vector (dynamic vectors answer `isDynamicVector`). */
 export function isVector(t: Type): boolean {
-  return (t & (LOG2_MASK | DYNAMIC_BIT)) !== 0 && (t & LOG2_MASK) !== 0;
+  return (t & LOG2_MASK) !== 0 && (t & DYNAMIC_BIT) === 0;
 }
 export function isDynamicVector(t: Type): boolean {
   return (t & DYNAMIC_BIT) !== 0;

@@ -1,0 +1,1158 @@
+// The verifier: checks that a Function is well formed and reports every
+// problem it finds, each attached to the entity it concerns (`inst3`,
+// `block1`, `v2`, `gv0`, `sig0`, `fn0`, `region1`, or `function`), the way
+// upstream Cranelift's verifier does, with upstream's wording so `.clif`
+// `; error:` annotations match.
+//
+// What it checks:
+//
+// Declarations
+// - The function signature: valid types, no `sarg` returns, extensions only
+//   on integers, no return values under `preserve_all` (also for every
+//   imported signature and external function).
+// - Global values: bases exist, no cycles, `vmctx` only with a vmctx
+//   parameter, `iadd_imm` on integers; with a target, load bases and
+//   `iadd_imm` operands have the right (pointer) type.
+// - Alias regions: user ids are unique. Dynamic types, dynamic stack slots,
+//   external functions and `stack_limit` refer to declared entities.
+//
+// Block and layout integrity
+// - The entry block's parameters match the signature; it is not cold.
+// - No block is empty; each ends with exactly one terminator, which is its
+//   last instruction. Block parameters belong to their block.
+//
+// Instruction integrity
+// - The opcode is known; the operand count fits the format; the result
+//   count is the opcode's (or, for calls, the callee signature's), and each
+//   result is defined by its instruction.
+// - Every referenced entity exists: values, blocks (inserted, never the
+//   entry block), jump and exception tables, signatures, functions, stack
+//   slots, global values, constants, immediates, alias regions.
+// - Debug tags only on calls and `sequence_point`.
+//
+// SSA
+// - Every use is of a value defined by an inserted instruction or block,
+//   and (in reachable code) the definition dominates the use — including
+//   branch arguments and exception-table contexts; no instruction uses its
+//   own result. Value alias chains end (no cycles).
+//
+// Types
+// - The controlling type is in the opcode's set; fixed operands meet their
+//   constraints (exact type or free set); results have the derived types.
+// - Call arguments and results match the callee signature; `return`
+//   matches the function's; tail calls need the `tail` convention on both
+//   sides and matching results; `try_call` tables match the callee and its
+//   convention supports exceptions.
+// - Branch arguments match destination parameters in count and type,
+//   including `retN` (normal return only) and `exnN` (handlers only).
+//
+// Immediates and ad hoc rules
+// - `iconst` fits its type; lane indices of `extractlane`/`insertlane`;
+//   shuffle masks; `vconst`/`f128const` constant sizes; `bitcast` widths
+//   and flags; no `readonly` store; `get_exception_handler_address`
+//   targets; patchable calls; condition, trap and atomic-op codes.
+// - With a target: addresses of loads, stores and atomics have the
+//   pointer width; `global_value`-family results have the global's type;
+//   exception payloads (`exnN`) have the pointer type.
+//
+// Target-dependent checks run only when `VerifierOptions` names a target or
+// pointer width, as upstream runs them only with an ISA: without one the
+// pointer type is unknown (a test file may be written for a 32-bit target).
+//
+// Cost: one pass over declarations, one pass over instructions to make sure
+// the CFG can be built, the CFG and dominator tree, then one pass over
+// instructions. Per instruction only typed-array reads and a few calls;
+// strings are built only for errors.
+
+import type { Block, Inst, Value } from './entities.js';
+import { NONE } from './entities.js';
+import { BlockArg, BlockArgKind, type BlockCall, type ExceptionTableData } from './entity-data.js';
+import { ControlFlowGraph } from './cfg.js';
+import { ValueKind } from './dfg.js';
+import { DominatorTree } from './dominators.js';
+import { InstructionFormat as F, formatInfo } from './formats.js';
+import type { Function } from './function.js';
+import { MemFlagBit, MemFlags, MAX_USER_TRAP_CODE, TrapCode, wordsToI64 } from './immediates.js';
+import {
+  Opcode,
+  canLoad,
+  canStore,
+  constraintAllows,
+  constraintType,
+  ctrlTypeAllowed,
+  ctrlTypeSet,
+  isCall,
+  isFreeConstraint,
+  isOpcode,
+  isPolymorphic,
+  isTerminator,
+  numFixedOperands,
+  numFixedResults,
+  operandConstraint,
+  constraintName,
+  opcodeFormat,
+  requiresTypevarOperand,
+  resultType,
+  resultsFromSignature,
+  typevarOperand,
+} from './opcodes.js';
+import { formatAbiParam, signaturesEqual, type CallConv, type Signature } from './signature.js';
+import { typeSetName } from './typeset.js';
+import {
+  F128,
+  I32,
+  I64,
+  INVALID,
+  isInt,
+  isValidType,
+  laneCount,
+  typeBits,
+  typeBytes,
+  typeName,
+  type Type,
+} from './types.js';
+import { printInst } from './write.js';
+
+/** Which target the function is meant for; enables target-dependent checks. */
+export interface VerifierOptions {
+  /** Pointer width in bits; inferred from `target` when absent (`…32` → 32, else 64). */
+  pointerBits?: 32 | 64;
+  /** The ISA name of the test file's `target` line (`aarch64`, `x86_64`, `pulley32`, …). */
+  target?: string;
+}
+
+/** One problem, attached to the entity it concerns. */
+export interface VerifierError {
+  /** `inst3`, `block1`, `v2`, `gv0`, `sig0`, `fn0`, `region1`, `function`, … */
+  location: string;
+  /** For instructions: the instruction as printed, e.g. `v3 = iadd v1, v2`. */
+  context?: string;
+  message: string;
+}
+
+/** Thrown by `verifyOrThrow`; carries every error found. */
+export class VerifierFailure extends Error {
+  readonly errors: readonly VerifierError[];
+  constructor(errors: readonly VerifierError[], text: string) {
+    super(text);
+    this.name = 'VerifierFailure';
+    this.errors = errors;
+  }
+}
+
+/** Verifies `func`, returning every error found (empty when well formed). */
+export function verifyFunction(func: Function, opts: VerifierOptions = {}): VerifierError[] {
+  return new Verifier(func, opts).run();
+}
+
+/** One line per error: `- inst3 (v3 = iadd v1, v2): message`, under a heading naming the function. */
+export function formatVerifierErrors(func: Function, errors: readonly VerifierError[]): string {
+  const name = func.name.kind === 'testcase' ? `%${func.name.name}` : `u${func.name.name.namespace}:${func.name.name.index}`;
+  let s = `${errors.length} verifier error${errors.length === 1 ? '' : 's'} in function ${name}:\n`;
+  for (const e of errors) s += `- ${formatVerifierError(e)}\n`;
+  return s;
+}
+
+/** `inst3 (v3 = iadd v1, v2): message`, as upstream displays an error. */
+export function formatVerifierError(e: VerifierError): string {
+  return e.context === undefined ? `${e.location}: ${e.message}` : `${e.location} (${e.context}): ${e.message}`;
+}
+
+/** Verifies `func`; throws a `VerifierFailure` listing every error when it is not well formed. */
+export function verifyOrThrow(func: Function, opts: VerifierOptions = {}): void {
+  const errors = verifyFunction(func, opts);
+  if (errors.length > 0) throw new VerifierFailure(errors, formatVerifierErrors(func, errors));
+}
+
+/** The pointer type the options imply, or undefined when no target is given. */
+function pointerTypeOf(opts: VerifierOptions): Type | undefined {
+  if (opts.pointerBits !== undefined) return opts.pointerBits === 32 ? I32 : I64;
+  if (opts.target === undefined) return undefined;
+  return /32(?:be|le)?$/.test(opts.target) ? I32 : I64;
+}
+
+/** Conventions a `try_call` callee may use. */
+function supportsExceptions(cc: CallConv): boolean {
+  return cc === 'tail' || cc === 'system_v' || cc === 'winch' || cc === 'preserve_all';
+}
+/** How many exception payload values (`exnN`) a callee convention delivers. */
+function exceptionPayloadCount(cc: CallConv): number {
+  return cc === 'tail' || cc === 'system_v' || cc === 'preserve_all' ? 2 : 0;
+}
+
+/** Where a block call sits: what `retN` / `exnN` arguments may appear. */
+const Target = { Normal: 0, TryCallNormalReturn: 1, TryCallHandler: 2 } as const;
+type Target = (typeof Target)[keyof typeof Target];
+
+function extensionName(e: string): string {
+  return e === 'sext' ? 'Sext' : e === 'uext' ? 'Uext' : 'None';
+}
+
+class Verifier {
+  private readonly errors: VerifierError[] = [];
+  private readonly ptrType: Type | undefined;
+  /** Each value with its alias chain followed; NONE for cycles and dangling aliases. */
+  private resolved = new Uint32Array(0);
+  private cfg: ControlFlowGraph | undefined;
+  private domtree: DominatorTree | undefined;
+  private entry: Block = NONE as Block;
+
+  constructor(
+    private readonly func: Function,
+    opts: VerifierOptions,
+  ) {
+    this.ptrType = pointerTypeOf(opts);
+  }
+
+  run(): VerifierError[] {
+    this.checkFunctionSignature();
+    this.checkSignatures();
+    this.checkGlobalValues();
+    this.checkOtherDeclarations();
+    this.resolveAliases();
+    const entry = this.func.layout.entryBlock();
+    this.entry = entry ?? (NONE as Block);
+    if (entry !== undefined) this.checkEntryBlock(entry);
+    if (this.branchTablesValid()) {
+      this.cfg = ControlFlowGraph.compute(this.func);
+      this.domtree = DominatorTree.compute(this.func, this.cfg);
+    }
+    for (const block of this.func.layout.blocks()) this.checkBlock(block);
+    return this.errors;
+  }
+
+  // ===================================================================
+  // Reporting
+
+  private report(location: string, message: string): void {
+    this.errors.push({ location, message });
+  }
+  private reportInst(inst: Inst, message: string): void {
+    this.errors.push({ location: `inst${inst}`, context: this.instText(inst), message });
+  }
+  private instText(inst: Inst): string {
+    try {
+      return printInst(this.func, inst);
+    } catch {
+      // Malformed instructions may not print; the location still names them.
+      return `inst${inst}`;
+    }
+  }
+
+  // ===================================================================
+  // Declarations
+
+  private checkFunctionSignature(): void {
+    const sig = this.func.signature;
+    const check = (params: Signature['params'], item: string, isReturn: boolean): void => {
+      params.forEach((p, i) => {
+        if (!isValidType(p.type)) this.report('function', `${item} at position ${i} has an invalid type`);
+        if (isReturn && p.purpose.kind === 'struct_argument') {
+          this.report('function', `${item} at position ${i} can't be an struct argument`);
+        }
+        if (p.extension !== 'none' && !(isInt(p.type) && laneCount(p.type) === 1)) {
+          this.report('function', `${item} at position ${i} has invalid extension ${extensionName(p.extension)}`);
+        }
+      });
+    };
+    check(sig.params, 'Parameter', false);
+    check(sig.returns, 'Return value', true);
+    this.checkCallConvRules(sig, 'function');
+  }
+
+  /** Rules on a signature's convention alone, wherever it is declared. */
+  private checkCallConvRules(sig: Signature, location: string): void {
+    if (sig.callConv === 'preserve_all' && sig.returns.length > 0) {
+      this.report(location, 'Signature with `preserve_all` ABI cannot have return values');
+    }
+  }
+
+  /**
+   * Imported signatures and external functions. A signature that an
+   * external function uses is reported at the function, where the text
+   * declares it (`fn0 = %g() -> i8 preserve_all` makes an implicit sig).
+   */
+  private checkSignatures(): void {
+    const dfg = this.func.dfg;
+    const owner = new Map<number, number>();
+    dfg.extFuncs.forEach((ext, f) => {
+      if (!ext) return;
+      if (dfg.signatures[ext.signature] === undefined) {
+        this.report(`fn${f}`, `invalid signature reference sig${ext.signature}`);
+      } else if (!owner.has(ext.signature)) {
+        owner.set(ext.signature, f);
+      }
+    });
+    dfg.signatures.forEach((sig, s) => {
+      if (!sig) return;
+      const f = owner.get(s);
+      this.checkCallConvRules(sig, f === undefined ? `sig${s}` : `fn${f}`);
+    });
+  }
+
+  private checkGlobalValues(): void {
+    const func = this.func;
+    const gvs = func.globalValues;
+    const hasVmctx = func.signature.params.some((p) => p.purpose.kind === 'vmctx');
+    let cycleSeen = false;
+    const seen: number[] = [];
+    for (let gv = 0; gv < gvs.length; gv++) {
+      const data = gvs[gv];
+      if (!data) continue;
+      // Walk the base chain; a repeat is a cycle (reported once, as upstream does).
+      seen.length = 0;
+      seen.push(gv);
+      let cur = gv;
+      let broken = false;
+      for (;;) {
+        const d = gvs[cur];
+        if (!d || (d.kind !== 'load' && d.kind !== 'iadd_imm')) break;
+        if (gvs[d.base] === undefined) {
+          if (cur === gv) this.report(`gv${gv}`, `invalid base global value gv${d.base}`);
+          broken = true;
+          break;
+        }
+        if (seen.includes(d.base)) {
+          if (!cycleSeen) {
+            this.report(`gv${gv}`, `global value cycle: [${seen.map((g) => `gv${g}`).join(', ')}]`);
+            cycleSeen = true;
+          }
+          broken = true;
+          break;
+        }
+        seen.push(d.base);
+        cur = d.base;
+      }
+      switch (data.kind) {
+        case 'vmctx':
+          if (!hasVmctx) this.report(`gv${gv}`, `undeclared vmctx reference gv${gv}`);
+          break;
+        case 'iadd_imm':
+          if (!isInt(data.globalType) || laneCount(data.globalType) !== 1) {
+            this.report(`gv${gv}`, `iadd_imm global value with non-int type ${typeName(data.globalType)}`);
+          } else if (this.ptrType !== undefined && !broken) {
+            const baseType = this.globalType(data.base);
+            if (baseType !== data.globalType) {
+              this.report(`gv${gv}`, `iadd_imm type ${typeName(data.globalType)} differs from operand type ${typeName(baseType)}`);
+            }
+          }
+          break;
+        case 'load':
+          this.checkRegion(`gv${gv}`, data.flags, undefined);
+          if (this.ptrType !== undefined && !broken) {
+            const baseType = this.globalType(data.base);
+            if (baseType !== this.ptrType) {
+              this.report(
+                `gv${gv}`,
+                `base gv${data.base} has type ${typeName(baseType)}, which is not the pointer type ${typeName(this.ptrType)}`,
+              );
+            }
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** The type of a global value (only with a target: some are pointer-typed). */
+  private globalType(gv: number): Type {
+    const d = this.func.globalValues[gv];
+    if (!d) return INVALID;
+    switch (d.kind) {
+      case 'load':
+      case 'iadd_imm':
+        return d.globalType;
+      default:
+        return this.ptrType ?? INVALID;
+    }
+  }
+
+  private checkOtherDeclarations(): void {
+    const func = this.func;
+    const dfg = func.dfg;
+    const userIds = new Map<number, number>();
+    func.aliasRegions.forEach((r, i) => {
+      if (!r) return;
+      if (userIds.has(r.userId)) this.report(`region${i}`, `duplicate alias region user_id ${r.userId}`);
+      else userIds.set(r.userId, i);
+    });
+    dfg.dynamicTypes.forEach((dt, i) => {
+      if (!dt) return;
+      if (func.globalValues[dt.dynamicScale] === undefined) {
+        this.report(`dt${i}`, `invalid global value gv${dt.dynamicScale}`);
+      }
+      if (laneCount(dt.baseVectorType) < 2) {
+        this.report(`dt${i}`, `dynamic type base ${typeName(dt.baseVectorType)} is not a vector type`);
+      }
+    });
+    func.dynamicStackSlots.forEach((d, i) => {
+      if (d && dfg.dynamicTypes[d.dynType] === undefined) this.report(`dss${i}`, `invalid dynamic type dt${d.dynType}`);
+    });
+    if (func.stackLimit !== undefined && func.globalValues[func.stackLimit] === undefined) {
+      this.report('function', `invalid stack limit global value gv${func.stackLimit}`);
+    }
+  }
+
+  /**
+   * Follows every alias chain once. Chains are short and rare, so each is
+   * walked with a step bound; a chain longer than the number of values is a
+   * cycle.
+   */
+  private resolveAliases(): void {
+    const dfg = this.func.dfg;
+    const n = dfg.numValues();
+    const out = new Uint32Array(n);
+    for (let v = 0; v < n; v++) {
+      if (dfg.valueKindOf(v as Value) !== ValueKind.Alias) {
+        out[v] = v;
+        continue;
+      }
+      let cur = v;
+      let steps = 0;
+      while (cur < n && dfg.valueKindOf(cur as Value) === ValueKind.Alias && steps <= n) {
+        const def = dfg.valueDef(cur as Value);
+        cur = def.kind === 'alias' ? def.original : NONE;
+        steps++;
+      }
+      if (cur >= n) {
+        this.report(`v${v}`, `alias of invalid value${cur === NONE ? '' : ` v${cur}`}`);
+        out[v] = NONE;
+      } else if (steps > n) {
+        this.report(`v${v}`, 'value alias cycle');
+        out[v] = NONE;
+      } else {
+        out[v] = cur;
+      }
+    }
+    this.resolved = out;
+  }
+
+  private checkEntryBlock(entry: Block): void {
+    const dfg = this.func.dfg;
+    const expected = this.func.signature.params;
+    const n = dfg.numBlockParams(entry);
+    if (n !== expected.length) {
+      this.report(`block${entry}`, `entry block parameters (${n}) must match function signature (${expected.length})`);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const t = dfg.valueType_(dfg.blockParam(entry, i));
+        if (t !== expected[i]!.type) {
+          this.report(
+            `block${entry}`,
+            `entry block parameter ${i} expected to have type ${formatAbiParam(expected[i]!)}, got ${typeName(t)}`,
+          );
+        }
+      }
+    }
+    if (this.func.layout.isCold(entry)) this.report(`block${entry}`, 'entry block cannot be marked as cold');
+  }
+
+  /**
+   * The CFG reads every branch's tables; a missing jump or exception table
+   * would leave it without destinations. Such instructions are reported
+   * later; here we only learn whether dominance can be computed.
+   */
+  private branchTablesValid(): boolean {
+    const { dfg, layout } = this.func;
+    for (const b of layout.blocks()) {
+      for (let inst = layout.firstInst(b); inst !== NONE; inst = layout.nextInst(inst)) {
+        const op = dfg.opcode(inst);
+        if (!isOpcode(op)) continue;
+        const fmt = opcodeFormat(op);
+        if (fmt === F.BranchTable && dfg.jumpTables[dfg.imm0(inst)] === undefined) return false;
+        if ((fmt === F.TryCall || fmt === F.TryCallIndirect) && dfg.exceptionTables[dfg.imm1(inst)] === undefined) return false;
+      }
+    }
+    return true;
+  }
+
+  // ===================================================================
+  // Blocks and instructions
+
+  private checkBlock(block: Block): void {
+    const { dfg, layout } = this.func;
+    const np = dfg.numBlockParams(block);
+    for (let i = 0; i < np; i++) {
+      const p = dfg.blockParam(block, i);
+      const kind = dfg.valueKindOf(p);
+      if (kind !== ValueKind.Param) this.report(`v${p}`, 'expected an argument, found a result');
+      else if (dfg.valueBlock(p) !== block) this.report(`v${p}`, `does not belong to block${block}`);
+    }
+    const first = layout.firstInst(block);
+    if (first === NONE) {
+      this.report(`block${block}`, `block${block} cannot be empty`);
+      return;
+    }
+    const last = layout.lastInst(block);
+    for (let inst = first; inst !== NONE; inst = layout.nextInst(inst)) {
+      const op = dfg.opcode(inst);
+      if (!isOpcode(op)) {
+        this.report(`inst${inst}`, `invalid opcode ${op}`);
+        continue;
+      }
+      if (layout.instBlock(inst) !== block) {
+        this.reportInst(inst, `should belong to block${block} not block${layout.instBlock(inst)}`);
+      }
+      const term = isTerminator(op);
+      if (term && inst !== last) {
+        this.reportInst(inst, `a terminator instruction was encountered before the end of block${block}`);
+      } else if (!term && inst === last) {
+        this.report(`block${block}`, 'block does not end in a terminator instruction');
+      }
+      this.checkInst(inst, op, block);
+    }
+  }
+
+  private checkInst(inst: Inst, op: Opcode, block: Block): void {
+    const dfg = this.func.dfg;
+    const fmt = opcodeFormat(op);
+    const info = formatInfo(fmt);
+    const nargs = dfg.numArgs(inst);
+    const reachable = this.domtree === undefined || this.domtree.isReachable(block);
+
+    if (dfg.debugTags.has(inst) && !isCall(op) && op !== Opcode.SequencePoint) {
+      this.reportInst(inst, 'debug tags present on non-call, non-sequence point instruction');
+    }
+    if (dfg.userStackMaps.has(inst) && !isCall(op)) {
+      this.reportInst(inst, 'user stack map present on a non-call instruction');
+    }
+
+    // Operands: their number, then each use.
+    let operandsOk = true;
+    if (nargs < info.numValueArgs || (!info.varargs && nargs !== info.numValueArgs)) {
+      this.reportInst(inst, `has ${nargs} value operands, but ${info.name} format takes ${info.numValueArgs}${info.varargs ? ' or more' : ''}`);
+      operandsOk = false;
+    }
+    for (let i = 0; i < nargs; i++) {
+      if (!this.checkUse(inst, block, reachable, dfg.arg(inst, i))) operandsOk = false;
+    }
+
+    // Results: each defined here, as many as the opcode or signature says.
+    let resultsOk = true;
+    const nres = dfg.numResults(inst);
+    for (let i = 0; i < nres; i++) {
+      const r = dfg.result(inst, i);
+      if (!dfg.valueIsValid(r)) {
+        this.reportInst(inst, `invalid value reference v${r}`);
+        resultsOk = false;
+      } else if (dfg.valueKindOf(r) === ValueKind.Union) {
+        this.reportInst(inst, `instruction result v${r} is a union node`);
+        resultsOk = false;
+      } else if (dfg.valueKindOf(r) !== ValueKind.Result || dfg.valueInst(r) !== inst || dfg.valueNum(r) !== i) {
+        this.reportInst(inst, `instruction result v${r} is not defined by the instruction`);
+        resultsOk = false;
+      }
+    }
+
+    // Entities named by immediates, and the signature for calls.
+    const refs = this.checkReferences(inst, op, fmt, block, reachable);
+    if (resultsOk) {
+      const expected = resultsFromSignature(op) ? (refs.sig?.returns.length ?? -1) : numFixedResults(op);
+      if (expected >= 0 && expected !== nres) {
+        this.reportInst(inst, `expected ${expected} result values, found ${nres}`);
+        resultsOk = false;
+      }
+    }
+
+    if (operandsOk) {
+      this.typecheck(inst, op, fmt, refs, resultsOk);
+      this.checkImmediates(inst, op, fmt);
+    }
+  }
+
+  /**
+   * Checks one use of `v` by `inst` in `block`: that it names a defined,
+   * attached value whose definition dominates the use. Returns false when
+   * the value cannot be typed.
+   */
+  private checkUse(inst: Inst, block: Block, reachable: boolean, v: Value): boolean {
+    const { dfg, layout } = this.func;
+    if (!dfg.valueIsValid(v)) {
+      this.reportInst(inst, `invalid value reference v${v}`);
+      return false;
+    }
+    const r = this.resolved[v]!;
+    if (r === NONE) return false; // reported at the alias
+    switch (dfg.valueKindOf(r as Value)) {
+      case ValueKind.Result: {
+        const def = dfg.valueInst(r as Value);
+        if (def >= dfg.numInsts()) {
+          this.reportInst(inst, `v${v} is defined by invalid instruction inst${def}`);
+          return false;
+        }
+        if (layout.instBlock(def) === NONE) {
+          this.reportInst(inst, `v${v} is defined by inst${def} which has no block`);
+          return true;
+        }
+        if (reachable && this.domtree !== undefined) {
+          if (!this.domtree.instDominates(this.func, def, inst)) {
+            this.reportInst(inst, `uses value v${v} from non-dominating inst${def}`);
+          } else if (def === inst) {
+            this.reportInst(inst, `uses value v${v} from itself`);
+          }
+        }
+        return true;
+      }
+      case ValueKind.Param: {
+        const b = dfg.valueBlock(r as Value);
+        if (!dfg.blockIsValid(b)) {
+          this.reportInst(inst, `v${v} is defined by invalid block block${b}`);
+          return false;
+        }
+        if (!layout.isBlockInserted(b)) {
+          this.reportInst(inst, `v${v} is defined by block${b} which is not in the layout`);
+          return true;
+        }
+        if (reachable && this.domtree !== undefined && !this.domtree.blockDominates(b, block)) {
+          this.reportInst(inst, `uses value arg from non-dominating block${b}`);
+        }
+        return true;
+      }
+      case ValueKind.Union:
+        // Union nodes have no position, so there is no dominance to check.
+        return true;
+      default:
+        this.reportInst(inst, `argument v${v} -> v${r} is not attached`);
+        return false;
+    }
+  }
+
+  // ===================================================================
+  // Entity references
+
+  private checkReferences(inst: Inst, op: Opcode, fmt: F, block: Block, reachable: boolean): InstRefs {
+    const { func } = this;
+    const dfg = func.dfg;
+    const refs: InstRefs = { sig: undefined, ok: true };
+    const i0 = dfg.imm0(inst);
+    const i1 = dfg.imm1(inst);
+    const fail = (message: string): void => {
+      this.reportInst(inst, message);
+      refs.ok = false;
+    };
+    switch (fmt) {
+      case F.Jump:
+        this.checkBlockCall(inst, i0 as BlockCall, Target.Normal, undefined, block, reachable);
+        break;
+      case F.Brif:
+        this.checkBlockCall(inst, i0 as BlockCall, Target.Normal, undefined, block, reachable);
+        this.checkBlockCall(inst, i1 as BlockCall, Target.Normal, undefined, block, reachable);
+        break;
+      case F.BranchTable: {
+        const jt = dfg.jumpTables[i0];
+        if (!jt) {
+          fail(`invalid jump table reference jt${i0}`);
+          break;
+        }
+        this.checkBlockCall(inst, jt.default, Target.Normal, undefined, block, reachable);
+        for (const e of jt.entries) this.checkBlockCall(inst, e, Target.Normal, undefined, block, reachable);
+        break;
+      }
+      case F.Call:
+      case F.FuncAddr: {
+        const ext = dfg.extFuncs[i0];
+        if (!ext) {
+          fail(`invalid function reference fn${i0}`);
+          break;
+        }
+        refs.sig = dfg.signatures[ext.signature];
+        if (!refs.sig) refs.ok = false; // reported at the fn declaration
+        break;
+      }
+      case F.CallIndirect:
+        refs.sig = dfg.signatures[i0];
+        if (!refs.sig) fail(`invalid signature reference sig${i0}`);
+        break;
+      case F.TryCall:
+      case F.TryCallIndirect: {
+        if (fmt === F.TryCall && !dfg.extFuncs[i0]) fail(`invalid function reference fn${i0}`);
+        const et = dfg.exceptionTables[i1];
+        if (!et) {
+          fail(`invalid exception table reference et${i1}`);
+          break;
+        }
+        refs.sig = dfg.signatures[et.sig];
+        if (!refs.sig) {
+          fail(`invalid signature reference sig${et.sig}`);
+        } else if (!supportsExceptions(refs.sig.callConv)) {
+          this.reportInst(inst, `calling convention \`${refs.sig.callConv}\` of callee does not support exceptions`);
+        }
+        this.checkExceptionTable(inst, et, refs.sig, block, reachable);
+        break;
+      }
+      case F.StackLoad:
+      case F.StackStore:
+        if (!func.stackSlots[i0]) fail(`invalid stack slot ss${i0}`);
+        break;
+      case F.DynamicStackLoad:
+      case F.DynamicStackStore:
+        if (!func.dynamicStackSlots[i0]) fail(`invalid dynamic stack slot dss${i0}`);
+        break;
+      case F.UnaryGlobalValue:
+        if (!func.globalValues[i0]) fail(`invalid global value gv${i0}`);
+        break;
+      case F.UnaryConst:
+        if (!dfg.constants[i0]) fail(`invalid constant reference const${i0}`);
+        break;
+      case F.Shuffle:
+        if (!dfg.immediates[i0]) fail(`invalid immediate reference ${i0}`);
+        break;
+      case F.Load:
+      case F.LoadNoOffset:
+      case F.Store:
+      case F.StoreNoOffset:
+      case F.AtomicRmw:
+      case F.AtomicCas:
+        this.checkRegion(`inst${inst}`, i0 as MemFlags, inst);
+        break;
+      case F.ExceptionHandlerAddress:
+        this.checkHandlerAddress(inst, i0 as Block, i1);
+        break;
+      default:
+        break;
+    }
+    return refs;
+  }
+
+  /** A memory access naming `regionN` needs that region declared. */
+  private checkRegion(location: string, flags: MemFlags, inst: Inst | undefined): void {
+    const idx = MemFlags.regionIndex(flags);
+    if (idx === undefined || this.func.aliasRegions[idx] !== undefined) return;
+    const message = `undefined alias region region${idx}`;
+    if (inst === undefined) this.report(location, message);
+    else this.reportInst(inst, message);
+  }
+
+  private checkHandlerAddress(inst: Inst, target: Block, index: number): void {
+    const { dfg, layout } = this.func;
+    if (!dfg.blockIsValid(target) || !layout.isBlockInserted(target)) {
+      this.reportInst(inst, `invalid block reference block${target}`);
+      return;
+    }
+    if (index < 0) {
+      this.reportInst(inst, `exception handler index ${index} cannot be negative`);
+      return;
+    }
+    const last = layout.lastInst(target);
+    const lastOp = last === NONE ? 0 : dfg.opcode(last);
+    const et = lastOp === Opcode.TryCall || lastOp === Opcode.TryCallIndirect ? dfg.exceptionTables[dfg.imm1(last)] : undefined;
+    if (!et) {
+      this.reportInst(inst, `referenced block block${target} does not end in a try_call`);
+      return;
+    }
+    let handlers = 0;
+    for (const item of et.items) if (item.kind !== 'context') handlers++;
+    if (index >= handlers) this.reportInst(inst, `exception handler index ${index} is out-of-range`);
+  }
+
+  private checkExceptionTable(inst: Inst, et: ExceptionTableData, sig: Signature | undefined, block: Block, reachable: boolean): void {
+    this.checkBlockCall(inst, et.normalReturn, Target.TryCallNormalReturn, sig, block, reachable);
+    for (const item of et.items) {
+      if (item.kind === 'context') this.checkUse(inst, block, reachable, item.value);
+      else this.checkBlockCall(inst, item.block, Target.TryCallHandler, sig, block, reachable);
+    }
+  }
+
+  /**
+   * A branch destination: the block exists, is inserted and is not the
+   * entry; its value arguments are valid uses; the arguments match the
+   * block's parameters in count and type. `sig` is the try_call callee's
+   * signature, which types `retN` and `exnN`.
+   */
+  private checkBlockCall(
+    inst: Inst,
+    bc: BlockCall,
+    target: Target,
+    sig: Signature | undefined,
+    block: Block,
+    reachable: boolean,
+  ): void {
+    const { dfg, layout } = this.func;
+    const dest = dfg.blockCallBlock(bc);
+    const n = dfg.blockCallNumArgs(bc);
+    let typeable = true;
+    for (let i = 0; i < n; i++) {
+      const a = dfg.blockCallArg(bc, i);
+      if (BlockArg.kind(a) === BlockArgKind.Value && !this.checkUse(inst, block, reachable, a as number as Value)) typeable = false;
+    }
+    if (dest === undefined || !dfg.blockIsValid(dest) || !layout.isBlockInserted(dest)) {
+      this.reportInst(inst, `invalid block reference block${dest}`);
+      return;
+    }
+    if (dest === this.entry) {
+      this.reportInst(inst, `invalid reference to entry block block${dest}`);
+      return;
+    }
+    const np = dfg.numBlockParams(dest);
+    if (n !== np) {
+      this.reportInst(inst, `mismatched argument count for \`${this.instText(inst)}\`: got ${n}, expected ${np}`);
+      return;
+    }
+    if (!typeable) return;
+    for (let i = 0; i < n; i++) {
+      const a = dfg.blockCallArg(bc, i);
+      const argType = this.blockArgType(inst, a, target, sig);
+      if (argType === INVALID) continue;
+      const paramType = dfg.valueType_(dfg.blockParam(dest, i));
+      if (argType !== paramType) {
+        this.reportInst(inst, `arg ${blockArgName(a)} has type ${typeName(argType)}, expected ${typeName(paramType)}`);
+      }
+    }
+  }
+
+  /** The type a block argument carries; INVALID when unknown or wrong (reported). */
+  private blockArgType(inst: Inst, a: BlockArg, target: Target, sig: Signature | undefined): Type {
+    const dfg = this.func.dfg;
+    const kind = BlockArg.kind(a);
+    if (kind === BlockArgKind.Value) return dfg.valueType_(this.resolved[a]! as Value);
+    if (target === Target.Normal) {
+      this.reportInst(inst, '`retN` block argument in block-call not on `try_call` instruction');
+      return INVALID;
+    }
+    const idx = BlockArg.index(a);
+    if (kind === BlockArgKind.TryCallRet) {
+      if (target !== Target.TryCallNormalReturn) {
+        this.reportInst(inst, '`retN` block argument used outside normal-return target of `try_call`');
+        return INVALID;
+      }
+      if (!sig) return INVALID;
+      const ret = sig.returns[idx];
+      if (!ret) {
+        this.reportInst(inst, 'out-of-bounds `retN` block argument');
+        return INVALID;
+      }
+      return ret.type;
+    }
+    if (kind === BlockArgKind.TryCallExn) {
+      if (target !== Target.TryCallHandler) {
+        this.reportInst(inst, '`exnN` block argument used outside normal-return target of `try_call`');
+        return INVALID;
+      }
+      if (!sig) return INVALID;
+      if (idx >= exceptionPayloadCount(sig.callConv)) {
+        this.reportInst(inst, 'out-of-bounds `exnN` block argument');
+        return INVALID;
+      }
+      // Payloads are pointer-sized; without a target their type is unknown.
+      return this.ptrType ?? INVALID;
+    }
+    this.reportInst(inst, `invalid block argument ${a}`);
+    return INVALID;
+  }
+
+  // ===================================================================
+  // Types
+
+  private valueType(v: Value): Type {
+    return this.func.dfg.valueType_(this.resolved[v]! as Value);
+  }
+
+  /** Upstream's `ctrl_typevar`: from the typevar operand or the first result. */
+  private ctrlType(inst: Inst, op: Opcode): Type {
+    const dfg = this.func.dfg;
+    if (!isPolymorphic(op)) return INVALID;
+    const tv = typevarOperand(op);
+    if (requiresTypevarOperand(op)) return this.valueType(dfg.arg(inst, tv));
+    if (dfg.numResults(inst) > 0) return dfg.valueType_(dfg.result(inst, 0));
+    if (tv >= 0) return this.valueType(dfg.arg(inst, tv));
+    return dfg.ctrlType(inst);
+  }
+
+  private typecheck(inst: Inst, op: Opcode, fmt: F, refs: InstRefs, resultsOk: boolean): void {
+    const { func } = this;
+    const dfg = func.dfg;
+    const ctrl = this.ctrlType(inst, op);
+    let ctrlOk = true;
+    if (isPolymorphic(op) && !ctrlTypeAllowed(op, ctrl)) {
+      this.reportInst(inst, `has an invalid controlling type ${typeName(ctrl)} (allowed set is ${typeSetName(ctrlTypeSet(op))})`);
+      ctrlOk = false;
+    }
+
+    if (ctrlOk) {
+      // Fixed results.
+      if (resultsOk && !resultsFromSignature(op)) {
+        const n = dfg.numResults(inst);
+        for (let i = 0; i < n; i++) {
+          const r = dfg.result(inst, i);
+          const expected = resultType(op, i, ctrl);
+          const got = dfg.valueType_(r);
+          if (got !== expected) {
+            this.reportInst(inst, `expected result ${i} (v${r}) to have type ${typeName(expected)}, found ${typeName(got)}`);
+          }
+        }
+      }
+      // Fixed operands.
+      const nfixed = numFixedOperands(op);
+      for (let i = 0; i < nfixed; i++) {
+        const v = dfg.arg(inst, i);
+        const t = this.valueType(v);
+        const c = operandConstraint(op, i, ctrl);
+        if (isFreeConstraint(c)) {
+          if (!constraintAllows(c, t)) {
+            this.reportInst(inst, `arg ${i} (v${v}) with type ${typeName(t)} failed to satisfy type set ${constraintName(c)}`);
+          }
+        } else if (constraintType(c) !== t) {
+          this.reportInst(inst, `arg ${i} (v${v}) has type ${typeName(t)}, expected ${typeName(constraintType(c))}`);
+        }
+      }
+    }
+
+    const sig = refs.sig;
+    switch (fmt) {
+      case F.Call:
+      case F.CallIndirect:
+      case F.TryCall:
+      case F.TryCallIndirect: {
+        if (!sig) break;
+        if (fmt === F.TryCall && refs.ok) {
+          const i0 = dfg.imm0(inst);
+          const ext = dfg.extFuncs[i0]!;
+          const declared = dfg.signatures[ext.signature];
+          // Signatures compare by value: any equivalent sigN will do.
+          if (declared && !signaturesEqual(sig, declared)) {
+            const etSig = dfg.exceptionTables[dfg.imm1(inst)]!.sig;
+            this.reportInst(inst, `exception table signature sig${etSig} did not match function fn${i0}'s signature sig${ext.signature}`);
+          }
+        }
+        this.checkCallArgs(inst, sig, formatInfo(fmt).numValueArgs);
+        if (resultsOk && resultsFromSignature(op)) {
+          const n = dfg.numResults(inst);
+          for (let i = 0; i < n; i++) {
+            const r = dfg.result(inst, i);
+            const expected = sig.returns[i]!.type;
+            const got = dfg.valueType_(r);
+            if (got !== expected) {
+              this.reportInst(inst, `expected result ${i} (v${r}) to have type ${typeName(expected)}, found ${typeName(got)}`);
+            }
+          }
+        }
+        if (op === Opcode.ReturnCall || op === Opcode.ReturnCallIndirect) this.checkTailCall(inst, sig);
+        if (fmt === F.Call && refs.ok) this.checkPatchableCall(inst, sig);
+        break;
+      }
+      case F.MultiAry:
+        if (op === Opcode.Return) this.checkReturn(inst);
+        break;
+      case F.UnaryGlobalValue:
+        if (this.ptrType !== undefined && refs.ok && dfg.numResults(inst) > 0) {
+          const got = dfg.valueType_(dfg.result(inst, 0));
+          const gvType = this.globalType(dfg.imm0(inst));
+          if (got !== gvType) {
+            this.reportInst(inst, `global_value instruction with type ${typeName(got)} references global value with type ${typeName(gvType)}`);
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private checkCallArgs(inst: Inst, sig: Signature, first: number): void {
+    const dfg = this.func.dfg;
+    const n = dfg.numArgs(inst) - first;
+    const np = sig.params.length;
+    const m = Math.min(n, np);
+    for (let i = 0; i < m; i++) {
+      const v = dfg.arg(inst, first + i);
+      const t = this.valueType(v);
+      const expected = sig.params[i]!.type;
+      if (t !== expected) this.reportInst(inst, `arg ${i} (v${v}) has type ${typeName(t)}, expected ${typeName(expected)}`);
+    }
+    if (n !== np) {
+      this.reportInst(inst, `mismatched argument count for \`${this.instText(inst)}\`: got ${n}, expected ${np}`);
+    }
+  }
+
+  private checkReturn(inst: Inst): void {
+    const dfg = this.func.dfg;
+    const expected = this.func.signature.returns;
+    const n = dfg.numArgs(inst);
+    if (n !== expected.length) {
+      this.reportInst(inst, 'arguments of return must match function signature');
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const t = this.valueType(dfg.arg(inst, i));
+      if (t !== expected[i]!.type) {
+        this.reportInst(inst, `result ${i} has type ${typeName(t)}, must match function signature of ${formatAbiParam(expected[i]!)}`);
+      }
+    }
+  }
+
+  private checkTailCall(inst: Inst, sig: Signature): void {
+    const cc = sig.callConv;
+    if (cc !== 'tail') this.reportInst(inst, `calling convention \`${cc}\` does not support tail calls`);
+    if (cc !== this.func.signature.callConv) this.reportInst(inst, "callee's calling convention must match caller");
+    const expected = this.func.signature.returns;
+    if (sig.returns.length !== expected.length) {
+      this.reportInst(inst, 'results of callee must match caller');
+      return;
+    }
+    sig.returns.forEach((r, i) => {
+      if (r.type !== expected[i]!.type) {
+        this.reportInst(inst, `result ${i} has type ${typeName(r.type)}, must match function signature of ${formatAbiParam(expected[i]!)}`);
+      }
+    });
+  }
+
+  /** A call to a `patchable` function must be colocated and return nothing. */
+  private checkPatchableCall(inst: Inst, sig: Signature): void {
+    const ext = this.func.dfg.extFuncs[this.func.dfg.imm0(inst)]!;
+    if (!ext.patchable) return;
+    if (!ext.colocated) this.reportInst(inst, 'patchable call to non-colocated function');
+    if (sig.returns.length > 0) this.reportInst(inst, 'patchable call cannot occur to a function with return values');
+  }
+
+  // ===================================================================
+  // Immediates and ad hoc rules
+
+  private checkImmediates(inst: Inst, op: Opcode, fmt: F): void {
+    const { func } = this;
+    const dfg = func.dfg;
+    const i0 = dfg.imm0(inst);
+    switch (fmt) {
+      case F.UnaryImm:
+        if (op === Opcode.Iconst) this.checkIconst(inst);
+        break;
+      case F.UnaryConst: {
+        const c = dfg.constants[i0];
+        if (!c) break;
+        let size = -1;
+        if (op === Opcode.F128const) size = typeBytes(F128);
+        else if (op === Opcode.Vconst && dfg.numResults(inst) > 0) size = typeBytes(dfg.valueType_(dfg.result(inst, 0)));
+        if (size >= 0 && c.length !== size) {
+          this.reportInst(inst, `The instruction expects const${i0} to have a size of ${size} bytes but it has ${c.length}`);
+        }
+        break;
+      }
+      case F.BinaryImm8:
+      case F.TernaryImm8:
+        if (op === Opcode.Extractlane || op === Opcode.Insertlane) {
+          const t = this.valueType(dfg.arg(inst, 0));
+          if (i0 < 0 || i0 >= laneCount(t)) this.reportInst(inst, `The lane ${i0} does not index into the type ${typeName(t)}`);
+        }
+        break;
+      case F.Shuffle: {
+        const mask = dfg.immediates[i0];
+        if (!mask || op !== Opcode.Shuffle) break;
+        if (mask.length !== 16) {
+          this.reportInst(inst, "the shuffle immediate wasn't 16-bytes long");
+          break;
+        }
+        for (const lane of mask) {
+          if (lane >= 32) {
+            this.reportInst(inst, `shuffle immediate index ${lane} is larger than the maximum 31`);
+            break;
+          }
+        }
+        break;
+      }
+      case F.IntCompare:
+      case F.IntCompareImm: {
+        const cc = dfg.imm2(inst);
+        if (cc < 0 || cc > 9) this.reportInst(inst, `invalid integer condition code ${cc}`);
+        break;
+      }
+      case F.FloatCompare: {
+        const cc = dfg.imm2(inst);
+        if (cc < 0 || cc > 13) this.reportInst(inst, `invalid float condition code ${cc}`);
+        break;
+      }
+      case F.Trap:
+      case F.CondTrap:
+      case F.IntAddTrap:
+        if (!validTrapCode(i0)) this.reportInst(inst, `invalid trap code ${i0}`);
+        break;
+      case F.AtomicRmw: {
+        const rmw = dfg.imm1(inst);
+        if (rmw < 0 || rmw > 10) this.reportInst(inst, `invalid atomic operation ${rmw}`);
+        this.checkAddress(inst, 0);
+        break;
+      }
+      case F.AtomicCas:
+        this.checkAddress(inst, 0);
+        break;
+      case F.Load:
+        if (canLoad(op)) this.checkAddress(inst, 0);
+        break;
+      case F.LoadNoOffset:
+        if (op === Opcode.Bitcast) this.checkBitcast(inst, i0 as MemFlags);
+        else if (canLoad(op)) this.checkAddress(inst, 0);
+        break;
+      case F.Store:
+      case F.StoreNoOffset:
+        if (MemFlags.has(i0 as MemFlags, MemFlagBit.Readonly)) {
+          this.reportInst(inst, 'A store instruction cannot have the `readonly` MemFlag');
+        }
+        if (canStore(op)) this.checkAddress(inst, 1);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * The immediate must fit the type. It may be stored zero-extended (as
+   * upstream's parser masks it) or sign-extended (as builders write a
+   * negative number): both denote the same bits.
+   */
+  private checkIconst(inst: Inst): void {
+    const dfg = this.func.dfg;
+    if (dfg.numResults(inst) === 0) return;
+    const bits = typeBits(dfg.valueType_(dfg.result(inst, 0)));
+    if (bits === 0 || bits >= 64) return;
+    const x = wordsToI64(dfg.imm0(inst), dfg.imm1(inst));
+    const b = BigInt(bits);
+    if (x < -(1n << (b - 1n)) || x >= 1n << b) this.reportInst(inst, 'constant immediate is out of bounds');
+  }
+
+  private checkBitcast(inst: Inst, flags: MemFlags): void {
+    const dfg = this.func.dfg;
+    if (dfg.numResults(inst) === 0) return;
+    const to = dfg.valueType_(dfg.result(inst, 0));
+    const arg = dfg.arg(inst, 0);
+    const from = this.valueType(arg);
+    const plain = MemFlags.new();
+    if (typeBits(to) !== typeBits(from)) {
+      this.reportInst(
+        inst,
+        `The bitcast argument v${arg} has a type of ${typeBits(from)} bits, which doesn't match an expected type of ${typeBits(to)} bits`,
+      );
+    } else if (flags !== plain && flags !== MemFlags.with(plain, MemFlagBit.Little) && flags !== MemFlags.with(plain, MemFlagBit.Big)) {
+      this.reportInst(inst, 'The bitcast instruction only accepts the `big` or `little` memory flags');
+    } else if (flags === plain && laneCount(to) !== laneCount(from)) {
+      this.reportInst(inst, 'Byte order specifier required for bitcast instruction changing lane count');
+    }
+  }
+
+  /** With a target, an address operand must have the pointer width. */
+  private checkAddress(inst: Inst, argIndex: number): void {
+    if (this.ptrType === undefined) return;
+    const v = this.func.dfg.arg(inst, argIndex);
+    const got = typeBits(this.valueType(v));
+    const expected = typeBits(this.ptrType);
+    if (got !== expected) this.reportInst(inst, `invalid pointer width (got ${got}, expected ${expected}) encountered v${v}`);
+  }
+}
+
+/** What `checkReferences` learned: the callee signature, and whether every reference resolved. */
+interface InstRefs {
+  sig: Signature | undefined;
+  ok: boolean;
+}
+
+function validTrapCode(c: number): boolean {
+  return (c >= 1 && c <= MAX_USER_TRAP_CODE) || (c >= TrapCode.STACK_OVERFLOW && c <= TrapCode.BAD_CONVERSION_TO_INTEGER);
+}
+
+function blockArgName(a: BlockArg): string {
+  switch (BlockArg.kind(a)) {
+    case BlockArgKind.Value:
+      return `v${a}`;
+    case BlockArgKind.TryCallRet:
+      return `ret${BlockArg.index(a)}`;
+    default:
+      return `exn${BlockArg.index(a)}`;
+  }
+}
