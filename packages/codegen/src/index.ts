@@ -1,3 +1,15 @@
-// @clift/codegen: the target-independent backend. Not implemented yet (issue 7); this module
-// deliberately exports nothing until the package does its job.
-export {};
+// @clift/codegen: the target-independent backend. Only the settings layer
+// exists so far (issue 7 builds the rest: TargetIsa registry, the Context
+// pipeline, VCode, ABI framework and MachBuffer).
+//
+// Settings
+export {
+  Flags,
+  SettingError,
+  SHARED_SETTINGS,
+  parseSharedFlags,
+  sharedFlags,
+  type SettingDescriptor,
+  type SettingKind,
+  type SettingValue,
+} from './settings.js';
