@@ -1,1 +1,69 @@
-export {};
+// @clift/filetests — runs `.clif` test files.
+//
+// Sections:
+//   FileCheck            filecheck.ts (directives, patterns, Checker)
+//   Running files        run-file.ts (one file's text), runner.ts (files, folders, worker threads)
+//   Subtests             subtest.ts (contract and shared helpers), registry.ts, subtests/*.ts
+//   Precise output       precise-output.ts (trailing `;` expectations, bless)
+//   Conformance ratchet  expectations.ts
+//   Renderings           cfg-printer.ts (dot), domtree-text.ts
+
+export {
+  Checker,
+  CheckerBuilder,
+  FileCheckSyntaxError,
+  formatPattern,
+  matchDirective,
+  parseDirective,
+  parsePattern,
+  type CheckFailure,
+  type CheckResult,
+  type Directive,
+  type DirectiveKind,
+  type Pattern,
+  type PatternPart,
+} from './filecheck.js';
+export { runTestText, type FileOutcome, type RunFileOptions, type TestRecord, type TestStatus } from './run-file.js';
+export {
+  MissingPathError,
+  collectTestFiles,
+  formatTally,
+  runTestFile,
+  runTestFiles,
+  tally,
+  type RunOptions,
+  type Tally,
+} from './runner.js';
+export {
+  SubtestFailure,
+  checkPreciseOutput,
+  runFilecheck,
+  type Subtest,
+  type SubtestContext,
+} from './subtest.js';
+export { implementedSubtests, lookupSubtest, type SubtestLookup } from './registry.js';
+export { targetConfigs, SUPPORTED_TARGETS, type TargetConfig } from './targets.js';
+export {
+  FileUpdate,
+  comparePreciseOutput,
+  expectedPreciseOutput,
+  lineDiff,
+  type LineComment,
+} from './precise-output.js';
+export {
+  ExpectationsSyntaxError,
+  compareWithExpectations,
+  defaultExpectationsPath,
+  formatExpectations,
+  formatRatchetReport,
+  oneLineReason,
+  parseExpectations,
+  toExpectations,
+  upstreamFiletestsDir,
+  type Expectation,
+  type RatchetReport,
+  type UpstreamLocation,
+} from './expectations.js';
+export { printCfg, blockHeader } from './cfg-printer.js';
+export { domtreeText } from './domtree-text.js';
+export { verifyForTarget } from './verify.js';

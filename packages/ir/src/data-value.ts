@@ -60,7 +60,7 @@ export function formatDataValue(v: DataValue): string {
 
 /** A list as run commands write it: one value bare, otherwise `[a, b]`. */
 export function formatDataValues(vs: readonly DataValue[]): string {
-  if (vs.length === 1) return formatDataValue(vs[0]!);
+  if (vs.length === 1) return formatDataValue(vs[0]);
   return `[${vs.map(formatDataValue).join(', ')}]`;
 }
 
@@ -71,7 +71,7 @@ export function dataValuesEqual(a: DataValue, b: DataValue): boolean {
 
 /** Element-wise equality of two lists of values. */
 export function dataValueListsEqual(a: readonly DataValue[], b: readonly DataValue[]): boolean {
-  return a.length === b.length && a.every((x, i) => dataValuesEqual(x, b[i]!));
+  return a.length === b.length && a.every((x, i) => dataValuesEqual(x, b[i]));
 }
 
 /** `i32 42`-style text for diagnostics. */

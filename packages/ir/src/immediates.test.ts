@@ -47,7 +47,9 @@ describe('numbers', () => {
     expect(I.formatImm64(9999n)).toBe('9999');
     expect(I.formatImm64(10000n)).toBe('0x2710');
     expect(I.formatImm64(65536n)).toBe('0x0001_0000');
-    expect(I.formatImm64(-(2n ** 20n))).toBe('0xffff_ffff_fff0_0000');
+    expect(I.formatImm64(-(2n ** 20n))).toBe('-1048576');
+    expect(I.formatImm64(-2147483648n)).toBe('-2147483648');
+    expect(I.signExtend(255n, 8)).toBe(-1n);
   });
   it('splits and joins 64-bit words', () => {
     for (const x of [0n, -1n, 1n << 63n, 0x123456789abcdefn, -(2n ** 63n)]) {

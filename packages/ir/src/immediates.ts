@@ -254,10 +254,18 @@ export function writeHex(x: bigint): string {
   return s;
 }
 
-/** Imm64 text: decimal when small in magnitude, hex otherwise. */
+/**
+ * Imm64 text as Cranelift writes it: negative values and values below
+ * 10000 in decimal, larger positive values in grouped hex.
+ */
 export function formatImm64(x: bigint): string {
-  if (x > -10000n && x < 10000n) return x.toString();
+  if (x < 10000n) return x.toString();
   return writeHex(x);
+}
+
+/** Sign-extends the low `bits` bits of `x` (for narrow integer immediates). */
+export function signExtend(x: bigint, bits: number): bigint {
+  return BigInt.asIntN(bits, x);
 }
 
 /** Offset32 text: empty for 0, else a sign and the magnitude. */

@@ -27,3 +27,4 @@ export { FuncCursor, InstBuilder, type CursorPosition } from './builder.js';
 export * from './opcodes.js';
 export * from './typeset.js';
 export * from './verifier.js';
+export * from './data-value.js';

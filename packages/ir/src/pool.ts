@@ -7,16 +7,24 @@
 // old run as garbage: lists are short and rarely grow after creation, so the
 // pool stays compact in practice and no per-list object is allocated.
 
-export class U32Vec {
-  data: Uint32Array;
+type Storage = Uint32Array | Uint16Array | Int32Array;
+
+/**
+ * A typed array that doubles when full. `length` counts the slots in use;
+ * slots past it up to the capacity hold the fill value (0 unless given).
+ */
+class TypedVec<A extends Storage> {
+  data: A;
   length = 0;
 
-  constructor(capacity = 16, fill?: number) {
-    this.data = new Uint32Array(Math.max(4, capacity));
-    if (fill !== undefined) this.data.fill(fill);
-    this.fillValue = fill;
+  constructor(
+    private readonly make: (n: number) => A,
+    capacity: number,
+    private readonly fillValue?: number,
+  ) {
+    this.data = make(Math.max(4, capacity));
+    if (fillValue !== undefined) this.data.fill(fillValue);
   }
-  private readonly fillValue: number | undefined;
 
   push(v: number): number {
     if (this.length === this.data.length) this.grow(this.length + 1);
@@ -34,59 +42,30 @@ export class U32Vec {
   set(i: number, v: number): void {
     this.data[i] = v;
   }
+  /** Grows the storage only; `length` is unchanged. */
   private grow(min: number): void {
     let cap = this.data.length * 2;
     while (cap < min) cap *= 2;
-    const next = new Uint32Array(cap);
+    const next = this.make(cap);
     if (this.fillValue !== undefined) next.fill(this.fillValue, this.data.length);
     next.set(this.data);
     this.data = next;
   }
 }
 
-export class U16Vec {
-  data: Uint16Array;
-  length = 0;
-  constructor(capacity = 16) {
-    this.data = new Uint16Array(Math.max(4, capacity));
-  }
-  push(v: number): number {
-    if (this.length === this.data.length) this.resize(this.length + 1);
-    this.data[this.length] = v;
-    return this.length++;
-  }
-  resize(n: number): void {
-    if (n > this.data.length) {
-      let cap = this.data.length * 2;
-      while (cap < n) cap *= 2;
-      const next = new Uint16Array(cap);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.length = Math.max(this.length, n);
+export class U32Vec extends TypedVec<Uint32Array> {
+  constructor(capacity = 16, fill?: number) {
+    super((n) => new Uint32Array(n), capacity, fill);
   }
 }
-
-export class I32Vec {
-  data: Int32Array;
-  length = 0;
+export class U16Vec extends TypedVec<Uint16Array> {
   constructor(capacity = 16) {
-    this.data = new Int32Array(Math.max(4, capacity));
+    super((n) => new Uint16Array(n), capacity);
   }
-  push(v: number): number {
-    if (this.length === this.data.length) this.resize(this.length + 1);
-    this.data[this.length] = v;
-    return this.length++;
-  }
-  resize(n: number): void {
-    if (n > this.data.length) {
-      let cap = this.data.length * 2;
-      while (cap < n) cap *= 2;
-      const next = new Int32Array(cap);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.length = Math.max(this.length, n);
+}
+export class I32Vec extends TypedVec<Int32Array> {
+  constructor(capacity = 16) {
+    super((n) => new Int32Array(n), capacity);
   }
 }
 

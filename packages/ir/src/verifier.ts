@@ -59,6 +59,13 @@
 // pointer width, as upstream runs them only with an ISA: without one the
 // pointer type is unknown (a test file may be written for a 32-bit target).
 //
+// Every error is reported, not only the first: checks that cannot run on
+// malformed input (types of an operand that does not exist, dominance when
+// the CFG cannot be built) are skipped for that input only. Upstream stops
+// at its first "fatal" error instead; `stopAtFatal` reproduces that for
+// upstream's `test verifier` files, whose annotations list exactly the
+// errors found up to that point.
+//
 // Cost: one pass over declarations, one pass over instructions to make sure
 // the CFG can be built, the CFG and dominator tree, then one pass over
 // instructions. Per instruction only typed-array reads and a few calls;
@@ -96,7 +103,7 @@ import {
   resultsFromSignature,
   typevarOperand,
 } from './opcodes.js';
-import { formatAbiParam, signaturesEqual, type CallConv, type Signature } from './signature.js';
+import { formatAbiParam, formatUserFuncName, signaturesEqual, type CallConv, type ExternalName, type Signature } from './signature.js';
 import { typeSetName } from './typeset.js';
 import {
   F128,
@@ -119,6 +126,15 @@ export interface VerifierOptions {
   pointerBits?: 32 | 64;
   /** The ISA name of the test file's `target` line (`aarch64`, `x86_64`, `pulley32`, …). */
   target?: string;
+  /**
+   * Stop where upstream's verifier stops: after any error among the
+   * declarations and the entry block, or at the first error upstream calls
+   * fatal (layout, SSA, entity references, some immediates). Upstream's
+   * `test verifier` files expect exactly the errors reported up to that
+   * point, so the filetests runner sets this; everyone else wants every
+   * error and leaves it off.
+   */
+  stopAtFatal?: boolean;
 }
 
 /** One problem, attached to the entity it concerns. */
@@ -147,8 +163,7 @@ export function verifyFunction(func: Function, opts: VerifierOptions = {}): Veri
 
 /** One line per error: `- inst3 (v3 = iadd v1, v2): message`, under a heading naming the function. */
 export function formatVerifierErrors(func: Function, errors: readonly VerifierError[]): string {
-  const name = func.name.kind === 'testcase' ? `%${func.name.name}` : `u${func.name.name.namespace}:${func.name.name.index}`;
-  let s = `${errors.length} verifier error${errors.length === 1 ? '' : 's'} in function ${name}:\n`;
+  let s = `${errors.length} verifier error${errors.length === 1 ? '' : 's'} in function ${formatUserFuncName(func.name)}:\n`;
   for (const e of errors) s += `- ${formatVerifierError(e)}\n`;
   return s;
 }
@@ -188,23 +203,43 @@ function extensionName(e: string): string {
   return e === 'sext' ? 'Sext' : e === 'uext' ? 'Uext' : 'None';
 }
 
+/** Thrown inside the verifier to end a `stopAtFatal` run; never escapes `run`. */
+class StopVerification extends Error {}
+const STOP = new StopVerification('stop at fatal verifier error');
+
 class Verifier {
   private readonly errors: VerifierError[] = [];
   private readonly ptrType: Type | undefined;
+  private readonly stopAtFatal: boolean;
   /** Each value with its alias chain followed; NONE for cycles and dangling aliases. */
   private resolved = new Uint32Array(0);
-  private cfg: ControlFlowGraph | undefined;
+  /** Undefined when the CFG cannot be built (a branch names a missing table): dominance is then not checked. */
   private domtree: DominatorTree | undefined;
   private entry: Block = NONE as Block;
+  // What `checkReferences` learned about the current instruction: the
+  // callee's signature for calls, and whether every reference resolved.
+  // Fields rather than a returned object: no allocation per instruction.
+  private refSig: Signature | undefined = undefined;
+  private refsOk = true;
 
   constructor(
     private readonly func: Function,
     opts: VerifierOptions,
   ) {
     this.ptrType = pointerTypeOf(opts);
+    this.stopAtFatal = opts.stopAtFatal === true;
   }
 
   run(): VerifierError[] {
+    try {
+      this.checkAll();
+    } catch (e) {
+      if (e !== STOP) throw e;
+    }
+    return this.errors;
+  }
+
+  private checkAll(): void {
     this.checkFunctionSignature();
     this.checkSignatures();
     this.checkGlobalValues();
@@ -213,22 +248,23 @@ class Verifier {
     const entry = this.func.layout.entryBlock();
     this.entry = entry ?? (NONE as Block);
     if (entry !== undefined) this.checkEntryBlock(entry);
+    if (this.stopAtFatal && this.errors.length > 0) return;
     if (this.branchTablesValid()) {
-      this.cfg = ControlFlowGraph.compute(this.func);
-      this.domtree = DominatorTree.compute(this.func, this.cfg);
+      this.domtree = DominatorTree.compute(this.func, ControlFlowGraph.compute(this.func));
     }
     for (const block of this.func.layout.blocks()) this.checkBlock(block);
-    return this.errors;
   }
 
   // ===================================================================
   // Reporting
 
-  private report(location: string, message: string): void {
+  private report(location: string, message: string, fatal = false): void {
     this.errors.push({ location, message });
+    if (fatal && this.stopAtFatal) throw STOP;
   }
-  private reportInst(inst: Inst, message: string): void {
+  private reportInst(inst: Inst, message: string, fatal = false): void {
     this.errors.push({ location: `inst${inst}`, context: this.instText(inst), message });
+    if (fatal && this.stopAtFatal) throw STOP;
   }
   private instText(inst: Inst): string {
     try {
@@ -277,6 +313,7 @@ class Verifier {
     const owner = new Map<number, number>();
     dfg.extFuncs.forEach((ext, f) => {
       if (!ext) return;
+      this.checkExternalName(`fn${f}`, ext.name);
       if (dfg.signatures[ext.signature] === undefined) {
         this.report(`fn${f}`, `invalid signature reference sig${ext.signature}`);
       } else if (!owner.has(ext.signature)) {
@@ -324,6 +361,9 @@ class Verifier {
         cur = d.base;
       }
       switch (data.kind) {
+        case 'symbol':
+          this.checkExternalName(`gv${gv}`, data.name);
+          break;
         case 'vmctx':
           if (!hasVmctx) this.report(`gv${gv}`, `undeclared vmctx reference gv${gv}`);
           break;
@@ -352,6 +392,12 @@ class Verifier {
         default:
           break;
       }
+    }
+  }
+
+  private checkExternalName(location: string, name: ExternalName): void {
+    if (name.kind === 'user' && this.func.userNamedFuncs[name.ref] === undefined) {
+      this.report(location, `invalid user name reference userextname${name.ref}`);
     }
   }
 
@@ -437,10 +483,10 @@ class Verifier {
     } else {
       for (let i = 0; i < n; i++) {
         const t = dfg.valueType_(dfg.blockParam(entry, i));
-        if (t !== expected[i]!.type) {
+        if (t !== expected[i].type) {
           this.report(
             `block${entry}`,
-            `entry block parameter ${i} expected to have type ${formatAbiParam(expected[i]!)}, got ${typeName(t)}`,
+            `entry block parameter ${i} expected to have type ${formatAbiParam(expected[i])}, got ${typeName(t)}`,
           );
         }
       }
@@ -476,29 +522,29 @@ class Verifier {
     for (let i = 0; i < np; i++) {
       const p = dfg.blockParam(block, i);
       const kind = dfg.valueKindOf(p);
-      if (kind !== ValueKind.Param) this.report(`v${p}`, 'expected an argument, found a result');
-      else if (dfg.valueBlock(p) !== block) this.report(`v${p}`, `does not belong to block${block}`);
+      if (kind !== ValueKind.Param) this.report(`v${p}`, 'expected an argument, found a result', true);
+      else if (dfg.valueBlock(p) !== block) this.report(`v${p}`, `does not belong to block${block}`, true);
     }
     const first = layout.firstInst(block);
     if (first === NONE) {
-      this.report(`block${block}`, `block${block} cannot be empty`);
+      this.report(`block${block}`, `block${block} cannot be empty`, true);
       return;
     }
     const last = layout.lastInst(block);
     for (let inst = first; inst !== NONE; inst = layout.nextInst(inst)) {
       const op = dfg.opcode(inst);
       if (!isOpcode(op)) {
-        this.report(`inst${inst}`, `invalid opcode ${op}`);
+        this.report(`inst${inst}`, `invalid opcode ${op}`, true);
         continue;
       }
       if (layout.instBlock(inst) !== block) {
-        this.reportInst(inst, `should belong to block${block} not block${layout.instBlock(inst)}`);
+        this.reportInst(inst, `should belong to block${block} not block${layout.instBlock(inst)}`, true);
       }
       const term = isTerminator(op);
       if (term && inst !== last) {
-        this.reportInst(inst, `a terminator instruction was encountered before the end of block${block}`);
+        this.reportInst(inst, `a terminator instruction was encountered before the end of block${block}`, true);
       } else if (!term && inst === last) {
-        this.report(`block${block}`, 'block does not end in a terminator instruction');
+        this.report(`block${block}`, 'block does not end in a terminator instruction', true);
       }
       this.checkInst(inst, op, block);
     }
@@ -514,8 +560,12 @@ class Verifier {
     if (dfg.debugTags.has(inst) && !isCall(op) && op !== Opcode.SequencePoint) {
       this.reportInst(inst, 'debug tags present on non-call, non-sequence point instruction');
     }
-    if (dfg.userStackMaps.has(inst) && !isCall(op)) {
-      this.reportInst(inst, 'user stack map present on a non-call instruction');
+    const stackMap = dfg.userStackMaps.get(inst);
+    if (stackMap !== undefined) {
+      if (!isCall(op)) this.reportInst(inst, 'user stack map present on a non-call instruction');
+      for (const e of stackMap) {
+        if (this.func.stackSlots[e.slot] === undefined) this.reportInst(inst, `invalid stack slot ss${e.slot} in user stack map`);
+      }
     }
 
     // Operands: their number, then each use.
@@ -537,26 +587,26 @@ class Verifier {
         this.reportInst(inst, `invalid value reference v${r}`);
         resultsOk = false;
       } else if (dfg.valueKindOf(r) === ValueKind.Union) {
-        this.reportInst(inst, `instruction result v${r} is a union node`);
+        this.reportInst(inst, `instruction result v${r} is a union node`, true);
         resultsOk = false;
       } else if (dfg.valueKindOf(r) !== ValueKind.Result || dfg.valueInst(r) !== inst || dfg.valueNum(r) !== i) {
-        this.reportInst(inst, `instruction result v${r} is not defined by the instruction`);
+        this.reportInst(inst, `instruction result v${r} is not defined by the instruction`, true);
         resultsOk = false;
       }
     }
 
     // Entities named by immediates, and the signature for calls.
-    const refs = this.checkReferences(inst, op, fmt, block, reachable);
+    this.checkReferences(inst, fmt, block, reachable);
     if (resultsOk) {
-      const expected = resultsFromSignature(op) ? (refs.sig?.returns.length ?? -1) : numFixedResults(op);
+      const expected = resultsFromSignature(op) ? (this.refSig?.returns.length ?? -1) : numFixedResults(op);
       if (expected >= 0 && expected !== nres) {
-        this.reportInst(inst, `expected ${expected} result values, found ${nres}`);
+        this.reportInst(inst, `expected ${expected} result values, found ${nres}`, true);
         resultsOk = false;
       }
     }
 
     if (operandsOk) {
-      this.typecheck(inst, op, fmt, refs, resultsOk);
+      this.typecheck(inst, op, fmt, resultsOk);
       this.checkImmediates(inst, op, fmt);
     }
   }
@@ -572,24 +622,24 @@ class Verifier {
       this.reportInst(inst, `invalid value reference v${v}`);
       return false;
     }
-    const r = this.resolved[v]!;
+    const r = this.resolved[v];
     if (r === NONE) return false; // reported at the alias
     switch (dfg.valueKindOf(r as Value)) {
       case ValueKind.Result: {
         const def = dfg.valueInst(r as Value);
         if (def >= dfg.numInsts()) {
-          this.reportInst(inst, `v${v} is defined by invalid instruction inst${def}`);
+          this.reportInst(inst, `v${v} is defined by invalid instruction inst${def}`, true);
           return false;
         }
         if (layout.instBlock(def) === NONE) {
-          this.reportInst(inst, `v${v} is defined by inst${def} which has no block`);
+          this.reportInst(inst, `v${v} is defined by inst${def} which has no block`, true);
           return true;
         }
         if (reachable && this.domtree !== undefined) {
           if (!this.domtree.instDominates(this.func, def, inst)) {
-            this.reportInst(inst, `uses value v${v} from non-dominating inst${def}`);
+            this.reportInst(inst, `uses value v${v} from non-dominating inst${def}`, true);
           } else if (def === inst) {
-            this.reportInst(inst, `uses value v${v} from itself`);
+            this.reportInst(inst, `uses value v${v} from itself`, true);
           }
         }
         return true;
@@ -597,15 +647,15 @@ class Verifier {
       case ValueKind.Param: {
         const b = dfg.valueBlock(r as Value);
         if (!dfg.blockIsValid(b)) {
-          this.reportInst(inst, `v${v} is defined by invalid block block${b}`);
+          this.reportInst(inst, `v${v} is defined by invalid block block${b}`, true);
           return false;
         }
         if (!layout.isBlockInserted(b)) {
-          this.reportInst(inst, `v${v} is defined by block${b} which is not in the layout`);
+          this.reportInst(inst, `v${v} is defined by block${b} which is not in the layout`, true);
           return true;
         }
         if (reachable && this.domtree !== undefined && !this.domtree.blockDominates(b, block)) {
-          this.reportInst(inst, `uses value arg from non-dominating block${b}`);
+          this.reportInst(inst, `uses value arg from non-dominating block${b}`, true);
         }
         return true;
       }
@@ -621,16 +671,13 @@ class Verifier {
   // ===================================================================
   // Entity references
 
-  private checkReferences(inst: Inst, op: Opcode, fmt: F, block: Block, reachable: boolean): InstRefs {
+  private checkReferences(inst: Inst, fmt: F, block: Block, reachable: boolean): void {
     const { func } = this;
     const dfg = func.dfg;
-    const refs: InstRefs = { sig: undefined, ok: true };
+    this.refSig = undefined;
+    this.refsOk = true;
     const i0 = dfg.imm0(inst);
     const i1 = dfg.imm1(inst);
-    const fail = (message: string): void => {
-      this.reportInst(inst, message);
-      refs.ok = false;
-    };
     switch (fmt) {
       case F.Jump:
         this.checkBlockCall(inst, i0 as BlockCall, Target.Normal, undefined, block, reachable);
@@ -642,7 +689,7 @@ class Verifier {
       case F.BranchTable: {
         const jt = dfg.jumpTables[i0];
         if (!jt) {
-          fail(`invalid jump table reference jt${i0}`);
+          this.refFail(inst, `invalid jump table reference jt${i0}`);
           break;
         }
         this.checkBlockCall(inst, jt.default, Target.Normal, undefined, block, reachable);
@@ -653,50 +700,50 @@ class Verifier {
       case F.FuncAddr: {
         const ext = dfg.extFuncs[i0];
         if (!ext) {
-          fail(`invalid function reference fn${i0}`);
+          this.refFail(inst, `invalid function reference fn${i0}`);
           break;
         }
-        refs.sig = dfg.signatures[ext.signature];
-        if (!refs.sig) refs.ok = false; // reported at the fn declaration
+        this.refSig = dfg.signatures[ext.signature];
+        if (!this.refSig) this.refsOk = false; // reported at the fn declaration
         break;
       }
       case F.CallIndirect:
-        refs.sig = dfg.signatures[i0];
-        if (!refs.sig) fail(`invalid signature reference sig${i0}`);
+        this.refSig = dfg.signatures[i0];
+        if (!this.refSig) this.refFail(inst, `invalid signature reference sig${i0}`, true);
         break;
       case F.TryCall:
       case F.TryCallIndirect: {
-        if (fmt === F.TryCall && !dfg.extFuncs[i0]) fail(`invalid function reference fn${i0}`);
+        if (fmt === F.TryCall && !dfg.extFuncs[i0]) this.refFail(inst, `invalid function reference fn${i0}`);
         const et = dfg.exceptionTables[i1];
         if (!et) {
-          fail(`invalid exception table reference et${i1}`);
+          this.refFail(inst, `invalid exception table reference et${i1}`);
           break;
         }
-        refs.sig = dfg.signatures[et.sig];
-        if (!refs.sig) {
-          fail(`invalid signature reference sig${et.sig}`);
-        } else if (!supportsExceptions(refs.sig.callConv)) {
-          this.reportInst(inst, `calling convention \`${refs.sig.callConv}\` of callee does not support exceptions`);
+        this.refSig = dfg.signatures[et.sig];
+        if (!this.refSig) {
+          this.refFail(inst, `invalid signature reference sig${et.sig}`);
+        } else if (!supportsExceptions(this.refSig.callConv)) {
+          this.reportInst(inst, `calling convention \`${this.refSig.callConv}\` of callee does not support exceptions`);
         }
-        this.checkExceptionTable(inst, et, refs.sig, block, reachable);
+        this.checkExceptionTable(inst, et, this.refSig, block, reachable);
         break;
       }
       case F.StackLoad:
       case F.StackStore:
-        if (!func.stackSlots[i0]) fail(`invalid stack slot ss${i0}`);
+        if (!func.stackSlots[i0]) this.refFail(inst, `invalid stack slot ss${i0}`);
         break;
       case F.DynamicStackLoad:
       case F.DynamicStackStore:
-        if (!func.dynamicStackSlots[i0]) fail(`invalid dynamic stack slot dss${i0}`);
+        if (!func.dynamicStackSlots[i0]) this.refFail(inst, `invalid dynamic stack slot dss${i0}`);
         break;
       case F.UnaryGlobalValue:
-        if (!func.globalValues[i0]) fail(`invalid global value gv${i0}`);
+        if (!func.globalValues[i0]) this.refFail(inst, `invalid global value gv${i0}`);
         break;
       case F.UnaryConst:
-        if (!dfg.constants[i0]) fail(`invalid constant reference const${i0}`);
+        if (!dfg.constants[i0]) this.refFail(inst, `invalid constant reference const${i0}`);
         break;
       case F.Shuffle:
-        if (!dfg.immediates[i0]) fail(`invalid immediate reference ${i0}`);
+        if (!dfg.immediates[i0]) this.refFail(inst, `invalid immediate reference ${i0}`);
         break;
       case F.Load:
       case F.LoadNoOffset:
@@ -712,7 +759,11 @@ class Verifier {
       default:
         break;
     }
-    return refs;
+  }
+
+  private refFail(inst: Inst, message: string, fatal = false): void {
+    this.refsOk = false;
+    this.reportInst(inst, message, fatal);
   }
 
   /** A memory access naming `regionN` needs that region declared. */
@@ -727,7 +778,7 @@ class Verifier {
   private checkHandlerAddress(inst: Inst, target: Block, index: number): void {
     const { dfg, layout } = this.func;
     if (!dfg.blockIsValid(target) || !layout.isBlockInserted(target)) {
-      this.reportInst(inst, `invalid block reference block${target}`);
+      this.reportInst(inst, `invalid block reference block${target}`, true);
       return;
     }
     if (index < 0) {
@@ -770,18 +821,23 @@ class Verifier {
   ): void {
     const { dfg, layout } = this.func;
     const dest = dfg.blockCallBlock(bc);
+    if (dest === undefined) {
+      // The id names no block call at all (the DFG's table has no such row).
+      this.reportInst(inst, `invalid branch destination ${bc}`, true);
+      return;
+    }
     const n = dfg.blockCallNumArgs(bc);
     let typeable = true;
     for (let i = 0; i < n; i++) {
       const a = dfg.blockCallArg(bc, i);
       if (BlockArg.kind(a) === BlockArgKind.Value && !this.checkUse(inst, block, reachable, a as number as Value)) typeable = false;
     }
-    if (dest === undefined || !dfg.blockIsValid(dest) || !layout.isBlockInserted(dest)) {
-      this.reportInst(inst, `invalid block reference block${dest}`);
+    if (!dfg.blockIsValid(dest) || !layout.isBlockInserted(dest)) {
+      this.reportInst(inst, `invalid block reference block${dest}`, true);
       return;
     }
     if (dest === this.entry) {
-      this.reportInst(inst, `invalid reference to entry block block${dest}`);
+      this.reportInst(inst, `invalid reference to entry block block${dest}`, true);
       return;
     }
     const np = dfg.numBlockParams(dest);
@@ -805,7 +861,7 @@ class Verifier {
   private blockArgType(inst: Inst, a: BlockArg, target: Target, sig: Signature | undefined): Type {
     const dfg = this.func.dfg;
     const kind = BlockArg.kind(a);
-    if (kind === BlockArgKind.Value) return dfg.valueType_(this.resolved[a]! as Value);
+    if (kind === BlockArgKind.Value) return dfg.valueType_(this.resolved[a] as Value);
     if (target === Target.Normal) {
       this.reportInst(inst, '`retN` block argument in block-call not on `try_call` instruction');
       return INVALID;
@@ -845,7 +901,7 @@ class Verifier {
   // Types
 
   private valueType(v: Value): Type {
-    return this.func.dfg.valueType_(this.resolved[v]! as Value);
+    return this.func.dfg.valueType_(this.resolved[v] as Value);
   }
 
   /** Upstream's `ctrl_typevar`: from the typevar operand or the first result. */
@@ -859,7 +915,7 @@ class Verifier {
     return dfg.ctrlType(inst);
   }
 
-  private typecheck(inst: Inst, op: Opcode, fmt: F, refs: InstRefs, resultsOk: boolean): void {
+  private typecheck(inst: Inst, op: Opcode, fmt: F, resultsOk: boolean): void {
     const { func } = this;
     const dfg = func.dfg;
     const ctrl = this.ctrlType(inst, op);
@@ -898,20 +954,20 @@ class Verifier {
       }
     }
 
-    const sig = refs.sig;
+    const sig = this.refSig;
     switch (fmt) {
       case F.Call:
       case F.CallIndirect:
       case F.TryCall:
       case F.TryCallIndirect: {
         if (!sig) break;
-        if (fmt === F.TryCall && refs.ok) {
+        if (fmt === F.TryCall && this.refsOk) {
           const i0 = dfg.imm0(inst);
           const ext = dfg.extFuncs[i0]!;
           const declared = dfg.signatures[ext.signature];
           // Signatures compare by value: any equivalent sigN will do.
           if (declared && !signaturesEqual(sig, declared)) {
-            const etSig = dfg.exceptionTables[dfg.imm1(inst)]!.sig;
+            const etSig = dfg.exceptionTables[dfg.imm1(inst)].sig;
             this.reportInst(inst, `exception table signature sig${etSig} did not match function fn${i0}'s signature sig${ext.signature}`);
           }
         }
@@ -920,7 +976,7 @@ class Verifier {
           const n = dfg.numResults(inst);
           for (let i = 0; i < n; i++) {
             const r = dfg.result(inst, i);
-            const expected = sig.returns[i]!.type;
+            const expected = sig.returns[i].type;
             const got = dfg.valueType_(r);
             if (got !== expected) {
               this.reportInst(inst, `expected result ${i} (v${r}) to have type ${typeName(expected)}, found ${typeName(got)}`);
@@ -928,14 +984,14 @@ class Verifier {
           }
         }
         if (op === Opcode.ReturnCall || op === Opcode.ReturnCallIndirect) this.checkTailCall(inst, sig);
-        if (fmt === F.Call && refs.ok) this.checkPatchableCall(inst, sig);
+        if (fmt === F.Call && this.refsOk) this.checkPatchableCall(inst, sig);
         break;
       }
       case F.MultiAry:
         if (op === Opcode.Return) this.checkReturn(inst);
         break;
       case F.UnaryGlobalValue:
-        if (this.ptrType !== undefined && refs.ok && dfg.numResults(inst) > 0) {
+        if (this.ptrType !== undefined && this.refsOk && dfg.numResults(inst) > 0) {
           const got = dfg.valueType_(dfg.result(inst, 0));
           const gvType = this.globalType(dfg.imm0(inst));
           if (got !== gvType) {
@@ -956,7 +1012,7 @@ class Verifier {
     for (let i = 0; i < m; i++) {
       const v = dfg.arg(inst, first + i);
       const t = this.valueType(v);
-      const expected = sig.params[i]!.type;
+      const expected = sig.params[i].type;
       if (t !== expected) this.reportInst(inst, `arg ${i} (v${v}) has type ${typeName(t)}, expected ${typeName(expected)}`);
     }
     if (n !== np) {
@@ -974,8 +1030,8 @@ class Verifier {
     }
     for (let i = 0; i < n; i++) {
       const t = this.valueType(dfg.arg(inst, i));
-      if (t !== expected[i]!.type) {
-        this.reportInst(inst, `result ${i} has type ${typeName(t)}, must match function signature of ${formatAbiParam(expected[i]!)}`);
+      if (t !== expected[i].type) {
+        this.reportInst(inst, `result ${i} has type ${typeName(t)}, must match function signature of ${formatAbiParam(expected[i])}`);
       }
     }
   }
@@ -990,8 +1046,8 @@ class Verifier {
       return;
     }
     sig.returns.forEach((r, i) => {
-      if (r.type !== expected[i]!.type) {
-        this.reportInst(inst, `result ${i} has type ${typeName(r.type)}, must match function signature of ${formatAbiParam(expected[i]!)}`);
+      if (r.type !== expected[i].type) {
+        this.reportInst(inst, `result ${i} has type ${typeName(r.type)}, must match function signature of ${formatAbiParam(expected[i])}`);
       }
     });
   }
@@ -1022,7 +1078,7 @@ class Verifier {
         if (op === Opcode.F128const) size = typeBytes(F128);
         else if (op === Opcode.Vconst && dfg.numResults(inst) > 0) size = typeBytes(dfg.valueType_(dfg.result(inst, 0)));
         if (size >= 0 && c.length !== size) {
-          this.reportInst(inst, `The instruction expects const${i0} to have a size of ${size} bytes but it has ${c.length}`);
+          this.reportInst(inst, `The instruction expects const${i0} to have a size of ${size} bytes but it has ${c.length}`, true);
         }
         break;
       }
@@ -1030,19 +1086,19 @@ class Verifier {
       case F.TernaryImm8:
         if (op === Opcode.Extractlane || op === Opcode.Insertlane) {
           const t = this.valueType(dfg.arg(inst, 0));
-          if (i0 < 0 || i0 >= laneCount(t)) this.reportInst(inst, `The lane ${i0} does not index into the type ${typeName(t)}`);
+          if (i0 < 0 || i0 >= laneCount(t)) this.reportInst(inst, `The lane ${i0} does not index into the type ${typeName(t)}`, true);
         }
         break;
       case F.Shuffle: {
         const mask = dfg.immediates[i0];
         if (!mask || op !== Opcode.Shuffle) break;
         if (mask.length !== 16) {
-          this.reportInst(inst, "the shuffle immediate wasn't 16-bytes long");
+          this.reportInst(inst, "the shuffle immediate wasn't 16-bytes long", true);
           break;
         }
         for (const lane of mask) {
           if (lane >= 32) {
-            this.reportInst(inst, `shuffle immediate index ${lane} is larger than the maximum 31`);
+            this.reportInst(inst, `shuffle immediate index ${lane} is larger than the maximum 31`, true);
             break;
           }
         }
@@ -1083,7 +1139,7 @@ class Verifier {
       case F.Store:
       case F.StoreNoOffset:
         if (MemFlags.has(i0 as MemFlags, MemFlagBit.Readonly)) {
-          this.reportInst(inst, 'A store instruction cannot have the `readonly` MemFlag');
+          this.reportInst(inst, 'A store instruction cannot have the `readonly` MemFlag', true);
         }
         if (canStore(op)) this.checkAddress(inst, 1);
         break;
@@ -1104,7 +1160,7 @@ class Verifier {
     if (bits === 0 || bits >= 64) return;
     const x = wordsToI64(dfg.imm0(inst), dfg.imm1(inst));
     const b = BigInt(bits);
-    if (x < -(1n << (b - 1n)) || x >= 1n << b) this.reportInst(inst, 'constant immediate is out of bounds');
+    if (x < -(1n << (b - 1n)) || x >= 1n << b) this.reportInst(inst, 'constant immediate is out of bounds', true);
   }
 
   private checkBitcast(inst: Inst, flags: MemFlags): void {
@@ -1118,11 +1174,12 @@ class Verifier {
       this.reportInst(
         inst,
         `The bitcast argument v${arg} has a type of ${typeBits(from)} bits, which doesn't match an expected type of ${typeBits(to)} bits`,
+        true,
       );
     } else if (flags !== plain && flags !== MemFlags.with(plain, MemFlagBit.Little) && flags !== MemFlags.with(plain, MemFlagBit.Big)) {
-      this.reportInst(inst, 'The bitcast instruction only accepts the `big` or `little` memory flags');
+      this.reportInst(inst, 'The bitcast instruction only accepts the `big` or `little` memory flags', true);
     } else if (flags === plain && laneCount(to) !== laneCount(from)) {
-      this.reportInst(inst, 'Byte order specifier required for bitcast instruction changing lane count');
+      this.reportInst(inst, 'Byte order specifier required for bitcast instruction changing lane count', true);
     }
   }
 
@@ -1134,12 +1191,6 @@ class Verifier {
     const expected = typeBits(this.ptrType);
     if (got !== expected) this.reportInst(inst, `invalid pointer width (got ${got}, expected ${expected}) encountered v${v}`);
   }
-}
-
-/** What `checkReferences` learned: the callee signature, and whether every reference resolved. */
-interface InstRefs {
-  sig: Signature | undefined;
-  ok: boolean;
 }
 
 function validTrapCode(c: number): boolean {

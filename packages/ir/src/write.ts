@@ -11,6 +11,7 @@ import type { Block, Inst, Value } from './entities.js';
 import { NONE } from './entities.js';
 import { BlockArg, type BlockCall, type ExceptionTableItem, type GlobalValueData, type StackSlotData } from './entity-data.js';
 import type { Function } from './function.js';
+import type { DataFlowGraph } from './dfg.js';
 import { InstructionFormat } from './formats.js';
 import {
   atomicRmwOpName,
@@ -18,9 +19,11 @@ import {
   formatIeee16,
   formatIeee32,
   formatIeee64,
+  formatIeee128,
   formatImm64,
   formatOffset32,
   intCCName,
+  signExtend,
   MemFlags,
   trapCodeName,
   wordsToI64,
@@ -29,9 +32,9 @@ import {
   type IntCC,
   type TrapCode,
 } from './immediates.js';
-import { opcodeName, opcodeFormat, opcodeTypevarOperand, opcodeIsPolymorphic, type Opcode } from './opcodes.js';
+import { Opcode, opcodeName, opcodeFormat, opcodeTypevarOperand, opcodeIsPolymorphic } from './opcodes.js';
 import { formatSignature, formatUserFuncName, type ExternalName } from './signature.js';
-import { typeName } from './types.js';
+import { typeBits, typeName } from './types.js';
 
 /** Prints a whole function, ending with a newline after `}`. */
 export function printFunction(func: Function): string {
@@ -56,6 +59,23 @@ export function formatStackSlot(d: StackSlotData): string {
   if (d.alignShift !== undefined) s += `, align = ${1 << d.alignShift}`;
   if (d.key !== undefined) s += `, key = ${d.key}`;
   return s;
+}
+
+/**
+ * An integer immediate as Cranelift shows it: narrow immediates are stored
+ * zero-extended and shown sign-extended from the controlling type's width.
+ */
+function formatUnaryImm(dfg: DataFlowGraph, inst: Inst): string {
+  const bits = typeBits(dfg.ctrlType(inst));
+  const x = wordsToI64(dfg.imm0(inst), dfg.imm1(inst));
+  return formatImm64(bits > 0 && bits < 64 ? signExtend(x, bits) : x);
+}
+
+/** Little-endian bytes as an unsigned integer. */
+function bytesToBigInt(bytes: Uint8Array): bigint {
+  let x = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(bytes[i]);
+  return x;
 }
 
 class FunctionWriter {
@@ -183,14 +203,17 @@ class FunctionWriter {
     if (loc !== NONE) prefix += `@${loc.toString(16).padStart(4, '0')} `;
     const tags = dfg.debugTags.get(inst);
     if (tags) prefix += `<${tags.join(', ')}> `;
-    let s = prefix.padEnd(this.indent, ' ') + this.instText(inst) + '\n';
+    let s = prefix.padEnd(this.indent, ' ') + this.instText(inst, true) + '\n';
     const n = dfg.numResults(inst);
     for (let r = 0; r < n; r++) s += this.aliasLines(dfg.result(inst, r));
     return s;
   }
 
-  /** `v1 = iadd v0, v0` — results, opcode with suffix, operands. */
-  instText(inst: Inst): string {
+  /**
+   * `v1 = iadd v0, v0` — results, opcode with suffix, operands; with
+   * `annotate`, the trailing comment naming constant operands.
+   */
+  instText(inst: Inst, annotate = false): string {
     const dfg = this.func.dfg;
     const op = dfg.opcode(inst) as Opcode;
     let s = '';
@@ -204,13 +227,46 @@ class FunctionWriter {
     s += this.operands(inst, op);
     const map = dfg.userStackMaps.get(inst);
     if (map) s += `, stack_map=[${map.map((e) => `${typeName(e.type)} @ ss${e.slot}${formatOffset32(e.offset) || '+0'}`).join(', ')}]`;
+    return annotate ? s + this.constantAnnotations(inst) : s;
+  }
+
+  /**
+   * A trailing comment giving the value of each operand defined by a
+   * constant instruction (`brif v3, block1, block2  ; v3 = 0`), as
+   * Cranelift writes it; readers ignore it.
+   */
+  private constantAnnotations(inst: Inst): string {
+    const dfg = this.func.dfg;
+    let s = '';
+    let sep = '  ; ';
+    dfg.forEachUse(inst, (arg) => {
+      const src = dfg.valueInst(arg);
+      if (src === NONE) return;
+      const i0 = dfg.imm0(src);
+      let imm: string;
+      switch (dfg.format(src)) {
+        case InstructionFormat.UnaryImm: imm = formatUnaryImm(dfg, src); break;
+        case InstructionFormat.UnaryIeee16: imm = formatIeee16(i0); break;
+        case InstructionFormat.UnaryIeee32: imm = formatIeee32(i0); break;
+        case InstructionFormat.UnaryIeee64: imm = formatIeee64(i0, dfg.imm1(src)); break;
+        case InstructionFormat.UnaryConst: {
+          const bytes = dfg.constants[i0];
+          imm = dfg.opcode(src) === Opcode.F128const && bytes ? formatIeee128(bytesToBigInt(bytes)) : `const${i0}`;
+          break;
+        }
+        default: return;
+      }
+      s += `${sep}v${arg} = ${imm}`;
+      sep = ', ';
+    });
     return s;
   }
 
   /**
    * A suffix is needed for polymorphic opcodes unless the controlling type
    * can be read off the typevar operand, and that operand is defined in the
-   * same block (upstream's rule; it keeps text readable across blocks).
+   * same block before this instruction (upstream's rule; it keeps text
+   * readable across blocks).
    */
   private needsTypeSuffix(inst: Inst, op: Opcode): boolean {
     if (!opcodeIsPolymorphic(op)) return false;
@@ -223,7 +279,10 @@ class FunctionWriter {
     let defBlock: Block | undefined;
     if (def.kind === 'result') defBlock = layout.instBlock(def.inst);
     else if (def.kind === 'param') defBlock = def.block;
-    return defBlock === undefined || defBlock === NONE || defBlock !== layout.instBlock(inst);
+    if (defBlock === undefined || defBlock === NONE || defBlock !== layout.instBlock(inst)) return true;
+    // A use before its definition (invalid SSA, kept for the verifier) cannot
+    // be typed by a reader going top to bottom, nor can a self-use.
+    return def.kind === 'result' && !layout.instBefore(def.inst, inst);
   }
 
   private blockCall(bc: BlockCall): string {
@@ -264,7 +323,7 @@ class FunctionWriter {
     const flags = (): string => MemFlags.toString(i0 as MemFlags);
     switch (fmt) {
       case InstructionFormat.Unary: return ` ${a(0)}`;
-      case InstructionFormat.UnaryImm: return ` ${formatImm64(wordsToI64(i0, i1))}`;
+      case InstructionFormat.UnaryImm: return ` ${formatUnaryImm(dfg, inst)}`;
       case InstructionFormat.UnaryIeee16: return ` ${formatIeee16(i0)}`;
       case InstructionFormat.UnaryIeee32: return ` ${formatIeee32(i0)}`;
       case InstructionFormat.UnaryIeee64: return ` ${formatIeee64(i0, i1)}`;

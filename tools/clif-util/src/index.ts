@@ -1,1 +1,5 @@
-export {};
+// @clift/clif-util — the `clif` command. The binary is cli.ts; this module
+// exposes the same logic for programs and tests.
+
+export { main, type CliIo } from './main.js';
+export { COMMANDS, UsageError, parseArgs, usage, type Command, type CommandName } from './args.js';

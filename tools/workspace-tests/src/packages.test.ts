@@ -28,7 +28,7 @@ describe.each(packages)('$manifest.name', ({ dir, manifest }) => {
     expect(dot?.types).toBe('./dist/index.d.ts');
     expect(dot?.default).toBe('./dist/index.js');
     expect(manifest.exports?.['./package.json']).toBe('./package.json');
-    expect(manifest.files).toEqual(['dist']);
+    expect(manifest.files).toContain('dist');
   });
 
   it('depends on other @clift packages only through the workspace protocol', () => {

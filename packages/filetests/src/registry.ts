@@ -1,0 +1,48 @@
+// Which `test <name>` commands exist and which Clift implements. A command
+// upstream defines but Clift does not implement yet is reported as a skip
+// with its reason, never as a pass; a name upstream does not define is an
+// error in the test file.
+
+import { catSubtest } from './subtests/cat.js';
+import { domtreeSubtest } from './subtests/domtree.js';
+import { printCfgSubtest } from './subtests/print-cfg.js';
+import { verifierSubtest } from './subtests/verifier.js';
+import type { Subtest } from './subtest.js';
+
+const IMPLEMENTED: ReadonlyMap<string, Subtest> = new Map(
+  [catSubtest, verifierSubtest, domtreeSubtest, printCfgSubtest].map((s) => [s.name, s]),
+);
+
+/**
+ * Commands upstream defines that Clift has not implemented, with whether
+ * each runs per target configuration (needs an ISA) as upstream's do.
+ */
+const NOT_YET: ReadonlyMap<string, { needsIsa: boolean }> = new Map([
+  ['interpret', { needsIsa: false }],
+  ['run', { needsIsa: true }],
+  ['compile', { needsIsa: true }],
+  ['optimize', { needsIsa: true }],
+  ['alias-analysis', { needsIsa: true }],
+  ['dce', { needsIsa: false }],
+  ['legalizer', { needsIsa: true }],
+  ['safepoint', { needsIsa: true }],
+  ['unwind', { needsIsa: true }],
+]);
+
+export type SubtestLookup =
+  | { kind: 'implemented'; subtest: Subtest }
+  | { kind: 'not-implemented'; needsIsa: boolean; reason: string }
+  | { kind: 'unknown'; reason: string };
+
+export function lookupSubtest(name: string): SubtestLookup {
+  const s = IMPLEMENTED.get(name);
+  if (s) return { kind: 'implemented', subtest: s };
+  const n = NOT_YET.get(name);
+  if (n) return { kind: 'not-implemented', needsIsa: n.needsIsa, reason: `test ${name} is not implemented yet` };
+  return { kind: 'unknown', reason: `unknown test command '${name}'` };
+}
+
+/** Names of the implemented test commands. */
+export function implementedSubtests(): string[] {
+  return [...IMPLEMENTED.keys()];
+}

@@ -1,0 +1,424 @@
+// The CLIF lexer: turns source text into tokens, one at a time, straight
+// from char codes.
+//
+// Owns: token kinds, the spelling of numbered entities (`v3`, `block7`,
+// `ss0`, …), types (`i32x4`, `i32x4xN`), numbers (integers and floats as raw
+// text, decoded later by context), names (`%foo`), strings, source locations
+// (`@00c7`) and comments.
+//
+// Design for speed: the lexer keeps the current token in fields (kind, start,
+// end, number, line, column) instead of allocating a token object; the parser
+// reads them and calls `next()`. Words are classified from char codes; only
+// identifiers and types cost a substring. Comments are handed to a callback
+// as they are passed, so the parser can attach them to entities.
+//
+// Invariants: `line`/`col` are 1-based and count UTF-16 code units; a token
+// never spans a comment; after EOF, `next()` keeps returning EOF.
+
+import type { Type } from '@clift/ir';
+import { parseType } from '@clift/ir';
+import { ParseError } from './errors.js';
+
+export const Tok = {
+  EOF: 0,
+  LPar: 1,
+  RPar: 2,
+  LBrace: 3,
+  RBrace: 4,
+  LBracket: 5,
+  RBracket: 6,
+  Minus: 7,
+  Plus: 8,
+  Star: 9,
+  Comma: 10,
+  Dot: 11,
+  Colon: 12,
+  Equal: 13,
+  Bang: 14,
+  Arrow: 15,
+  Lt: 16,
+  Gt: 17,
+  At: 18,
+  Float: 19,
+  Integer: 20,
+  Type: 21,
+  Value: 22,
+  Block: 23,
+  StackSlot: 24,
+  DynamicStackSlot: 25,
+  GlobalValue: 26,
+  DynamicType: 27,
+  JumpTable: 28,
+  Constant: 29,
+  FuncRef: 30,
+  SigRef: 31,
+  MemoryType: 32,
+  UserRef: 33,
+  UserNameRef: 34,
+  TryCallRet: 35,
+  TryCallExn: 36,
+  Tag: 37,
+  Region: 38,
+  Name: 39,
+  String: 40,
+  Identifier: 41,
+  SourceLoc: 42,
+} as const;
+export type Tok = (typeof Tok)[keyof typeof Tok];
+
+const TOKEN_NAMES: readonly string[] = [
+  'end of file', "'('", "')'", "'{'", "'}'", "'['", "']'", "'-'", "'+'", "'*'", "','", "'.'", "':'", "'='",
+  "'!'", "'->'", "'<'", "'>'", "'@'", 'float', 'integer', 'type', 'value', 'block', 'stack slot',
+  'dynamic stack slot', 'global value', 'dynamic type', 'jump table', 'constant', 'function reference',
+  'signature reference', 'memory type', 'user name', 'user name reference', 'try_call return',
+  'exception payload', 'exception tag', 'alias region', 'name', 'string', 'identifier', 'source location',
+];
+
+/** A readable name for a token kind, for "expected …" messages. */
+export function tokName(k: Tok): string {
+  return TOKEN_NAMES[k] ?? 'token';
+}
+
+/** Receives each comment: its text (from the first `;`), line and column. */
+export type CommentSink = (text: string, line: number, column: number) => void;
+
+const C_TAB = 9;
+const C_LF = 10;
+const C_CR = 13;
+const C_SPACE = 32;
+const C_BANG = 33;
+const C_QUOTE = 34;
+const C_PERCENT = 37;
+const C_LPAR = 40;
+const C_RPAR = 41;
+const C_STAR = 42;
+const C_PLUS = 43;
+const C_COMMA = 44;
+const C_MINUS = 45;
+const C_DOT = 46;
+const C_0 = 48;
+const C_9 = 57;
+const C_COLON = 58;
+const C_SEMI = 59;
+const C_LT = 60;
+const C_EQ = 61;
+const C_GT = 62;
+const C_AT = 64;
+const C_LBRACKET = 91;
+const C_RBRACKET = 93;
+const C_UNDERSCORE = 95;
+const C_LBRACE = 123;
+const C_RBRACE = 125;
+
+function isDigit(c: number): boolean {
+  return c >= C_0 && c <= C_9;
+}
+function isAlpha(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isAlnum(c: number): boolean {
+  return isAlpha(c) || isDigit(c);
+}
+function isHex(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** Type spellings seen so far; types repeat constantly, the regex runs once per spelling. */
+const TYPE_CACHE = new Map<string, Type | null>();
+
+export class Lexer {
+  readonly src: string;
+  private pos = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  /** Current token. */
+  kind: Tok = Tok.EOF;
+  start = 0;
+  end = 0;
+  /** Entity number for entity tokens, the Type for `Type`. */
+  num = 0;
+  tokLine = 1;
+  tokCol = 1;
+
+  constructor(
+    src: string,
+    readonly filename: string,
+    private readonly onComment: CommentSink | undefined,
+    firstLine = 1,
+  ) {
+    this.src = src;
+    this.line = firstLine;
+  }
+
+  /** Kind of the current token (a call, so control-flow narrowing never goes stale across `next()`). */
+  tok(): Tok {
+    return this.kind;
+  }
+  /** Text of the current token (for names and strings, without the sigil/quotes). */
+  text(): string {
+    return this.src.slice(this.start, this.end);
+  }
+  isIdent(word: string): boolean {
+    if (this.kind !== Tok.Identifier || this.end - this.start !== word.length) return false;
+    return this.src.startsWith(word, this.start);
+  }
+  error(detail: string, line = this.tokLine, col = this.tokCol): ParseError {
+    return new ParseError(this.filename, line, col, detail);
+  }
+  /** How the current token reads in an error message: `'v3'`, `end of file`. */
+  describe(): string {
+    if (this.kind === Tok.EOF) return 'end of file';
+    if (this.kind === Tok.Name) return `'%${this.text()}'`;
+    if (this.kind === Tok.String) return `"${this.text()}"`;
+    if (this.kind === Tok.SourceLoc) return `'@${this.text()}'`;
+    return `'${this.text()}'`;
+  }
+
+  /**
+   * Returns the rest of the current line from the current position (which
+   * must be just after the current token) and moves to the next line. Used
+   * for `test`, `set` and `target` lines, which are not tokenized.
+   */
+  restOfLine(): string {
+    const s = this.src;
+    const begin = this.end;
+    let p = begin;
+    while (p < s.length && s.charCodeAt(p) !== C_LF) p++;
+    this.pos = p;
+    return s.slice(begin, p);
+  }
+
+  /** Advances to the next token. */
+  next(): Tok {
+    const s = this.src;
+    const n = s.length;
+    let p = this.pos;
+    for (;;) {
+      if (p >= n) {
+        this.pos = p;
+        this.start = this.end = p;
+        this.tokLine = this.line;
+        this.tokCol = p - this.lineStart + 1;
+        return (this.kind = Tok.EOF);
+      }
+      const c = s.charCodeAt(p);
+      if (c === C_SPACE || c === C_TAB || c === C_CR) {
+        p++;
+        continue;
+      }
+      if (c === C_LF) {
+        p++;
+        this.line++;
+        this.lineStart = p;
+        continue;
+      }
+      if (c === C_SEMI) {
+        const b = p;
+        while (p < n && s.charCodeAt(p) !== C_LF) p++;
+        let e = p;
+        if (e > b && s.charCodeAt(e - 1) === C_CR) e--;
+        this.onComment?.(s.slice(b, e), this.line, b - this.lineStart + 1);
+        continue;
+      }
+      break;
+    }
+    this.tokLine = this.line;
+    this.tokCol = p - this.lineStart + 1;
+    this.start = p;
+    const c = s.charCodeAt(p);
+    switch (c) {
+      case C_LPAR: return this.single(p, Tok.LPar);
+      case C_RPAR: return this.single(p, Tok.RPar);
+      case C_LBRACE: return this.single(p, Tok.LBrace);
+      case C_RBRACE: return this.single(p, Tok.RBrace);
+      case C_LBRACKET: return this.single(p, Tok.LBracket);
+      case C_RBRACKET: return this.single(p, Tok.RBracket);
+      case C_COMMA: return this.single(p, Tok.Comma);
+      case C_DOT: return this.single(p, Tok.Dot);
+      case C_COLON: return this.single(p, Tok.Colon);
+      case C_EQ: return this.single(p, Tok.Equal);
+      case C_BANG: return this.single(p, Tok.Bang);
+      case C_STAR: return this.single(p, Tok.Star);
+      case C_LT: return this.single(p, Tok.Lt);
+      case C_GT: return this.single(p, Tok.Gt);
+      case C_MINUS:
+        if (s.charCodeAt(p + 1) === C_GT) {
+          this.pos = this.end = p + 2;
+          return (this.kind = Tok.Arrow);
+        }
+        return this.number(p);
+      case C_PLUS:
+        return this.number(p);
+      case C_PERCENT: {
+        let q = p + 1;
+        while (q < n) {
+          const d = s.charCodeAt(q);
+          if (!isAlnum(d) && d !== C_UNDERSCORE) break;
+          q++;
+        }
+        this.start = p + 1;
+        this.pos = this.end = q;
+        return (this.kind = Tok.Name);
+      }
+      case C_QUOTE: {
+        let q = p + 1;
+        while (q < n && s.charCodeAt(q) !== C_QUOTE) {
+          if (s.charCodeAt(q) === C_LF) throw this.error('unterminated string: expected \'"\' before the end of the line');
+          q++;
+        }
+        if (q >= n) throw this.error('unterminated string: expected \'"\' before the end of the file');
+        this.start = p + 1;
+        this.end = q;
+        this.pos = q + 1;
+        return (this.kind = Tok.String);
+      }
+      case C_AT: {
+        let q = p + 1;
+        while (q < n && isHex(s.charCodeAt(q))) q++;
+        if (q === p + 1) return this.single(p, Tok.At);
+        this.start = p + 1;
+        this.pos = this.end = q;
+        return (this.kind = Tok.SourceLoc);
+      }
+      default:
+        if (isDigit(c)) return this.number(p);
+        if (isAlpha(c) || c === C_UNDERSCORE) {
+          // Unsigned float specials lex as numbers, as after a sign.
+          if ((c === 78 /* N */ || c === 73 /* I */ || c === 115) /* s */ && (s.startsWith('NaN', p) || s.startsWith('Inf', p) || s.startsWith('sNaN', p))) {
+            return this.number(p);
+          }
+          return this.word(p);
+        }
+        throw this.error(`invalid character '${String.fromCodePoint(s.codePointAt(p) ?? c)}'`);
+    }
+  }
+
+  private single(p: number, k: Tok): Tok {
+    this.pos = this.end = p + 1;
+    return (this.kind = k);
+  }
+
+  private lookingAtNumeric(p: number): boolean {
+    const s = this.src;
+    const c = s.charCodeAt(p);
+    if (isDigit(c) || c === C_MINUS || c === C_PLUS || c === C_DOT) return true;
+    return s.startsWith('NaN', p) || s.startsWith('Inf', p) || s.startsWith('sNaN', p);
+  }
+
+  /**
+   * Numbers, as upstream scans them: an optional sign, then a run of
+   * alphanumerics, `_`, `-` and `.`. A `.`, `NaN` or `Inf` makes it a float.
+   * A lone sign is the `-`/`+` token.
+   */
+  private number(p: number): Tok {
+    const s = this.src;
+    const n = s.length;
+    let q = p;
+    let isFloat = false;
+    const c = s.charCodeAt(q);
+    if (c === C_MINUS || c === C_PLUS) {
+      q++;
+      if (q >= n || !this.lookingAtNumeric(q)) {
+        this.pos = this.end = q;
+        return (this.kind = c === C_MINUS ? Tok.Minus : Tok.Plus);
+      }
+    }
+    if (s.startsWith('NaN:', q) || s.startsWith('sNaN:', q)) {
+      q = s.indexOf(':', q) + 1;
+      isFloat = true;
+    } else if (s.startsWith('NaN', q) || s.startsWith('Inf', q)) {
+      isFloat = true;
+    }
+    while (q < n) {
+      const d = s.charCodeAt(q);
+      if (d === C_DOT) isFloat = true;
+      else if (!(isAlnum(d) || d === C_UNDERSCORE || d === C_MINUS)) break;
+      q++;
+    }
+    this.pos = this.end = q;
+    return (this.kind = isFloat ? Tok.Float : Tok.Integer);
+  }
+
+  private word(p: number): Tok {
+    const s = this.src;
+    const n = s.length;
+    let q = p + 1;
+    while (q < n) {
+      const d = s.charCodeAt(q);
+      if (!isAlnum(d) && d !== C_UNDERSCORE) break;
+      q++;
+    }
+    this.pos = this.end = q;
+    // Split off trailing decimal digits: `block12` → `block` + 12.
+    let ds = q;
+    while (ds > p && isDigit(s.charCodeAt(ds - 1))) ds--;
+    const digits = q - ds;
+    if (digits > 0 && ds > p && (digits === 1 || s.charCodeAt(ds) !== C_0) && digits <= 10) {
+      let v = 0;
+      for (let i = ds; i < q; i++) v = v * 10 + (s.charCodeAt(i) - C_0);
+      if (v <= 0xfffffffe) {
+        const k = this.entityKind(p, ds - p);
+        if (k !== Tok.EOF) {
+          this.num = v;
+          return (this.kind = k);
+        }
+      }
+    }
+    const c = s.charCodeAt(p);
+    if ((c === 105 /* i */ || c === 102) /* f */ && q - p >= 2 && isDigit(s.charCodeAt(p + 1))) {
+      const text = s.slice(p, q);
+      let t = TYPE_CACHE.get(text);
+      if (t === undefined) {
+        t = parseType(text) ?? null;
+        TYPE_CACHE.set(text, t);
+      }
+      if (t !== null) {
+        this.num = t;
+        return (this.kind = Tok.Type);
+      }
+    }
+    return (this.kind = Tok.Identifier);
+  }
+
+  /** The entity token for a prefix, or EOF when the prefix names none. */
+  private entityKind(p: number, len: number): Tok {
+    const s = this.src;
+    switch (s.charCodeAt(p)) {
+      case 118: // v
+        return len === 1 ? Tok.Value : Tok.EOF;
+      case 98: // b
+        return len === 5 && s.startsWith('block', p) ? Tok.Block : Tok.EOF;
+      case 115: // s
+        if (len === 2 && s.charCodeAt(p + 1) === 115) return Tok.StackSlot;
+        if (len === 3 && s.startsWith('sig', p)) return Tok.SigRef;
+        return Tok.EOF;
+      case 100: // d
+        if (len === 3 && s.startsWith('dss', p)) return Tok.DynamicStackSlot;
+        if (len === 2 && s.charCodeAt(p + 1) === 116) return Tok.DynamicType;
+        return Tok.EOF;
+      case 103: // g
+        return len === 2 && s.charCodeAt(p + 1) === 118 ? Tok.GlobalValue : Tok.EOF;
+      case 106: // j
+        return len === 2 && s.charCodeAt(p + 1) === 116 ? Tok.JumpTable : Tok.EOF;
+      case 99: // c
+        return len === 5 && s.startsWith('const', p) ? Tok.Constant : Tok.EOF;
+      case 102: // f
+        return len === 2 && s.charCodeAt(p + 1) === 110 ? Tok.FuncRef : Tok.EOF;
+      case 109: // m
+        return len === 2 && s.charCodeAt(p + 1) === 116 ? Tok.MemoryType : Tok.EOF;
+      case 117: // u
+        if (len === 1) return Tok.UserRef;
+        return len === 11 && s.startsWith('userextname', p) ? Tok.UserNameRef : Tok.EOF;
+      case 114: // r
+        if (len === 3 && s.startsWith('ret', p)) return Tok.TryCallRet;
+        return len === 6 && s.startsWith('region', p) ? Tok.Region : Tok.EOF;
+      case 101: // e
+        return len === 3 && s.startsWith('exn', p) ? Tok.TryCallExn : Tok.EOF;
+      case 116: // t
+        return len === 3 && s.startsWith('tag', p) ? Tok.Tag : Tok.EOF;
+      default:
+        return Tok.EOF;
+    }
+  }
+}

@@ -1,0 +1,236 @@
+// The `clif` command's logic: `main(argv, io)` runs one command line and
+// resolves to its exit status. All output goes through `io`, so tests run
+// it in-process; cli.ts binds it to the real process.
+//
+// Exit statuses: 0 success, 1 a test/parse/verify failure, 2 a bad command
+// line (unknown command or option, missing operand) or a missing path.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { formatUserFuncName, formatVerifierError, printFunction, verifyFunction } from '@clift/ir';
+import { ParseError, parseTestFile } from '@clift/reader';
+import {
+  MissingPathError,
+  collectTestFiles,
+  compareWithExpectations,
+  defaultExpectationsPath,
+  formatExpectations,
+  formatRatchetReport,
+  formatTally,
+  parseExpectations,
+  runTestFiles,
+  tally,
+  toExpectations,
+  upstreamFiletestsDir,
+  type FileOutcome,
+  type TestRecord,
+} from '@clift/filetests';
+import { UsageError, parseArgs, usage, type Command } from './args.js';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether stderr is a terminal: enables the one-line progress display. */
+  readonly isTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function indent(text: string, by = '    '): string {
+  return text.replace(/^(?=.)/gm, by);
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof ParseError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory` : `${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function runCat(files: readonly string[], io: CliIo): number {
+  let failed = false;
+  let first = true;
+  for (const path of files) {
+    try {
+      const file = parseTestFile(readText(path), path);
+      for (const f of file.functions) {
+        if (!first) io.stdout('\n');
+        first = false;
+        io.stdout(printFunction(f.func));
+      }
+    } catch (e) {
+      failed = true;
+      io.stderr(`error: ${errorText(e)}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+function runVerify(files: readonly string[], print: boolean, io: CliIo): number {
+  let failed = false;
+  for (const path of files) {
+    try {
+      const file = parseTestFile(readText(path), path);
+      const target = file.targets.length === 1 ? file.targets[0].name : undefined;
+      let bad = 0;
+      for (const f of file.functions) {
+        if (print) io.stdout(printFunction(f.func));
+        const errors = verifyFunction(f.func, target === undefined ? {} : { target });
+        if (errors.length > 0) {
+          bad++;
+          io.stderr(
+            `${path}:${f.line}: function ${formatUserFuncName(f.func.name)}: ${errors.length} verifier error${errors.length === 1 ? '' : 's'}\n` +
+              errors.map((e) => `  ${formatVerifierError(e)}\n`).join(''),
+          );
+        }
+      }
+      if (bad > 0) failed = true;
+      else io.stdout(`${path}: ${file.functions.length} function${file.functions.length === 1 ? '' : 's'} verified\n`);
+    } catch (e) {
+      failed = true;
+      io.stderr(`error: ${errorText(e)}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+function recordTitle(r: TestRecord): string {
+  return `${r.path} [test ${r.test}${r.target !== '-' ? `, target ${r.target}` : ''}]`;
+}
+
+async function runTest(cmd: Command & { kind: 'test' }, io: CliIo): Promise<number> {
+  let paths = cmd.paths;
+  let root: string | undefined;
+  if (cmd.expectations) {
+    const up = upstreamFiletestsDir(io.env);
+    if (!up.exists) {
+      io.stderr(`clif test: the upstream filetests folder ${up.path} does not exist (set CLIFT_UPSTREAM_FILETESTS)\n`);
+      return 2;
+    }
+    if (paths.length > 0) {
+      io.stderr('clif test: the expectations list covers the whole upstream folder; give no paths with it\n');
+      return 2;
+    }
+    root = up.path;
+    paths = [up.path];
+  }
+  let files: string[];
+  try {
+    files = collectTestFiles(paths);
+  } catch (e) {
+    if (e instanceof MissingPathError) {
+      io.stderr(`clif test: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const bless = cmd.bless || io.env['CLIFT_TEST_BLESS'] === '1';
+  const progress = io.isTTY;
+  const clear = (): void => {
+    if (progress) io.stderr('\r\x1b[K');
+  };
+  const report = (o: FileOutcome): void => {
+    for (const r of o.records) {
+      if (r.status === 'fail') {
+        clear();
+        io.stdout(`FAIL ${recordTitle(r)}\n${indent(r.message)}\n`);
+      } else if (r.status === 'skip') {
+        clear();
+        io.stdout(`skip ${recordTitle(r)}: ${r.message}\n`);
+      } else if (cmd.verbose) {
+        clear();
+        io.stdout(`pass ${recordTitle(r)}\n`);
+      }
+    }
+    if (o.updatedText !== undefined) {
+      clear();
+      io.stdout(`blessed ${o.path}: expectations rewritten\n`);
+    }
+  };
+  const outcomes = await runTestFiles(files, {
+    bless,
+    ...(cmd.jobs !== undefined ? { jobs: cmd.jobs } : {}),
+    onOutcome: (o, done, total) => {
+      report(o);
+      if (progress) io.stderr(`\r\x1b[K[${done}/${total}] ${o.path}`);
+    },
+  });
+  clear();
+  const records = outcomes.flatMap((o) => o.records);
+  if (cmd.json !== undefined) {
+    const json = records.map((r) => ({ path: r.path, test: r.test, target: r.target, status: r.status, message: r.message }));
+    writeFileSync(cmd.json, JSON.stringify(json, null, 2) + '\n');
+  }
+  const t = tally(records);
+  let status = t.failed > 0 ? 1 : 0;
+  if (cmd.expectations && root !== undefined) {
+    const listPath = cmd.expectations.file ?? defaultExpectationsPath();
+    const actual = toExpectations(records, root);
+    if (cmd.expectations.mode === 'update') {
+      writeFileSync(listPath, formatExpectations(actual));
+      io.stdout(`wrote ${actual.length} expectations to ${listPath}\n`);
+      status = 0;
+    } else {
+      let listed;
+      try {
+        listed = parseExpectations(readText(listPath));
+      } catch (e) {
+        io.stderr(`clif test: ${errorText(e)}\n`);
+        return 1;
+      }
+      const msg = formatRatchetReport(compareWithExpectations(actual, listed));
+      if (msg === '') {
+        io.stdout(`expectations hold (${listPath})\n`);
+        status = 0;
+      } else {
+        io.stdout(`${msg}\n`);
+        status = 1;
+      }
+    }
+  }
+  io.stdout(`${formatTally(t)}\n`);
+  return status;
+}
+
+/** Runs one `clif` command line; resolves to the exit status. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let cmd: Command;
+  try {
+    cmd = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`${e.message}\n${e.command ? `Run 'clif help ${e.command}' for usage.` : "Run 'clif --help' for usage."}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  switch (cmd.kind) {
+    case 'help':
+      io.stdout(usage(cmd.topic));
+      return 0;
+    case 'version':
+      io.stdout(`clif ${version()}\n`);
+      return 0;
+    case 'cat':
+      return runCat(cmd.files, io);
+    case 'verify':
+      return runVerify(cmd.files, cmd.print, io);
+    case 'test':
+      return runTest(cmd, io);
+  }
+}
