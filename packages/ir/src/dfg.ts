@@ -56,33 +56,33 @@ export type ValueDef =
 
 export class DataFlowGraph {
   // --- Values: type, kind, and two words whose meaning depends on kind.
-  private readonly valueType = new U16Vec(64);
-  private readonly valueKind = new U16Vec(64);
+  private readonly valueType = new U16Vec(16);
+  private readonly valueKind = new U16Vec(16);
   /** Result: inst; Param: block; Alias: original; Union: x. */
-  private readonly valueA = new U32Vec(64);
+  private readonly valueA = new U32Vec(16);
   /** Result/Param: position; Union: y. */
-  private readonly valueB = new U32Vec(64);
+  private readonly valueB = new U32Vec(16);
 
   // --- Instructions
-  private readonly instOpcode = new U16Vec(64);
-  private readonly instCtrlType = new U16Vec(64);
-  private readonly instArgStart = new U32Vec(64);
-  private readonly instArgLen = new U32Vec(64);
-  private readonly instResStart = new U32Vec(64);
-  private readonly instResLen = new U32Vec(64);
-  private readonly instImm0 = new I32Vec(64);
-  private readonly instImm1 = new I32Vec(64);
-  private readonly instImm2 = new I32Vec(64);
-  private readonly instSrcLoc = new U32Vec(64, NONE);
+  private readonly instOpcode = new U16Vec(16);
+  private readonly instCtrlType = new U16Vec(16);
+  private readonly instArgStart = new U32Vec(16);
+  private readonly instArgLen = new U32Vec(16);
+  private readonly instResStart = new U32Vec(16);
+  private readonly instResLen = new U32Vec(16);
+  private readonly instImm0 = new I32Vec(16);
+  private readonly instImm1 = new I32Vec(16);
+  private readonly instImm2 = new I32Vec(16);
+  private readonly instSrcLoc = new U32Vec(8, NONE);
 
   // --- Blocks (parameters only; order is Layout's)
   private readonly blockParamStart = new U32Vec(16);
   private readonly blockParamLen = new U32Vec(16);
 
   // --- Block calls: a destination block and its argument list.
-  private readonly bcBlock = new U32Vec(32);
-  private readonly bcArgStart = new U32Vec(32);
-  private readonly bcArgLen = new U32Vec(32);
+  private readonly bcBlock = new U32Vec(16);
+  private readonly bcArgStart = new U32Vec(16);
+  private readonly bcArgLen = new U32Vec(16);
 
   private readonly lists = new ListPool();
 

@@ -19,20 +19,20 @@ const SEQ_STRIDE = 16;
 const SEQ_MAX = 0xffffffff;
 
 export class Layout {
-  private readonly blockPrev = new U32Vec(16, NONE);
-  private readonly blockNext = new U32Vec(16, NONE);
-  private readonly blockFirst = new U32Vec(16, NONE);
-  private readonly blockLast = new U32Vec(16, NONE);
-  private readonly blockInserted = new U32Vec(16, 0);
-  private readonly blockSeq = new U32Vec(16, 0);
+  private readonly blockPrev = new U32Vec(8, NONE);
+  private readonly blockNext = new U32Vec(8, NONE);
+  private readonly blockFirst = new U32Vec(8, NONE);
+  private readonly blockLast = new U32Vec(8, NONE);
+  private readonly blockInserted = new U32Vec(8, 0);
+  private readonly blockSeq = new U32Vec(8, 0);
   private readonly coldBlocks = new Set<Block>();
   private firstBlock_: Block = NONE as Block;
   private lastBlock_: Block = NONE as Block;
 
-  private readonly instPrev = new U32Vec(64, NONE);
-  private readonly instNext = new U32Vec(64, NONE);
-  private readonly instBlock_ = new U32Vec(64, NONE);
-  private readonly instSeq = new U32Vec(64, 0);
+  private readonly instPrev = new U32Vec(8, NONE);
+  private readonly instNext = new U32Vec(8, NONE);
+  private readonly instBlock_ = new U32Vec(8, NONE);
+  private readonly instSeq = new U32Vec(8, 0);
 
   // ===================================================================
   // Blocks

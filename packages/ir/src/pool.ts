@@ -9,6 +9,12 @@
 
 type Storage = Uint32Array | Uint16Array | Int32Array;
 
+// Shared zero-length storage for vectors not yet written (never mutated:
+// the first push replaces it).
+const EMPTY_U32 = new Uint32Array(0);
+const EMPTY_U16 = new Uint16Array(0);
+const EMPTY_I32 = new Int32Array(0);
+
 /**
  * A typed array that doubles when full. `length` counts the slots in use;
  * slots past it up to the capacity hold the fill value (0 unless given).
@@ -17,13 +23,18 @@ class TypedVec<A extends Storage> {
   data: A;
   length = 0;
 
+  /**
+   * Storage is allocated on first use: most functions are small, and a
+   * function owns a few dozen of these vectors, so eager allocation would
+   * dominate the cost of parsing or building one.
+   */
   constructor(
     private readonly make: (n: number) => A,
-    capacity: number,
+    empty: A,
+    private readonly initialCapacity: number,
     private readonly fillValue?: number,
   ) {
-    this.data = make(Math.max(4, capacity));
-    if (fillValue !== undefined) this.data.fill(fillValue);
+    this.data = empty;
   }
 
   push(v: number): number {
@@ -44,7 +55,7 @@ class TypedVec<A extends Storage> {
   }
   /** Grows the storage only; `length` is unchanged. */
   private grow(min: number): void {
-    let cap = this.data.length * 2;
+    let cap = Math.max(this.data.length * 2, this.initialCapacity, 4);
     while (cap < min) cap *= 2;
     const next = this.make(cap);
     if (this.fillValue !== undefined) next.fill(this.fillValue, this.data.length);
@@ -55,17 +66,17 @@ class TypedVec<A extends Storage> {
 
 export class U32Vec extends TypedVec<Uint32Array> {
   constructor(capacity = 16, fill?: number) {
-    super((n) => new Uint32Array(n), capacity, fill);
+    super((n) => new Uint32Array(n), EMPTY_U32, capacity, fill);
   }
 }
 export class U16Vec extends TypedVec<Uint16Array> {
   constructor(capacity = 16) {
-    super((n) => new Uint16Array(n), capacity);
+    super((n) => new Uint16Array(n), EMPTY_U16, capacity);
   }
 }
 export class I32Vec extends TypedVec<Int32Array> {
   constructor(capacity = 16) {
-    super((n) => new Int32Array(n), capacity);
+    super((n) => new Int32Array(n), EMPTY_I32, capacity);
   }
 }
 

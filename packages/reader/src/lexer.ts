@@ -215,7 +215,10 @@ export class Lexer {
       }
       if (c === C_SEMI) {
         const b = p;
-        while (p < n && s.charCodeAt(p) !== C_LF) p++;
+        // Comments are most of the text of a typical filetest: find the end
+        // of the line natively rather than a character at a time.
+        const lf = s.indexOf('\n', p);
+        p = lf < 0 ? n : lf;
         let e = p;
         if (e > b && s.charCodeAt(e - 1) === C_CR) e--;
         this.onComment?.(s.slice(b, e), this.line, b - this.lineStart + 1);
