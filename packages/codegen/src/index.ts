@@ -13,3 +13,6 @@ export {
   type SettingKind,
   type SettingValue,
 } from './settings.js';
+
+// Compiled code (the contract with @clift/module)
+export type { CompiledCode, Relocation, RelocKind, RelocTarget, TrapSite } from './compiled.js';
