@@ -69,16 +69,35 @@ function compareKeys(a: Expectation, b: Expectation): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.test < b.test ? -1 : a.test > b.test ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0;
 }
 
-/** Records as expectations, paths relative to `root`. */
-export function toExpectations(records: readonly TestRecord[], root: string): Expectation[] {
+/** Where the explanations of known deviations live. */
+export function defaultDeviationsPath(): string {
+  return resolve(PACKAGE_DIR, 'expectations', 'deviations.txt');
+}
+
+/**
+ * Parses the deviations file: `#` comments, then `path<TAB>test<TAB>target<TAB>why`
+ * per line — a person's explanation of why a record does not pass, used as
+ * its reason instead of the first line of the failure message.
+ */
+export function parseDeviations(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '' || line.startsWith('#')) return;
+    const [path, test, target, ...why] = line.split('\t');
+    if (!path || !test || !target || why.length === 0) throw new ExpectationsSyntaxError(i + 1, 'expected path, test, target and an explanation, tab-separated');
+    out.set(`${path}\t${test}\t${target}`, why.join(' ').trim());
+  });
+  return out;
+}
+
+/** Records as expectations, paths relative to `root`; `deviations` explain known failures. */
+export function toExpectations(records: readonly TestRecord[], root: string, deviations: ReadonlyMap<string, string> = new Map()): Expectation[] {
   return records
-    .map((r) => ({
-      path: relative(root, r.path).split(sep).join('/'),
-      test: r.test,
-      target: r.target,
-      status: r.status,
-      reason: r.status === 'pass' ? '' : oneLineReason(r.message),
-    }))
+    .map((r) => {
+      const e = { path: relative(root, r.path).split(sep).join('/'), test: r.test, target: r.target, status: r.status };
+      const why = deviations.get(keyOf(e));
+      return { ...e, reason: r.status === 'pass' ? '' : (why ?? oneLineReason(r.message)) };
+    })
     .sort(compareKeys);
 }
 

@@ -58,6 +58,8 @@ export {
   formatRatchetReport,
   oneLineReason,
   parseExpectations,
+  parseDeviations,
+  defaultDeviationsPath,
   toExpectations,
   upstreamFiletestsDir,
   type Expectation,
@@ -67,3 +69,4 @@ export {
 export { printCfg, blockHeader } from './cfg-printer.js';
 export { domtreeText } from './domtree-text.js';
 export { verifyForTarget } from './verify.js';
+export { interpretSubtest, runInterpretCommand } from './subtests/interpret.js';

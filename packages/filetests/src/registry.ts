@@ -5,12 +5,13 @@
 
 import { catSubtest } from './subtests/cat.js';
 import { domtreeSubtest } from './subtests/domtree.js';
+import { interpretSubtest } from './subtests/interpret.js';
 import { printCfgSubtest } from './subtests/print-cfg.js';
 import { verifierSubtest } from './subtests/verifier.js';
 import type { Subtest } from './subtest.js';
 
 const IMPLEMENTED: ReadonlyMap<string, Subtest> = new Map(
-  [catSubtest, verifierSubtest, domtreeSubtest, printCfgSubtest].map((s) => [s.name, s]),
+  [catSubtest, verifierSubtest, domtreeSubtest, printCfgSubtest, interpretSubtest].map((s) => [s.name, s]),
 );
 
 /**
@@ -18,7 +19,6 @@ const IMPLEMENTED: ReadonlyMap<string, Subtest> = new Map(
  * each runs per target configuration (needs an ISA) as upstream's do.
  */
 const NOT_YET: ReadonlyMap<string, { needsIsa: boolean }> = new Map([
-  ['interpret', { needsIsa: false }],
   ['run', { needsIsa: true }],
   ['compile', { needsIsa: true }],
   ['optimize', { needsIsa: true }],

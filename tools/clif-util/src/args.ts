@@ -9,6 +9,7 @@
 //             [--update-expectations | --check-expectations] [--expectations FILE] PATH…
 //   clif cat FILE…
 //   clif verify [-p | --print] FILE…
+//   clif interpret FILE…
 // Options may come before or after paths; `--` ends options. `--opt=value`
 // is accepted for options that take a value.
 
@@ -25,10 +26,11 @@ export type Command =
       expectations?: { mode: 'update' | 'check'; file?: string };
     }
   | { kind: 'cat'; files: string[] }
-  | { kind: 'verify'; files: string[]; print: boolean };
+  | { kind: 'verify'; files: string[]; print: boolean }
+  | { kind: 'interpret'; files: string[] };
 
-export type CommandName = 'test' | 'cat' | 'verify' | 'help';
-export const COMMANDS: readonly CommandName[] = ['test', 'cat', 'verify', 'help'];
+export type CommandName = 'test' | 'cat' | 'verify' | 'interpret' | 'help';
+export const COMMANDS: readonly CommandName[] = ['test', 'cat', 'verify', 'interpret', 'help'];
 
 /** A command line that cannot be run; exit status 2. */
 export class UsageError extends Error {
@@ -160,6 +162,12 @@ export function parseArgs(argv: readonly string[]): Command {
       if (operands.length === 0) throw new UsageError('clif verify: no files given', 'verify');
       return { kind: 'verify', files: operands, print: opts.has('--print') };
     }
+    case 'interpret': {
+      const { opts, operands } = scan('interpret', rest, [HELP]);
+      if (opts.has('--help')) return { kind: 'help', topic: 'interpret' };
+      if (operands.length === 0) throw new UsageError('clif interpret: no files given', 'interpret');
+      return { kind: 'interpret', files: operands };
+    }
   }
 }
 
@@ -170,6 +178,7 @@ Usage:
   clif test [OPTIONS] PATH…     run .clif test files and folders
   clif cat FILE…                parse files and print their functions
   clif verify [-p] FILE…        parse files and run the IR verifier
+  clif interpret FILE…          run each file's run and print lines in the interpreter
   clif help [COMMAND]           show help for a command
 
 Options:
@@ -204,9 +213,16 @@ Parses each file and runs the IR verifier on every function, printing each
 error with its location. With -p (--print), also prints each function.
 Exit status 1 when any file failed to parse or verify.
 `,
+  interpret: `Usage: clif interpret FILE…
+
+Runs every \`; run:\` and \`; print:\` line of each file in the CLIF
+interpreter, every function of the file callable, and prints one line per
+command: \`ok\`, the printed results, or the mismatch or trap.
+Exit status 1 when any command failed or a file did not parse.
+`,
   help: `Usage: clif help [COMMAND]
 
-Shows help for COMMAND (test, cat, verify), or the overview.
+Shows help for COMMAND (test, cat, verify, interpret), or the overview.
 `,
 };
 

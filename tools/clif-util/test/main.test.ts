@@ -29,7 +29,7 @@ const invalid = join(dir, 'invalid.clif');
 writeFileSync(good, 'test cat\nfunction %a(i32) -> i32 {\nblock0(v0: i32):\n    return v0\n}\n; check: return v0\n');
 writeFileSync(bad, 'test cat\nfunction %b() {\nblock0:\n    nonsense v9\n}\n');
 writeFileSync(failing, 'test cat\nfunction %c() {\nblock0:\n    return\n}\n; check: trap\n');
-writeFileSync(skipping, 'test interpret\nfunction %d() {\nblock0:\n    return\n}\n');
+writeFileSync(skipping, 'test dce\nfunction %d() {\nblock0:\n    return\n}\n');
 writeFileSync(invalid, 'test verifier\nfunction %e() -> i32 {\nblock0:\n    v0 = iadd.i32 v1, v1\n    v1 = iconst.i32 1\n    return v0\n}\n');
 
 function lastLine(s: string): string {
@@ -66,7 +66,7 @@ describe('clif (in-process)', () => {
     expect(r.out).toContain(`FAIL ${failing} [test cat]`);
     expect(r.out).toContain('function %c (line 2)');
     expect(r.out).toContain('`check: trap`');
-    expect(r.out).toContain(`skip ${skipping} [test interpret]: test interpret is not implemented yet`);
+    expect(r.out).toContain(`skip ${skipping} [test dce]: test dce is not implemented yet`);
     expect(lastLine(r.out)).toBe('1 passed, 1 failed, 1 skipped');
   });
 
@@ -125,5 +125,26 @@ describe('clif (built binary)', () => {
     const bad2 = spawnSync(process.execPath, [cli, 'frob'], { encoding: 'utf8' });
     expect(bad2.status).toBe(2);
     expect(bad2.stderr).toContain("unknown command 'frob'");
+  });
+});
+
+describe('clif interpret', () => {
+  it('runs each run line and reports ok or the mismatch', async () => {
+    const file = join(dir, 'interp.clif');
+    writeFileSync(
+      file,
+      'test interpret\nfunction %sq(i32) -> i32 {\nblock0(v0: i32):\n    v1 = imul v0, v0\n    return v1\n}\n; run: %sq(3) == 9\n; run: %sq(4) == 15\n; print: %sq(5)\n',
+    );
+    const r = await run(['interpret', file]);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(`${file}:7: ok %sq(3) == 9`);
+    expect(r.out).toMatch(/:8: FAIL run: %sq\(4\) == 15\n\s+expected 15\n\s+actual\s+16/);
+    expect(r.out).toContain(`${file}:9: %sq(5) -> 25`);
+  });
+
+  it('needs files', async () => {
+    const r = await run(['interpret']);
+    expect(r.status).toBe(2);
+    expect(r.err).toContain('clif interpret: no files given');
   });
 });

@@ -1,0 +1,125 @@
+// The pipeline behind `run`: read and validate the input, pick an allocator,
+// build the `Output`, optionally check it, and log. Owns option handling and
+// statistics; the algorithms are in ion/* and fastalloc.ts.
+//
+//   RegallocFunction --readFunction--> FlatFunction (validated)
+//        | backtracking: liveranges -> merge -> process -> moves
+//        | fastalloc:    one forward pass per block
+//        v
+//   Output (allocs, edits, spill slots, stats, debug locations) --checker?-->
+
+import { checkOutput } from './checker.js';
+import { runFastAlloc } from './fastalloc.js';
+import {
+  allocIsReg,
+  allocIsStack,
+  allocToString,
+  REG_CLASS_NAMES,
+  RegallocFailure,
+  type DebugLocation,
+  type Edit,
+  type MachineEnv,
+  type Output,
+  type ProgPoint,
+  type RegallocFunction,
+  type RegallocOptions,
+  type Stats,
+} from './index.js';
+import { buildLiveRanges } from './ion/liveranges.js';
+import { formBundles } from './ion/merge.js';
+import { resolve } from './ion/moves.js';
+import { Allocator } from './ion/process.js';
+import { IonState, type LogFn } from './ion/state.js';
+import { checkDominance, PREG_KIND_FIXED_STACK, readEnv, readFunction, type FlatEnv, type FlatFunction } from './validate.js';
+
+export function emptyStats(): Stats {
+  return { liveRanges: 0, bundles: 0, merges: 0, evictions: 0, splits: 0, spilledBundles: 0, spills: 0, reloads: 0, moves: 0, stackMoves: 0, edits: 0 };
+}
+
+function envLogEnabled(): boolean {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const v = proc?.env?.CLIFT_LOG;
+  return v !== undefined && v.split(',').some((x) => x.trim() === 'regalloc');
+}
+
+function logSink(opts: RegallocOptions): LogFn {
+  if (typeof opts.log === 'function') return opts.log;
+  if (opts.log === true || (opts.log === undefined && envLogEnabled())) {
+    // Runtime-neutral: use the host's console when there is one.
+    const con = (globalThis as { console?: { log(s: string): void } }).console;
+    return con === undefined ? null : (line) => con.log(line);
+  }
+  return null;
+}
+
+function countEdits(env: FlatEnv, edits: readonly Edit[], stats: Stats): void {
+  const stackLike = (a: number): boolean => allocIsStack(a as Edit['from']) || (allocIsReg(a as Edit['from']) && env.pregKind[a & 0x1fffffff] === PREG_KIND_FIXED_STACK);
+  for (const e of edits) {
+    const fs = stackLike(e.from);
+    const ts = stackLike(e.to);
+    if (fs && ts) stats.stackMoves++;
+    else if (ts) stats.spills++;
+    else if (fs) stats.reloads++;
+    else stats.moves++;
+  }
+  stats.edits = edits.length;
+}
+
+function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats): Output {
+  const s = new IonState(f, env, log, stats);
+  buildLiveRanges(s);
+  formBundles(s);
+  if (log !== null) {
+    const cands: string[] = [];
+    for (let b = 0; b < s.bRanges.length; b++) {
+      if (s.bRanges[b].length === 0) continue;
+      const vs = new Set<number>();
+      for (const r of s.bRanges[b]) vs.add(s.lrVreg[r]);
+      cands.push(`{${[...vs].map((v) => `v${v}`).join(',')}}`);
+    }
+    log(`  candidate vregs (${cands.length} bundles): ${cands.join(' ')}`);
+  }
+  new Allocator(s).run();
+  const r = resolve(s);
+  const debugLocations: DebugLocation[] = [];
+  for (const d of f.debugLabels) {
+    if (d.vreg >= f.numVregs) continue;
+    for (let x = r.pieceOff[d.vreg]; x < r.pieceOff[d.vreg + 1]; x++) {
+      const from = Math.max(r.pieceFrom[x], 2 * d.from);
+      const to = Math.min(r.pieceTo[x], 2 * d.to);
+      if (from < to) debugLocations.push({ label: d.label, from: from as ProgPoint, to: to as ProgPoint, alloc: r.pieceAlloc[x] as DebugLocation['alloc'] });
+    }
+  }
+  debugLocations.sort((a, b) => a.label - b.label || a.from - b.from);
+  return { allocs: r.allocs, instAllocOffsets: Uint32Array.from(f.opOff), edits: r.edits, numSpillslots: s.numSlots, stats, debugLocations };
+}
+
+export function runAllocation(func: RegallocFunction, machine: MachineEnv, opts: RegallocOptions): Output {
+  const env = readEnv(machine);
+  const f = readFunction(func, env);
+  const log = logSink(opts);
+  const stats = emptyStats();
+  const algo = opts.algorithm ?? 'backtracking';
+  if (log !== null) {
+    log(`regalloc (${algo}): ${f.numInsts} insts, ${f.numBlocks} blocks, ${f.numVregs} vregs`);
+    for (let c = 0; c < 3; c++)
+      if (env.order[c].length > 0) log(`  allocatable ${REG_CLASS_NAMES[c]}: ${Array.from(env.order[c], (p) => `p${p & 63}${'ifv'[c]}`).join(' ')}`);
+  }
+  if (algo === 'fastalloc') checkDominance(f);
+  const out = algo === 'fastalloc' ? runFastAlloc(f, env, log, stats) : runIon(f, env, log, stats);
+  countEdits(env, out.edits, stats);
+  if (log !== null) {
+    for (const e of out.edits) {
+      const i = e.point >>> 1;
+      log(`  edit ${(e.point & 1) === 0 ? 'before' : 'after'} inst ${i}: ${allocToString(e.to)} <- ${allocToString(e.from)}`);
+    }
+    log(
+      `  stats: ${stats.spills} spills, ${stats.reloads} reloads, ${stats.moves} moves, ${stats.stackMoves} stack moves, ${stats.splits} splits, ${stats.evictions} evictions, ${out.numSpillslots} spill slots`,
+    );
+  }
+  if (opts.validateWithChecker === true) {
+    const errs = checkOutput(func, machine, out);
+    if (errs.length > 0) throw new RegallocFailure({ kind: 'CheckerFailed', inst: errs[0].inst, message: errs.map((e) => e.message).join('\n') });
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+// Thousands of random valid functions through both allocators and the checker.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkOutput, run } from '../src/index.js';
+import { arbFunction, DataFunction, fuzzMachine } from '../src/fuzzing/index.js';
+import { runCase } from './fuzz-case.js';
+
+const CASES = 2500;
+
+describe('fuzz', () => {
+  it(`${CASES} seeded cases pass the checker with both allocators`, () => {
+    const failures: string[] = [];
+    for (let seed = 1; seed <= CASES && failures.length < 3; seed++) {
+      const f = runCase(seed);
+      if (f !== null) failures.push(f);
+    }
+    expect(failures.join('\n\n')).toBe('');
+  }, 120_000);
+
+  it('fast-check property: every generated function allocates and checks', () => {
+    const env = fuzzMachine({ regs: [4, 3], scratch: false });
+    fc.assert(
+      fc.property(arbFunction(fc, { regs: [4, 3], blocks: 12, instsPerBlock: 10 }), ({ data }) => {
+        const f = new DataFunction(data);
+        for (const algorithm of ['backtracking', 'fastalloc'] as const) expect(checkOutput(f, env, run(f, env, { algorithm }))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+
+  it('generation is deterministic per seed', () => {
+    expect(JSON.stringify(new DataFunction(arbitraryOf(7)).data)).toBe(JSON.stringify(new DataFunction(arbitraryOf(7)).data));
+  });
+});
+
+function arbitraryOf(seed: number): DataFunction['data'] {
+  return fc.sample(arbFunction(fc), { seed, numRuns: 1 })[0].data;
+}
