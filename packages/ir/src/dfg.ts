@@ -30,7 +30,7 @@ import {
 } from './entities.js';
 import { InstructionFormat } from './formats.js';
 import { opcodeFormat, type Opcode } from './opcodes.js';
-import { I32Vec, ListPool, U16Vec, U32Vec } from './pool.js';
+import { ListPool, StridedVec } from './pool.js';
 import type { Signature } from './signature.js';
 import { INVALID, type Type } from './types.js';
 import {
@@ -55,34 +55,18 @@ export type ValueDef =
   | { kind: 'placeholder' };
 
 export class DataFlowGraph {
-  // --- Values: type, kind, and two words whose meaning depends on kind.
-  private readonly valueType = new U16Vec(16);
-  private readonly valueKind = new U16Vec(16);
-  /** Result: inst; Param: block; Alias: original; Union: x. */
-  private readonly valueA = new U32Vec(16);
-  /** Result/Param: position; Union: y. */
-  private readonly valueB = new U32Vec(16);
-
-  // --- Instructions
-  private readonly instOpcode = new U16Vec(16);
-  private readonly instCtrlType = new U16Vec(16);
-  private readonly instArgStart = new U32Vec(16);
-  private readonly instArgLen = new U32Vec(16);
-  private readonly instResStart = new U32Vec(16);
-  private readonly instResLen = new U32Vec(16);
-  private readonly instImm0 = new I32Vec(16);
-  private readonly instImm1 = new I32Vec(16);
-  private readonly instImm2 = new I32Vec(16);
-  private readonly instSrcLoc = new U32Vec(8, NONE);
-
-  // --- Blocks (parameters only; order is Layout's)
-  private readonly blockParamStart = new U32Vec(16);
-  private readonly blockParamLen = new U32Vec(16);
-
-  // --- Block calls: a destination block and its argument list.
-  private readonly bcBlock = new U32Vec(16);
-  private readonly bcArgStart = new U32Vec(16);
-  private readonly bcArgLen = new U32Vec(16);
+  // Records packed in strided typed arrays, one array per entity kind, so
+  // a function owns a handful of arrays however many entities it has.
+  /** Per value: `type, kind, a, b` — a: inst (result), block (param),
+   * original (alias), x (union); b: result/param position, or y (union). */
+  private readonly values = new StridedVec(4, 16);
+  /** Per instruction: `opcode, ctrlType, argStart, argLen, resStart,
+   * resLen, imm0, imm1, imm2, srcLoc` (imm words stored as u32, read as i32). */
+  private readonly insts = new StridedVec(10, 16);
+  /** Per block: `paramStart, paramLen` (order is Layout's). */
+  private readonly blocks = new StridedVec(2, 8);
+  /** Per block call: `block, argStart, argLen`. */
+  private readonly bcs = new StridedVec(3, 8);
 
   private readonly lists = new ListPool();
 
@@ -106,13 +90,15 @@ export class DataFlowGraph {
   // Values
 
   numValues(): number {
-    return this.valueType.length;
+    return this.values.count;
   }
   private newValue(type: Type, kind: ValueKind, a: number, b: number): Value {
-    const v = this.valueType.push(type);
-    this.valueKind.push(kind);
-    this.valueA.push(a);
-    this.valueB.push(b);
+    const v = this.values.push();
+    const d = this.values.data;
+    d[v * 4] = type;
+    d[v * 4 + 1] = kind;
+    d[v * 4 + 2] = a;
+    d[v * 4 + 3] = b;
     return v as Value;
   }
   /** Makes ids up to `v` exist (as placeholders); the reader keeps source numbers. */
@@ -120,25 +106,25 @@ export class DataFlowGraph {
     while (this.numValues() <= v) this.newValue(INVALID, ValueKind.Placeholder, NONE, 0);
   }
   valueIsValid(v: Value): boolean {
-    return v >= 0 && v < this.numValues() && this.valueKind.data[v] !== ValueKind.Placeholder;
+    return v >= 0 && v < this.numValues() && this.values.data[v * 4 + 1] !== ValueKind.Placeholder;
   }
   valueKindOf(v: Value): ValueKind {
-    return this.valueKind.data[v] as ValueKind;
+    return this.values.data[v * 4 + 1] as ValueKind;
   }
   valueType_(v: Value): Type {
-    return this.valueType.data[v] as Type;
+    return this.values.data[v * 4] as Type;
   }
   /** The type of `v` (aliases report their original's type). */
   valueTypeOf(v: Value): Type {
-    return this.valueType.data[this.resolveAliases(v)] as Type;
+    return this.values.data[(this.resolveAliases(v)) * 4] as Type;
   }
   setValueType(v: Value, t: Type): void {
-    this.valueType.data[v] = t;
+    this.values.data[v * 4] = t;
   }
   valueDef(v: Value): ValueDef {
-    const a = this.valueA.data[v];
-    const b = this.valueB.data[v];
-    switch (this.valueKind.data[v] as ValueKind) {
+    const a = this.values.data[v * 4 + 2];
+    const b = this.values.data[v * 4 + 3];
+    switch (this.values.data[v * 4 + 1] as ValueKind) {
       case ValueKind.Result: return { kind: 'result', inst: a as Inst, num: b };
       case ValueKind.Param: return { kind: 'param', block: a as Block, num: b };
       case ValueKind.Alias: return { kind: 'alias', original: a as Value };
@@ -148,33 +134,33 @@ export class DataFlowGraph {
   }
   /** The instruction defining `v`, or NONE if it is not a result. */
   valueInst(v: Value): Inst {
-    return this.valueKind.data[v] === ValueKind.Result ? (this.valueA.data[v] as Inst) : (NONE as Inst);
+    return this.values.data[v * 4 + 1] === ValueKind.Result ? (this.values.data[v * 4 + 2] as Inst) : (NONE as Inst);
   }
   /** The block whose parameter `v` is, or NONE. */
   valueBlock(v: Value): Block {
-    return this.valueKind.data[v] === ValueKind.Param ? (this.valueA.data[v] as Block) : (NONE as Block);
+    return this.values.data[v * 4 + 1] === ValueKind.Param ? (this.values.data[v * 4 + 2] as Block) : (NONE as Block);
   }
   /** Result index or parameter index of `v`. */
   valueNum(v: Value): number {
-    return this.valueB.data[v];
+    return this.values.data[v * 4 + 3];
   }
 
   /** Follows alias links to a value that is not an alias. */
   resolveAliases(v: Value): Value {
     let cur = v;
-    for (let guard = this.numValues(); this.valueKind.data[cur] === ValueKind.Alias; guard--) {
+    for (let guard = this.numValues(); this.values.data[cur * 4 + 1] === ValueKind.Alias; guard--) {
       if (guard < 0) throw new Error(`alias cycle at v${v}`);
-      cur = this.valueA.data[cur] as Value;
+      cur = this.values.data[cur * 4 + 2] as Value;
     }
     return cur;
   }
   /** Makes (or turns the placeholder) `dest` into an alias of `original`. */
   makeValueAliasAt(dest: Value, original: Value): void {
     this.ensureValue(dest);
-    this.valueKind.data[dest] = ValueKind.Alias;
-    this.valueA.data[dest] = original;
-    this.valueB.data[dest] = 0;
-    this.valueType.data[dest] = this.valueType.data[this.resolveAliases(original)]!;
+    this.values.data[dest * 4 + 1] = ValueKind.Alias;
+    this.values.data[dest * 4 + 2] = original;
+    this.values.data[dest * 4 + 3] = 0;
+    this.values.data[dest * 4] = this.values.data[(this.resolveAliases(original)) * 4]!;
   }
   /** A fresh alias of `original`. */
   makeValueAlias(original: Value): Value {
@@ -183,9 +169,9 @@ export class DataFlowGraph {
   /** Turns existing value `v` into an alias of `original` (replaces all uses). */
   changeToAlias(v: Value, original: Value): void {
     if (this.resolveAliases(original) === v) throw new Error(`aliasing v${v} to itself`);
-    this.valueKind.data[v] = ValueKind.Alias;
-    this.valueA.data[v] = original;
-    this.valueB.data[v] = 0;
+    this.values.data[v * 4 + 1] = ValueKind.Alias;
+    this.values.data[v * 4 + 2] = original;
+    this.values.data[v * 4 + 3] = 0;
   }
   /** A union value joining two equivalent values (for the mid-end). */
   makeUnion(x: Value, y: Value): Value {
@@ -193,79 +179,81 @@ export class DataFlowGraph {
   }
   /** Values that alias others, for the printer and verifier. */
   *aliases(): Iterable<Value> {
-    for (let v = 0; v < this.numValues(); v++) if (this.valueKind.data[v] === ValueKind.Alias) yield v as Value;
+    for (let v = 0; v < this.numValues(); v++) if (this.values.data[v * 4 + 1] === ValueKind.Alias) yield v as Value;
   }
 
   // ===================================================================
   // Instructions
 
   numInsts(): number {
-    return this.instOpcode.length;
+    return this.insts.count;
   }
   /**
    * Creates an instruction with no results. `args` are its fixed operands
    * followed by variable arguments; imm words as formats.ts defines them.
    */
   makeInst(opcode: number, ctrlType: Type, args: ArrayLike<number>, imm0 = 0, imm1 = 0, imm2 = 0): Inst {
-    const inst = this.instOpcode.push(opcode) as Inst;
-    this.instCtrlType.push(ctrlType);
-    this.instArgStart.push(this.lists.alloc(args));
-    this.instArgLen.push(args.length);
-    this.instResStart.push(0);
-    this.instResLen.push(0);
-    this.instImm0.push(imm0);
-    this.instImm1.push(imm1);
-    this.instImm2.push(imm2);
-    this.instSrcLoc.push(NONE);
+    const argStart = this.lists.alloc(args);
+    const inst = this.insts.push() as Inst;
+    const d = this.insts.data;
+    const o = inst * 10;
+    d[o] = opcode;
+    d[o + 1] = ctrlType;
+    d[o + 2] = argStart;
+    d[o + 3] = args.length;
+    d[o + 6] = imm0;
+    d[o + 7] = imm1;
+    d[o + 8] = imm2;
+    d[o + 9] = NONE;
     return inst;
   }
   opcode(inst: Inst): number {
-    return this.instOpcode.data[inst];
+    return this.insts.data[inst * 10];
   }
   format(inst: Inst): InstructionFormat {
-    return opcodeFormat(this.instOpcode.data[inst] as Opcode);
+    return opcodeFormat(this.insts.data[inst * 10] as Opcode);
   }
   /** Replaces the opcode (same format expected); results are kept. */
   setOpcode(inst: Inst, opcode: number): void {
-    this.instOpcode.data[inst] = opcode;
+    this.insts.data[inst * 10] = opcode;
   }
   ctrlType(inst: Inst): Type {
-    return this.instCtrlType.data[inst] as Type;
+    return this.insts.data[inst * 10 + 1] as Type;
   }
   setCtrlType(inst: Inst, t: Type): void {
-    this.instCtrlType.data[inst] = t;
+    this.insts.data[inst * 10 + 1] = t;
   }
   imm0(inst: Inst): number {
-    return this.instImm0.data[inst];
+    return this.insts.data[inst * 10 + 6] | 0;
   }
   imm1(inst: Inst): number {
-    return this.instImm1.data[inst];
+    return this.insts.data[inst * 10 + 7] | 0;
   }
   imm2(inst: Inst): number {
-    return this.instImm2.data[inst];
+    return this.insts.data[inst * 10 + 8] | 0;
   }
   setImm(inst: Inst, which: 0 | 1 | 2, v: number): void {
-    (which === 0 ? this.instImm0 : which === 1 ? this.instImm1 : this.instImm2).data[inst] = v;
+    this.insts.data[inst * 10 + 6 + which] = v;
   }
   srcLoc(inst: Inst): number {
-    return this.instSrcLoc.data[inst];
+    return this.insts.data[inst * 10 + 9];
   }
   setSrcLoc(inst: Inst, loc: number): void {
-    this.instSrcLoc.data[inst] = loc;
+    this.insts.data[inst * 10 + 9] = loc;
   }
 
   numArgs(inst: Inst): number {
-    return this.instArgLen.data[inst];
+    return this.insts.data[inst * 10 + 3];
   }
   arg(inst: Inst, i: number): Value {
-    return this.lists.get(this.instArgStart.data[inst], i) as Value;
+    return this.lists.get(this.insts.data[inst * 10 + 2], i) as Value;
   }
   setArg(inst: Inst, i: number, v: Value): void {
-    this.lists.set(this.instArgStart.data[inst], i, v);
+    this.lists.set(this.insts.data[inst * 10 + 2], i, v);
   }
   /** All value arguments (fixed then variable); allocates: cold paths only. */
   instArgs(inst: Inst): Value[] {
-    return this.lists.slice(this.instArgStart.data[inst], this.instArgLen.data[inst]) as Value[];
+    return this.lists.slice(this.insts.data[inst * 10 + 2], this.insts.data[inst * 10 + 3]) as Value[];
   }
   /** The variable arguments after the format's fixed operands. */
   instVarArgs(inst: Inst, numFixed: number): Value[] {
@@ -273,26 +261,26 @@ export class DataFlowGraph {
   }
   /** Replaces the whole argument list. */
   setInstArgs(inst: Inst, args: ArrayLike<number>): void {
-    this.instArgStart.data[inst] = this.lists.alloc(args);
-    this.instArgLen.data[inst] = args.length;
+    this.insts.data[inst * 10 + 2] = this.lists.alloc(args);
+    this.insts.data[inst * 10 + 3] = args.length;
   }
 
   numResults(inst: Inst): number {
-    return this.instResLen.data[inst];
+    return this.insts.data[inst * 10 + 5];
   }
   result(inst: Inst, i: number): Value {
-    return this.lists.get(this.instResStart.data[inst], i) as Value;
+    return this.lists.get(this.insts.data[inst * 10 + 4], i) as Value;
   }
   firstResult(inst: Inst): Value {
-    if (this.instResLen.data[inst] === 0) throw new Error(`inst${inst} has no results`);
+    if (this.insts.data[inst * 10 + 5] === 0) throw new Error(`inst${inst} has no results`);
     return this.result(inst, 0);
   }
   instResults(inst: Inst): Value[] {
-    return this.lists.slice(this.instResStart.data[inst], this.instResLen.data[inst]) as Value[];
+    return this.lists.slice(this.insts.data[inst * 10 + 4], this.insts.data[inst * 10 + 5]) as Value[];
   }
   /** Appends a new result of type `t`; returns the value. */
   appendResult(inst: Inst, t: Type): Value {
-    const v = this.newValue(t, ValueKind.Result, inst, this.instResLen.data[inst]);
+    const v = this.newValue(t, ValueKind.Result, inst, this.insts.data[inst * 10 + 5]);
     this.attachResult(inst, v);
     return v;
   }
@@ -302,33 +290,32 @@ export class DataFlowGraph {
    */
   attachResultAt(inst: Inst, v: Value, t: Type): void {
     this.ensureValue(v);
-    if (this.valueKind.data[v] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
-    this.valueType.data[v] = t;
-    this.valueKind.data[v] = ValueKind.Result;
-    this.valueA.data[v] = inst;
-    this.valueB.data[v] = this.instResLen.data[inst]!;
+    if (this.values.data[v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
+    this.values.data[v * 4] = t;
+    this.values.data[v * 4 + 1] = ValueKind.Result;
+    this.values.data[v * 4 + 2] = inst;
+    this.values.data[v * 4 + 3] = this.insts.data[inst * 10 + 5]!;
     this.attachResult(inst, v);
   }
   private attachResult(inst: Inst, v: Value): void {
-    const len = this.instResLen.data[inst];
-    this.instResStart.data[inst] = this.lists.append(this.instResStart.data[inst], len, v);
-    this.instResLen.data[inst] = len + 1;
+    const len = this.insts.data[inst * 10 + 5];
+    this.insts.data[inst * 10 + 4] = this.lists.append(this.insts.data[inst * 10 + 4], len, v);
+    this.insts.data[inst * 10 + 5] = len + 1;
   }
   /** Detaches all results (their values become placeholders). */
   clearResults(inst: Inst): void {
-    for (const v of this.instResults(inst)) this.valueKind.data[v] = ValueKind.Placeholder;
-    this.instResLen.data[inst] = 0;
+    for (const v of this.instResults(inst)) this.values.data[v * 4 + 1] = ValueKind.Placeholder;
+    this.insts.data[inst * 10 + 5] = 0;
   }
 
   // ===================================================================
   // Blocks
 
   numBlocks(): number {
-    return this.blockParamStart.length;
+    return this.blocks.count;
   }
   makeBlock(): Block {
-    this.blockParamStart.push(0);
-    return this.blockParamLen.push(0) as Block;
+    return this.blocks.push() as Block;
   }
   /** Makes ids up to `b` exist; the reader keeps source numbering. */
   ensureBlock(b: Block): void {
@@ -338,74 +325,78 @@ export class DataFlowGraph {
     return b >= 0 && b < this.numBlocks();
   }
   numBlockParams(b: Block): number {
-    return this.blockParamLen.data[b];
+    return this.blocks.data[b * 2 + 1];
   }
   blockParam(b: Block, i: number): Value {
-    return this.lists.get(this.blockParamStart.data[b], i) as Value;
+    return this.lists.get(this.blocks.data[b * 2], i) as Value;
   }
   blockParams(b: Block): Value[] {
-    return this.lists.slice(this.blockParamStart.data[b], this.blockParamLen.data[b]) as Value[];
+    return this.lists.slice(this.blocks.data[b * 2], this.blocks.data[b * 2 + 1]) as Value[];
   }
   appendBlockParam(b: Block, t: Type): Value {
-    const v = this.newValue(t, ValueKind.Param, b, this.blockParamLen.data[b]);
+    const v = this.newValue(t, ValueKind.Param, b, this.blocks.data[b * 2 + 1]);
     this.attachParam(b, v);
     return v;
   }
   /** Makes placeholder `v` the next parameter of `b` (source numbering). */
   attachBlockParamAt(b: Block, v: Value, t: Type): void {
     this.ensureValue(v);
-    if (this.valueKind.data[v] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
-    this.valueType.data[v] = t;
-    this.valueKind.data[v] = ValueKind.Param;
-    this.valueA.data[v] = b;
-    this.valueB.data[v] = this.blockParamLen.data[b]!;
+    if (this.values.data[v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
+    this.values.data[v * 4] = t;
+    this.values.data[v * 4 + 1] = ValueKind.Param;
+    this.values.data[v * 4 + 2] = b;
+    this.values.data[v * 4 + 3] = this.blocks.data[b * 2 + 1]!;
     this.attachParam(b, v);
   }
   private attachParam(b: Block, v: Value): void {
-    const len = this.blockParamLen.data[b];
-    this.blockParamStart.data[b] = this.lists.append(this.blockParamStart.data[b], len, v);
-    this.blockParamLen.data[b] = len + 1;
+    const len = this.blocks.data[b * 2 + 1];
+    this.blocks.data[b * 2] = this.lists.append(this.blocks.data[b * 2], len, v);
+    this.blocks.data[b * 2 + 1] = len + 1;
   }
   /** Removes parameter `i` of `b`, renumbering the rest (the value becomes a placeholder). */
   removeBlockParam(b: Block, i: number): void {
     const params = this.blockParams(b);
     const [gone] = params.splice(i, 1);
-    this.valueKind.data[gone] = ValueKind.Placeholder;
-    params.forEach((v, j) => (this.valueB.data[v] = j));
-    this.blockParamStart.data[b] = this.lists.alloc(params);
-    this.blockParamLen.data[b] = params.length;
+    this.values.data[gone * 4 + 1] = ValueKind.Placeholder;
+    params.forEach((v, j) => (this.values.data[v * 4 + 3] = j));
+    this.blocks.data[b * 2] = this.lists.alloc(params);
+    this.blocks.data[b * 2 + 1] = params.length;
   }
 
   // ===================================================================
   // Block calls and branch destinations
 
   makeBlockCall(block: Block, args: ArrayLike<number>): BlockCall {
-    this.bcBlock.push(block);
-    this.bcArgStart.push(this.lists.alloc(args));
-    return this.bcArgLen.push(args.length) as BlockCall;
+    const argStart = this.lists.alloc(args);
+    const bc = this.bcs.push();
+    const d = this.bcs.data;
+    d[bc * 3] = block;
+    d[bc * 3 + 1] = argStart;
+    d[bc * 3 + 2] = args.length;
+    return bc as BlockCall;
   }
   blockCallBlock(bc: BlockCall): Block {
-    return this.bcBlock.data[bc] as Block;
+    return this.bcs.data[bc * 3] as Block;
   }
   setBlockCallBlock(bc: BlockCall, b: Block): void {
-    this.bcBlock.data[bc] = b;
+    this.bcs.data[bc * 3] = b;
   }
   blockCallNumArgs(bc: BlockCall): number {
-    return this.bcArgLen.data[bc];
+    return this.bcs.data[bc * 3 + 2];
   }
   blockCallArg(bc: BlockCall, i: number): BlockArg {
-    return this.lists.get(this.bcArgStart.data[bc], i) as BlockArg;
+    return this.lists.get(this.bcs.data[bc * 3 + 1], i) as BlockArg;
   }
   setBlockCallArg(bc: BlockCall, i: number, a: BlockArg): void {
-    this.lists.set(this.bcArgStart.data[bc], i, a);
+    this.lists.set(this.bcs.data[bc * 3 + 1], i, a);
   }
   blockCallArgs(bc: BlockCall): BlockArg[] {
-    return this.lists.slice(this.bcArgStart.data[bc], this.bcArgLen.data[bc]) as BlockArg[];
+    return this.lists.slice(this.bcs.data[bc * 3 + 1], this.bcs.data[bc * 3 + 2]) as BlockArg[];
   }
   appendBlockCallArg(bc: BlockCall, a: BlockArg): void {
-    const len = this.bcArgLen.data[bc];
-    this.bcArgStart.data[bc] = this.lists.append(this.bcArgStart.data[bc], len, a);
-    this.bcArgLen.data[bc] = len + 1;
+    const len = this.bcs.data[bc * 3 + 2];
+    this.bcs.data[bc * 3 + 1] = this.lists.append(this.bcs.data[bc * 3 + 1], len, a);
+    this.bcs.data[bc * 3 + 2] = len + 1;
   }
 
   /**
@@ -416,16 +407,16 @@ export class DataFlowGraph {
   branchDestinations(inst: Inst): BlockCall[] {
     switch (this.format(inst)) {
       case InstructionFormat.Jump:
-        return [this.instImm0.data[inst] as BlockCall];
+        return [this.insts.data[inst * 10 + 6] as BlockCall];
       case InstructionFormat.Brif:
-        return [this.instImm0.data[inst] as BlockCall, this.instImm1.data[inst] as BlockCall];
+        return [this.insts.data[inst * 10 + 6] as BlockCall, this.insts.data[inst * 10 + 7] as BlockCall];
       case InstructionFormat.BranchTable: {
-        const jt = this.jumpTables[this.instImm0.data[inst]];
+        const jt = this.jumpTables[this.insts.data[inst * 10 + 6]];
         return [jt.default, ...jt.entries];
       }
       case InstructionFormat.TryCall:
       case InstructionFormat.TryCallIndirect: {
-        const et = this.exceptionTables[this.instImm1.data[inst]];
+        const et = this.exceptionTables[this.insts.data[inst * 10 + 7]];
         const out = [et.normalReturn];
         for (const item of et.items) if (item.kind !== 'context') out.push(item.block);
         return out;
@@ -475,31 +466,31 @@ export class DataFlowGraph {
    * values passed to its branch destinations (and exception contexts).
    */
   forEachUse(inst: Inst, f: (v: Value) => void): void {
-    const start = this.instArgStart.data[inst];
-    const len = this.instArgLen.data[inst];
+    const start = this.insts.data[inst * 10 + 2];
+    const len = this.insts.data[inst * 10 + 3];
     for (let i = 0; i < len; i++) f(this.lists.get(start, i) as Value);
     const fmt = this.format(inst);
     if (fmt === InstructionFormat.Jump || fmt === InstructionFormat.Brif || fmt === InstructionFormat.BranchTable || fmt === InstructionFormat.TryCall || fmt === InstructionFormat.TryCallIndirect) {
       for (const bc of this.branchDestinations(inst)) {
-        const n = this.bcArgLen.data[bc];
+        const n = this.bcs.data[bc * 3 + 2];
         for (let i = 0; i < n; i++) {
           const a = this.blockCallArg(bc, i);
           if (BlockArg.kind(a) === 0) f(a as number as Value);
         }
       }
       if (fmt === InstructionFormat.TryCall || fmt === InstructionFormat.TryCallIndirect) {
-        for (const item of this.exceptionTables[this.instImm1.data[inst]].items) if (item.kind === 'context') f(item.value);
+        for (const item of this.exceptionTables[this.insts.data[inst * 10 + 7]].items) if (item.kind === 'context') f(item.value);
       }
     }
   }
 
   /** Rewrites every use in `inst` through `f` (arguments and branch args). */
   mapUses(inst: Inst, f: (v: Value) => Value): void {
-    const start = this.instArgStart.data[inst];
-    const len = this.instArgLen.data[inst];
+    const start = this.insts.data[inst * 10 + 2];
+    const len = this.insts.data[inst * 10 + 3];
     for (let i = 0; i < len; i++) this.lists.set(start, i, f(this.lists.get(start, i) as Value));
     for (const bc of this.branchDestinations(inst)) {
-      const n = this.bcArgLen.data[bc];
+      const n = this.bcs.data[bc * 3 + 2];
       for (let i = 0; i < n; i++) {
         const a = this.blockCallArg(bc, i);
         if (BlockArg.kind(a) === 0) this.setBlockCallArg(bc, i, BlockArg.value(f(a as number as Value)));
@@ -507,7 +498,7 @@ export class DataFlowGraph {
     }
     const fmt = this.format(inst);
     if (fmt === InstructionFormat.TryCall || fmt === InstructionFormat.TryCallIndirect) {
-      for (const item of this.exceptionTables[this.instImm1.data[inst]].items) if (item.kind === 'context') item.value = f(item.value);
+      for (const item of this.exceptionTables[this.insts.data[inst * 10 + 7]].items) if (item.kind === 'context') item.value = f(item.value);
     }
   }
 

@@ -28,3 +28,4 @@ export * from './opcodes.js';
 export * from './typeset.js';
 export * from './verifier.js';
 export * from './data-value.js';
+export { clifIsleDefinitions } from './isle-terms.js';

@@ -80,6 +80,32 @@ export class I32Vec extends TypedVec<Int32Array> {
   }
 }
 
+/**
+ * Fixed-size records of `stride` u32 words in one growable Uint32Array:
+ * record i occupies words [i * stride, (i + 1) * stride). New records are
+ * zeroed. Storage is allocated on first push.
+ */
+export class StridedVec {
+  data: Uint32Array = EMPTY_U32;
+  count = 0;
+
+  constructor(
+    readonly stride: number,
+    private readonly initialCount: number,
+  ) {}
+
+  /** Appends a zeroed record; returns its index. */
+  push(): number {
+    const need = (this.count + 1) * this.stride;
+    if (need > this.data.length) {
+      const next = new Uint32Array(Math.max(this.data.length * 2, this.initialCount * this.stride, need));
+      next.set(this.data);
+      this.data = next;
+    }
+    return this.count++;
+  }
+}
+
 /** Many short lists of u32 in one vector; owners keep (start, length). */
 export class ListPool {
   readonly vec = new U32Vec(64);
