@@ -70,3 +70,6 @@ export { printCfg, blockHeader } from './cfg-printer.js';
 export { domtreeText } from './domtree-text.js';
 export { verifyForTarget } from './verify.js';
 export { interpretSubtest, runInterpretCommand } from './subtests/interpret.js';
+export { callLocations, decodeRecords, DriverError, generateDriver, type CallLocations, type DriverCall, type DriverProgram, type ValueLocation } from './aarch64-driver.js';
+export { executeRunCommands, formatRunFailures, functionSymbol, runClifFile, runClifText, RunHarnessError, type ClifRunOptions, type ClifRunRecord, type CompileFunction, type ExecuteOptions, type ExecutionReport, type RunCommandOutcome, type RunHarnessErrorKind, type RunnableFunction, type RunOutcomeStatus } from './aarch64-run.js';
+export { hostRunsAarch64, missingToolchainIsFailure, toolchainStatus, ToolchainError, type ToolchainErrorKind, type ToolchainStatus } from './aarch64-toolchain.js';
