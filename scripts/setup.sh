@@ -26,6 +26,6 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-pnpm install --frozen-lockfile --reporter=silent
+pnpm install --frozen-lockfile --reporter=append-only | tail -n 3
 pnpm exec turbo run build --output-logs=errors-only
 echo "setup: done"
