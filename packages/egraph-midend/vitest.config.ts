@@ -5,5 +5,7 @@ export default defineConfig({
     name: 'egraph-midend',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     passWithNoTests: true,
+    // The corpus suites optimize and interpret every upstream file.
+    testTimeout: 300_000,
   },
 });

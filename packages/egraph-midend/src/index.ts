@@ -1,3 +1,17 @@
-// @clift/egraph-midend: the aegraph mid-end optimizer. Not implemented yet (issue 8); this module
-// deliberately exports nothing until the package does its job.
-export {};
+// @clift/egraph-midend: the aegraph mid-end optimizer that `opt_level=speed`
+// and `speed_and_size` run before lowering. This module is the package's
+// only public surface.
+//
+//   optimize.ts        driver: `optimize(func, opts)` and its statistics
+//   egraph.ts          e-classes, union nodes, hash-consed GVN, rewriting
+//   opts/*.isle        the rewrite rules (compiled to generated/opts.ts)
+//   fold.ts            constant-folding arithmetic for the rules
+//   cost.ts            extraction costs and rematerialization policy
+//   elaborate.ts       scoped elaboration with LICM and remat
+//   alias-analysis.ts  redundant loads and store-to-load forwarding
+//   cleanup.ts         unreachable blocks, constant branches, DCE
+
+export { optimize, countInsts, isPureForEgraph, type OptimizeOptions, type OptStats } from './optimize.js';
+export { runAliasAnalysis, type AliasAnalysisStats } from './alias-analysis.js';
+export { eliminateDeadCode, removeUnreachableBlocks, foldConstantBranches } from './cleanup.js';
+export { OptimizerError } from './egraph.js';

@@ -8,10 +8,12 @@ import { domtreeSubtest } from './subtests/domtree.js';
 import { interpretSubtest } from './subtests/interpret.js';
 import { printCfgSubtest } from './subtests/print-cfg.js';
 import { verifierSubtest } from './subtests/verifier.js';
+import { optimizeSubtest } from './subtests/optimize.js';
+import { aliasAnalysisSubtest } from './subtests/alias-analysis.js';
 import type { Subtest } from './subtest.js';
 
 const IMPLEMENTED: ReadonlyMap<string, Subtest> = new Map(
-  [catSubtest, verifierSubtest, domtreeSubtest, printCfgSubtest, interpretSubtest].map((s) => [s.name, s]),
+  [catSubtest, verifierSubtest, domtreeSubtest, printCfgSubtest, interpretSubtest, optimizeSubtest, aliasAnalysisSubtest].map((s) => [s.name, s]),
 );
 
 /**
@@ -21,8 +23,6 @@ const IMPLEMENTED: ReadonlyMap<string, Subtest> = new Map(
 const NOT_YET: ReadonlyMap<string, { needsIsa: boolean }> = new Map([
   ['run', { needsIsa: true }],
   ['compile', { needsIsa: true }],
-  ['optimize', { needsIsa: true }],
-  ['alias-analysis', { needsIsa: true }],
   ['dce', { needsIsa: false }],
   ['legalizer', { needsIsa: true }],
   ['safepoint', { needsIsa: true }],

@@ -75,6 +75,7 @@ function runOnFunctions(
   target: TargetConfig | undefined,
   bless: boolean,
   update: FileUpdate,
+  options: readonly string[],
 ): string[] {
   const failures: string[] = [];
   file.functions.forEach((parsed: ParsedFunction) => {
@@ -88,7 +89,7 @@ function runOnFunctions(
           return;
         }
       }
-      const ctx: SubtestContext = { path, file, parsed, target, bless, update };
+      const ctx: SubtestContext = { path, file, parsed, target, bless, update, options };
       subtest.run(func, ctx);
     } catch (e) {
       failures.push(`${label}: ${e instanceof SubtestFailure ? e.message : describeError(e)}`);
@@ -138,7 +139,7 @@ export function runTestText(path: string, text: string, options: RunFileOptions 
       continue;
     }
     const subtest = found.subtest;
-    const bad = noOptions(cmd.name, cmd.options);
+    const bad = noOptions(cmd.name, cmd.options, subtest.allowedOptions);
     if (bad !== undefined) {
       records.push({ path, test, target: NO_TARGET, status: 'fail', message: `line ${cmd.line}: ${bad}` });
       continue;
@@ -151,7 +152,7 @@ export function runTestText(path: string, text: string, options: RunFileOptions 
       ? configs.map((c) => ({ label: c.label, target: c }))
       : [{ label: NO_TARGET, target: unique }];
     for (const run of runs) {
-      const failures = runOnFunctions(subtest, path, file, run.target, bless, update);
+      const failures = runOnFunctions(subtest, path, file, run.target, bless, update, cmd.options);
       records.push({
         path,
         test,

@@ -28,6 +28,8 @@ export interface SubtestContext {
   /** Rewrite precise-output expectations instead of failing on them. */
   readonly bless: boolean;
   readonly update: FileUpdate;
+  /** Options written after the test name (`test optimize precise-output`). */
+  readonly options: readonly string[];
 }
 
 export interface Subtest {
@@ -36,6 +38,8 @@ export interface Subtest {
   readonly needsVerifier: boolean;
   /** Runs once per target configuration rather than once per file. */
   readonly needsIsa: boolean;
+  /** Options the command accepts after its name; none when absent. */
+  readonly allowedOptions?: readonly string[];
   run(func: Function, ctx: SubtestContext): void;
 }
 
@@ -93,7 +97,9 @@ export function checkPreciseOutput(actual: readonly string[], ctx: SubtestContex
   throw new SubtestFailure(msg);
 }
 
-/** Rejects options on subtests that take none, as upstream does. */
-export function noOptions(name: string, options: readonly string[]): string | undefined {
-  return options.length > 0 ? `No options allowed on test ${name} ${options.join(' ')}` : undefined;
+/** Rejects options a subtest does not take, as upstream does. */
+export function noOptions(name: string, options: readonly string[], allowed: readonly string[] = []): string | undefined {
+  const bad = options.filter((o) => !allowed.includes(o));
+  if (bad.length === 0) return undefined;
+  return allowed.length === 0 ? `No options allowed on test ${name} ${options.join(' ')}` : `unknown option '${bad[0]}' on test ${name} (accepted: ${allowed.join(', ')})`;
 }

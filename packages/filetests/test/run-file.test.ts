@@ -126,6 +126,7 @@ describe('checkPreciseOutput', () => {
     file,
     parsed: file.functions[0],
     target: undefined,
+    options: [],
     bless,
     update,
   });

@@ -1,0 +1,109 @@
+// Whole-function cleanups around the e-graph pass: removal of blocks the
+// entry cannot reach, folding of branches on constant conditions, and dead
+// code elimination.
+//
+// Invariant: each leaves a verifier-clean function verifier-clean; none
+// removes an instruction whose effect (store, call, trap, …) is observable.
+
+import {
+  ControlFlowGraph,
+  DominatorTree,
+  InstructionFormat,
+  MemFlags,
+  Opcode,
+  canLoad,
+  hasSideEffects,
+  opcodeFormat,
+  type BlockCall,
+  type Function,
+  type Inst,
+  type Value,
+} from '@clift/ir';
+import { U32Table } from './value-table.js';
+
+/** Removes blocks unreachable from the entry; returns how many instructions went with them. */
+export function removeUnreachableBlocks(func: Function): { blocks: number; insts: number } {
+  const cfg = ControlFlowGraph.compute(func);
+  const domtree = DominatorTree.compute(func, cfg);
+  let blocks = 0;
+  let insts = 0;
+  for (const b of func.layout.blockArray()) {
+    if (domtree.isReachable(b)) continue;
+    for (const inst of [...func.layout.blockInsts(b)]) {
+      func.layout.removeInst(inst);
+      insts++;
+    }
+    func.layout.removeBlock(b);
+    blocks++;
+  }
+  return { blocks, insts };
+}
+
+/** `brif` on a constant condition becomes a `jump` to the taken side. Returns how many were folded. */
+export function foldConstantBranches(func: Function): number {
+  const { dfg, layout } = func;
+  let folded = 0;
+  for (const b of layout.blocks()) {
+    const term = layout.lastInst(b);
+    if (term === (0xffffffff as Inst) || dfg.opcode(term) !== Opcode.Brif) continue;
+    const def = dfg.valueInst(dfg.resolveAliases(dfg.arg(term, 0)));
+    if (def === (0xffffffff as Inst) || dfg.opcode(def) !== Opcode.Iconst) continue;
+    const taken = (dfg.imm0(def) !== 0 || dfg.imm1(def) !== 0 ? dfg.imm0(term) : dfg.imm1(term)) as BlockCall;
+    dfg.setOpcode(term, Opcode.Jump);
+    dfg.setInstArgs(term, []);
+    dfg.setImm(term, 0, taken);
+    dfg.setImm(term, 1, 0);
+    folded++;
+  }
+  return folded;
+}
+
+/** Whether removing `inst` when its results are unused changes nothing observable. */
+export function isRemovableWhenUnused(func: Function, inst: Inst): boolean {
+  const dfg = func.dfg;
+  const op = dfg.opcode(inst) as Opcode;
+  if (dfg.numResults(inst) === 0) return false;
+  if (hasSideEffects(op)) return false;
+  if (!canLoad(op)) return true;
+  const fmt = opcodeFormat(op);
+  if (fmt !== InstructionFormat.Load && fmt !== InstructionFormat.LoadNoOffset) return false;
+  if (op === Opcode.AtomicLoad) return false;
+  return MemFlags.trapCode(dfg.imm0(inst) as MemFlags) === undefined;
+}
+
+/** Removes instructions whose results are all unused and that have no effect. Returns the count. */
+export function eliminateDeadCode(func: Function): number {
+  const { dfg, layout } = func;
+  const uses = new U32Table(dfg.numValues(), 0);
+  const all: Inst[] = [];
+  for (const b of layout.blocks()) {
+    for (const inst of layout.blockInsts(b)) {
+      all.push(inst);
+      dfg.forEachUse(inst, (v) => uses.set(dfg.resolveAliases(v), uses.get(dfg.resolveAliases(v)) + 1));
+    }
+  }
+  let removed = 0;
+  const isDead = (inst: Inst): boolean => {
+    if (!isRemovableWhenUnused(func, inst)) return false;
+    const n = dfg.numResults(inst);
+    for (let i = 0; i < n; i++) if (uses.get(dfg.result(inst, i)) !== 0) return false;
+    return true;
+  };
+  // Walk backwards so uses die before their definitions; a worklist catches
+  // definitions that precede their (now dead) users in layout order.
+  const work: Inst[] = all;
+  while (work.length > 0) {
+    const inst = work.pop()!;
+    if (!layout.isInstInserted(inst) || !isDead(inst)) continue;
+    layout.removeInst(inst);
+    removed++;
+    dfg.forEachUse(inst, (v0) => {
+      const v: Value = dfg.resolveAliases(v0);
+      uses.set(v, uses.get(v) - 1);
+      const def = dfg.valueInst(v);
+      if (uses.get(v) === 0 && def !== (0xffffffff as Inst)) work.push(def);
+    });
+  }
+  return removed;
+}
+
