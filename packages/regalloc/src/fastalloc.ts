@@ -303,14 +303,18 @@ export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: S
             for (const q of env.order[cls]) if (regVreg[q] === w) dirty[q] = 0;
           }
         }
-      // 4. Defs: those that need a register first, then 'any' defs take what is left.
-      for (let k = o0, pass = 0; pass < 2; k++) {
+      // 4. Defs: early defs that need a register first (they need one free at both
+      // points, while a late def may also take a register only claimed early), then
+      // late ones, then 'any' defs take what is left.
+      for (let k = o0, pass = 0; pass < 3; k++) {
         if (k === o1) {
           k = o0 - 1;
           pass++;
           continue;
         }
-        if (f.opKind[k] !== 1 || (f.opCons[k] === CONSTRAINT_ANY) !== (pass === 1)) continue;
+        if (f.opKind[k] !== 1) continue;
+        const defPass = f.opCons[k] === CONSTRAINT_ANY ? 2 : f.opPos[k] === 0 ? 0 : 1;
+        if (defPass !== pass) continue;
         const c = f.opCons[k];
         const tag = c & 0xc0;
         const v = f.opVreg[k];

@@ -203,25 +203,30 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
   predOff[numBlocks] = predL.length;
   const succs = Int32Array.from(succL);
   const preds = Int32Array.from(predL);
-  // Each edge must appear once in the succ list of its source and the pred list of its target.
-  const edgeCount = new Map<number, number>();
-  for (let b = 0; b < numBlocks; b++)
-    for (let k = succOff[b]; k < succOff[b + 1]; k++) {
-      const key = b * numBlocks + succs[k];
-      edgeCount.set(key, (edgeCount.get(key) ?? 0) + 1);
-    }
-  for (let b = 0; b < numBlocks; b++)
+  // Each edge must appear as often in its source's succ list as in its target's pred
+  // list. Per target: count each predecessor's entries, compare with the source's
+  // succ list (short), and let equal totals cover edges listed only as successors.
+  const predSeen = new Int32Array(numBlocks);
+  for (let b = 0; b < numBlocks; b++) {
+    for (let k = predOff[b]; k < predOff[b + 1]; k++) predSeen[preds[k]]++;
     for (let k = predOff[b]; k < predOff[b + 1]; k++) {
-      const key = preds[k] * numBlocks + b;
-      const c = edgeCount.get(key) ?? 0;
-      if (c === 0) fail({ kind: 'BadCfg', block: b, message: `block${b} lists block${preds[k]} as predecessor, but block${preds[k]} does not list it as successor` });
-      edgeCount.set(key, c - 1);
+      const p = preds[k];
+      if (predSeen[p] === 0) continue;
+      let n = 0;
+      for (let j = succOff[p]; j < succOff[p + 1]; j++) if (succs[j] === b) n++;
+      if (n === 0) fail({ kind: 'BadCfg', block: b, message: `block${b} lists block${p} as predecessor, but block${p} does not list it as successor` });
+      if (n !== predSeen[p]) fail({ kind: 'BadCfg', block: p, message: `edge block${p} -> block${b} is not matched by exactly one predecessor entry` });
+      predSeen[p] = 0;
     }
-  for (const [key, c] of edgeCount)
-    if (c !== 0) {
-      const from = Math.floor(key / numBlocks);
-      fail({ kind: 'BadCfg', block: from, message: `edge block${from} -> block${key % numBlocks} is not matched by exactly one predecessor entry` });
-    }
+  }
+  if (succL.length !== predL.length)
+    for (let b = 0; b < numBlocks; b++)
+      for (let j = succOff[b]; j < succOff[b + 1]; j++) {
+        const t = succs[j];
+        let listed = false;
+        for (let k = predOff[t]; k < predOff[t + 1]; k++) if (preds[k] === b) listed = true;
+        if (!listed) fail({ kind: 'BadCfg', block: b, message: `edge block${b} -> block${t} is not matched by exactly one predecessor entry` });
+      }
   for (let b = 0; b < numBlocks; b++) {
     const ns = succOff[b + 1] - succOff[b];
     const last = blockEnd[b] - 1;
@@ -350,23 +355,28 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
   for (let i = 0; i < numInsts; i++) for (let k = opOff[i]; k < opOff[i + 1]; k++) if (opKind[k] === 0) checkDefined(opVreg[k], i);
   for (let b = 0; b < numBlocks; b++) for (let k = argOff[succOff[b]]; k < argOff[succOff[b + 1]]; k++) checkDefined(args[k], blockEnd[b] - 1);
 
-  // Operand rules.
+  // Operand rules. Per-instruction sets are stamp arrays (stamp = instruction
+  // number), so the pass allocates nothing per instruction.
   const counts = new Int32Array(3);
   const nAlloc = env.order.map((o) => o.length);
-  const fixedEarly = new Map<number, number>();
-  const fixedLate = new Map<number, number>();
+  const fixedEarlyAt = new Int32Array(NUM_PREGS).fill(-1);
+  const fixedEarlyV = new Int32Array(NUM_PREGS);
+  const fixedLateAt = new Int32Array(NUM_PREGS).fill(-1);
+  const fixedLateV = new Int32Array(NUM_PREGS);
+  const pregSeen = new Int32Array(NUM_PREGS).fill(-1);
+  const vregSeen = new Int32Array(numVregs).fill(-1);
   for (let i = 0; i < numInsts; i++) {
     const o0 = opOff[i];
     const o1 = opOff[i + 1];
     const term = (instFlags[i] & (FLAG_RET | FLAG_BRANCH)) !== 0;
-    fixedEarly.clear();
-    fixedLate.clear();
+    let hasFixed = false;
     for (let k = o0; k < o1; k++) {
+      const c = opCons[k];
+      const tag = c & 0xc0;
+      if (c <= CONSTRAINT_STACK && !(term && opKind[k] === 1)) continue;
       const v = opVreg[k];
       const cls = vregCls[v];
       const vr = (v * 4 + cls) as VReg;
-      const c = opCons[k];
-      const tag = c & 0xc0;
       const bad = (msg: string): never => fail({ kind: 'BadOperand', vreg: vr, inst: i, message: `inst ${i} operand ${k - o0} (${vn(v, cls)}): ${msg}` });
       if (term && opKind[k] === 1) bad('a branch or return may not define values');
       if (tag === 0 && c !== CONSTRAINT_ANY && c !== CONSTRAINT_REG && c !== CONSTRAINT_STACK) bad(`unknown constraint code ${c}`);
@@ -382,17 +392,24 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
         for (let k2 = o0; k2 < o1; k2++)
           if (k2 !== k && opCons[k2] === (CONSTRAINT_REUSE | j)) bad(`reuse input ${j} is reused twice`);
       } else if (tag === CONSTRAINT_FIXED) {
+        hasFixed = true;
         const p = cls * 64 + (c & 63);
         if (env.pregKind[p] === PREG_KIND_SCRATCH) bad(`fixed to the scratch register p${p & 63}`);
         // A fixed value is copied into place before the instruction and out after it, so
         // early defs and late uses hold their preg at both points; early uses only at the
         // early point, late defs only at the late point.
         const both = opKind[k] === 0 ? opPos[k] === 1 : opPos[k] === 0;
-        const points = both ? [fixedEarly, fixedLate] : opPos[k] === 0 ? [fixedEarly] : [fixedLate];
-        for (const m of points) {
-          const prev = m.get(p);
-          if (prev !== undefined && prev !== v) bad(`preg p${p & 63} is also fixed for v${prev} at the same point`);
-          m.set(p, v);
+        const early = both || opPos[k] === 0;
+        const late = both || opPos[k] === 1;
+        if (early) {
+          if (fixedEarlyAt[p] === i && fixedEarlyV[p] !== v) bad(`preg p${p & 63} is also fixed for v${fixedEarlyV[p]} at the same point`);
+          fixedEarlyAt[p] = i;
+          fixedEarlyV[p] = v;
+        }
+        if (late) {
+          if (fixedLateAt[p] === i && fixedLateV[p] !== v) bad(`preg p${p & 63} is also fixed for v${fixedLateV[p]} at the same point`);
+          fixedLateAt[p] = i;
+          fixedLateV[p] = v;
         }
       } else if (tag === CONSTRAINT_LIMIT) {
         const lim = 1 << (c & 63);
@@ -401,22 +418,23 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
         if (!any) bad(`no allocatable register below limit ${lim}`);
       }
     }
-    for (let k = clobOff[i]; k < clobOff[i + 1]; k++) {
-      const p = clobs(k);
-      // A fixed early def or late use in a clobbered register cannot survive the clobber.
-      for (let k2 = o0; k2 < o1; k2++) {
-        const c = opCons[k2];
-        if ((c & 0xc0) !== CONSTRAINT_FIXED || vregCls[opVreg[k2]] * 64 + (c & 63) !== p) continue;
-        const lateUse = opKind[k2] === 0 && opPos[k2] === 1;
-        const earlyDef = opKind[k2] === 1 && opPos[k2] === 0;
-        if (lateUse || earlyDef)
-          fail({ kind: 'BadOperand', vreg: (opVreg[k2] * 4 + vregCls[opVreg[k2]]) as VReg, inst: i, message: `inst ${i} clobbers p${p & 63}, which operand ${k2 - o0} is fixed to at the late point` });
+    if (hasFixed)
+      for (let k = clobOff[i]; k < clobOff[i + 1]; k++) {
+        const p = clobs(k);
+        // A fixed early def or late use in a clobbered register cannot survive the clobber.
+        for (let k2 = o0; k2 < o1; k2++) {
+          const c = opCons[k2];
+          if ((c & 0xc0) !== CONSTRAINT_FIXED || vregCls[opVreg[k2]] * 64 + (c & 63) !== p) continue;
+          const lateUse = opKind[k2] === 0 && opPos[k2] === 1;
+          const earlyDef = opKind[k2] === 1 && opPos[k2] === 0;
+          if (lateUse || earlyDef)
+            fail({ kind: 'BadOperand', vreg: (opVreg[k2] * 4 + vregCls[opVreg[k2]]) as VReg, inst: i, message: `inst ${i} clobbers p${p & 63}, which operand ${k2 - o0} is fixed to at the late point` });
+        }
       }
-    }
     // Register pressure per point and class (live-through values excluded; see the allocator).
     for (let pt = 0; pt < 2; pt++) {
-      counts.fill(0);
-      const seen = new Set<number>();
+      counts[0] = counts[1] = counts[2] = 0;
+      const stamp = 2 * i + pt;
       for (let k = o0; k < o1; k++) {
         const c = opCons[k];
         if (c === CONSTRAINT_ANY || c === CONSTRAINT_STACK) continue;
@@ -425,21 +443,19 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
         if ((c & 0xc0) === CONSTRAINT_FIXED) {
           const p = vregCls[opVreg[k]] * 64 + (c & 63);
           if (env.pregKind[p] !== PREG_KIND_ALLOCATABLE) continue;
-          if (seen.has(p + 1000)) continue;
-          seen.add(p + 1000);
-        } else {
-          if (opKind[k] === 0) {
-            if (seen.has(opVreg[k] * 2 + 100000)) continue;
-            seen.add(opVreg[k] * 2 + 100000);
-          }
+          if (pregSeen[p] === stamp) continue;
+          pregSeen[p] = stamp;
+        } else if (opKind[k] === 0) {
+          if (vregSeen[opVreg[k]] === stamp) continue;
+          vregSeen[opVreg[k]] = stamp;
         }
         counts[vregCls[opVreg[k]]]++;
       }
       if (pt === 1)
         for (let k = clobOff[i]; k < clobOff[i + 1]; k++) {
           const p = clobs(k);
-          if (env.pregKind[p] === PREG_KIND_ALLOCATABLE && !seen.has(p + 1000)) {
-            seen.add(p + 1000);
+          if (env.pregKind[p] === PREG_KIND_ALLOCATABLE && pregSeen[p] !== stamp) {
+            pregSeen[p] = stamp;
             counts[p >>> 6]++;
           }
         }

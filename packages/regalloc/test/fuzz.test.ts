@@ -28,6 +28,12 @@ describe('fuzz', () => {
     );
   }, 60_000);
 
+  // Found by `pnpm fuzz`: a late reg def placed before an early reg def of the same
+  // instruction took the only register free at both points (fastalloc).
+  it('regression seeds pass with both allocators', () => {
+    for (const seed of [138676]) expect(runCase(seed)).toBeNull();
+  });
+
   it('generation is deterministic per seed', () => {
     expect(JSON.stringify(new DataFunction(arbitraryOf(7)).data)).toBe(JSON.stringify(new DataFunction(arbitraryOf(7)).data));
   });

@@ -15,6 +15,11 @@ export class IntervalMap {
   private to: Int32Array[] = [];
   private owner: Int32Array[] = [];
   private len: number[] = [];
+  /** Per chunk: `to` of its last entry, so chunk searches read one flat array. */
+  private end: number[] = [];
+  // Scan cursor (see `rewind`/`seek`): chunk and entry of the last seek.
+  private cc = 0;
+  private ci = 0;
 
   /** True when the map holds no entry. */
   get empty(): boolean {
@@ -26,6 +31,8 @@ export class IntervalMap {
     this.to = [];
     this.owner = [];
     this.len = [];
+    this.end = [];
+    this.cc = this.ci = 0;
   }
 
   /** Index of the first chunk whose last entry ends after `x`, or chunk count. */
@@ -34,7 +41,7 @@ export class IntervalMap {
     let hi = this.len.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.to[mid][this.len[mid] - 1] > x) hi = mid;
+      if (this.end[mid] > x) hi = mid;
       else lo = mid + 1;
     }
     return lo;
@@ -59,6 +66,7 @@ export class IntervalMap {
       this.to.push(new Int32Array(CHUNK));
       this.owner.push(new Int32Array(CHUNK));
       this.len.push(0);
+      this.end.push(0);
       c = 0;
     } else if (c === this.len.length) c--;
     let n = this.len[c];
@@ -76,7 +84,9 @@ export class IntervalMap {
       this.to.splice(c + 1, 0, nt);
       this.owner.splice(c + 1, 0, no);
       this.len.splice(c + 1, 0, CHUNK - half);
+      this.end.splice(c + 1, 0, this.end[c]);
       this.len[c] = half;
+      this.end[c] = this.to[c][half - 1];
       if (idx > half || (idx === half && from >= nf[0])) {
         c++;
         idx -= half;
@@ -95,6 +105,7 @@ export class IntervalMap {
     t[idx] = to;
     o[idx] = owner;
     this.len[c] = n + 1;
+    if (idx === n) this.end[c] = to;
   }
 
   /** Removes the entry that starts at `from`; returns false if none does. */
@@ -109,13 +120,113 @@ export class IntervalMap {
       this.to.splice(c, 1);
       this.owner.splice(c, 1);
       this.len.splice(c, 1);
+      this.end.splice(c, 1);
       return true;
     }
     this.from[c].copyWithin(idx, idx + 1, n);
     this.to[c].copyWithin(idx, idx + 1, n);
     this.owner[c].copyWithin(idx, idx + 1, n);
     this.len[c] = n - 1;
+    this.end[c] = this.to[c][n - 2];
     return true;
+  }
+
+  /** Starts an ascending scan: later `seek`s only move forward from here. */
+  rewind(): void {
+    this.cc = 0;
+    this.ci = 0;
+  }
+
+  /**
+   * Moves the cursor forward to the first entry ending after `x`. Seeks of
+   * one scan must not decrease; the cursor is not moved by reading entries,
+   * so an entry overlapping two consecutive queries is seen by both.
+   */
+  private seek(x: number): void {
+    const nc = this.len.length;
+    let c = this.cc;
+    let i = this.ci;
+    if (c < nc && this.end[c] <= x) {
+      // Gallop over whole chunks, then binary search the bracket.
+      let step = 1;
+      let lo = c + 1;
+      let hi = lo;
+      while (hi < nc && this.end[hi] <= x) {
+        lo = hi + 1;
+        hi += step;
+        step <<= 1;
+      }
+      if (hi > nc) hi = nc;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.end[mid] > x) hi = mid;
+        else lo = mid + 1;
+      }
+      c = lo;
+      i = 0;
+    }
+    if (c < nc) {
+      const t = this.to[c];
+      let hi = this.len[c];
+      while (i < hi) {
+        const mid = (i + hi) >>> 1;
+        if (t[mid] > x) hi = mid;
+        else i = mid + 1;
+      }
+    }
+    this.cc = c;
+    this.ci = i;
+  }
+
+  /**
+   * Scan query: seeks to `from`, then writes (start, owner) pairs of the
+   * entries overlapping [from, to) whose owner is not `skip` into `buf` from
+   * index 0, up to its length; returns the number of slots written.
+   */
+  scan(from: number, to: number, skip: number, buf: Int32Array): number {
+    this.seek(from);
+    let c = this.cc;
+    let i = this.ci;
+    let n = 0;
+    const nc = this.len.length;
+    while (c < nc) {
+      const f = this.from[c];
+      const o = this.owner[c];
+      const len = this.len[c];
+      for (; i < len; i++) {
+        if (f[i] >= to) return n;
+        if (o[i] === skip) continue;
+        if (n + 2 > buf.length) return n;
+        buf[n++] = f[i];
+        buf[n++] = o[i];
+      }
+      c++;
+      i = 0;
+    }
+    return n;
+  }
+
+  /**
+   * Scan query: seeks to `from`; returns the start of the first entry
+   * overlapping [from, to) whose owner is not `skip`, or -1.
+   */
+  scanFirst(from: number, to: number, skip: number): number {
+    this.seek(from);
+    let c = this.cc;
+    let i = this.ci;
+    const nc = this.len.length;
+    while (c < nc) {
+      const f = this.from[c];
+      const o = this.owner[c];
+      const len = this.len[c];
+      for (; i < len; i++) {
+        if (f[i] >= to) return -1;
+        if (o[i] !== skip) return f[i];
+      }
+      c++;
+      i = 0;
+    }
+    return -1;
   }
 
   /**

@@ -13,7 +13,7 @@
 // its definition, or a value live into the entry block, has thrown a
 // RegallocFailure naming the vreg and instruction.
 
-import { RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
+import { NUM_PREGS, RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
 import { CONSTRAINT_ANY, CONSTRAINT_FIXED, CONSTRAINT_LIMIT, CONSTRAINT_REG, CONSTRAINT_REUSE, CONSTRAINT_STACK, PREG_KIND_ALLOCATABLE } from '../validate.js';
 import { FX_DEF_FIXED, FX_DEF_STACK, FX_REUSE, FX_USE_FIXED, FX_USE_STACK, type IonState } from './state.js';
 
@@ -51,7 +51,8 @@ export function buildLiveRanges(s: IonState): void {
   const nv = f.numVregs;
   const n = f.numInsts;
   computeLoopDepth(s);
-  const scale = (inst: number): number => 4 ** s.blockDepth[f.instBlock[inst]];
+  const blockScale = new Float64Array(f.numBlocks);
+  for (let b = 0; b < f.numBlocks; b++) blockScale[b] = 4 ** s.blockDepth[b];
 
   // ---- Pass 1: count uses per vreg (operands + branch args) ----
   const count = new Int32Array(nv + 1);
@@ -91,7 +92,7 @@ export function buildLiveRanges(s: IonState): void {
   for (let i = 0; i < n; i++) {
     const o0 = f.opOff[i];
     const o1 = f.opOff[i + 1];
-    const sc = scale(i);
+    const sc = blockScale[f.instBlock[i]];
     for (let k = o0; k < o1; k++) {
       const v = f.opVreg[k];
       const c = f.opCons[k];
@@ -169,7 +170,7 @@ export function buildLiveRanges(s: IonState): void {
   }
   for (let b = 0; b < f.numBlocks; b++) {
     const last = f.blockEnd[b] - 1;
-    const sc = scale(last);
+    const sc = blockScale[b];
     for (let k = f.argOff[f.succOff[b]]; k < f.argOff[f.succOff[b + 1]]; k++) {
       const v = f.args[k];
       const u = fill[v]++;
@@ -318,8 +319,26 @@ export function buildLiveRanges(s: IonState): void {
   s.stats.liveRanges = fromL.length;
 
   // ---- Reservations: merge same-owner overlaps, insert into preg maps ----
-  const order = Array.from({ length: resPreg.length }, (_, x) => x);
-  order.sort((a, b) => resPreg[a] - resPreg[b] || resFrom[a] - resFrom[b]);
+  // Reservations arrive in instruction order, so a stable counting sort by preg
+  // leaves each preg's run sorted except within one instruction (fixed by a
+  // short insertion step).
+  const nres = resPreg.length;
+  const bucket = new Int32Array(NUM_PREGS + 1);
+  for (let k = 0; k < nres; k++) bucket[resPreg[k] + 1]++;
+  for (let p = 0; p < NUM_PREGS; p++) bucket[p + 1] += bucket[p];
+  const order = new Int32Array(nres);
+  const at = bucket.slice();
+  for (let k = 0; k < nres; k++) {
+    const p = resPreg[k];
+    const from = resFrom[k];
+    const lo = bucket[p];
+    let y = at[p]++;
+    while (y > lo && resFrom[order[y - 1]] > from) {
+      order[y] = order[y - 1];
+      y--;
+    }
+    order[y] = k;
+  }
   let x = 0;
   while (x < order.length) {
     const p = resPreg[order[x]];

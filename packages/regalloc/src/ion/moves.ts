@@ -170,22 +170,31 @@ export function resolve(s: IonState): ResolvedOutput {
   }
 
   // ---- Sequence each parallel group ----
+  // One packed key per move, (point, phase) above the move's index, so a
+  // native numeric sort orders groups and keeps insertion order inside each.
   const nm = mvKey.length;
-  const order = new Int32Array(nm);
-  for (let k = 0; k < nm; k++) order[k] = k;
-  const sorted = Array.from(order).sort((a, b) => mvKey[a] - mvKey[b] || a - b);
+  let shift = 1;
+  while (shift <= nm) shift *= 2;
+  const keys = new Float64Array(nm);
+  for (let m = 0; m < nm; m++) keys[m] = mvKey[m] * shift + m;
+  keys.sort();
   const pm = new ParallelMoves(s.env, (cls) => allocSlot(s, cls));
   const edits: Edit[] = [];
+  let point = 0 as ProgPoint;
+  const emit = (from: number, to: number): void => {
+    edits.push({ point, from: from as Edit['from'], to: to as Edit['to'] });
+  };
   let k = 0;
   while (k < nm) {
-    const key = mvKey[sorted[k]];
-    const point = Math.floor(key / 4) as ProgPoint;
-    while (k < nm && mvKey[sorted[k]] === key) {
-      const m = sorted[k];
+    const key = mvKey[keys[k] % shift];
+    point = Math.floor(key / 4) as ProgPoint;
+    while (k < nm) {
+      const m = keys[k] % shift;
+      if (mvKey[m] !== key) break;
       pm.add(mvFrom[m], mvTo[m], mvCls[m]);
       k++;
     }
-    pm.resolve((from, to) => edits.push({ point, from: from as Edit['from'], to: to as Edit['to'] }));
+    pm.resolve(emit);
   }
 
   // ---- Operand allocations ----

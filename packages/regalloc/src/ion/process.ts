@@ -74,10 +74,12 @@ export class Allocator {
   private readonly s: IonState;
   private readonly queue: BundleQueue;
   private buf = new Int32Array(1024);
-  private seen: Int32Array = new Int32Array(0);
+  private seen = new Int32Array(0);
   private stamp = 0;
-  private conflicts: number[] = [];
-  private bestConflicts: number[] = [];
+  private conflicts = new Int32Array(64);
+  private nConflicts = 0;
+  private bestConflicts = new Int32Array(64);
+  private nBest = 0;
   private probeMaxW = 0;
   private probeFirst = 0;
   private readonly spilled: number[] = [];
@@ -118,51 +120,56 @@ export class Allocator {
     const s = this.s;
     const map = s.pregMap[p];
     if (map === undefined) return BLOCKED;
-    this.conflicts.length = 0;
+    this.nConflicts = 0;
     this.probeMaxW = 0;
     this.probeFirst = 0x7fffffff;
-    this.stamp++;
-    if (this.seen.length < s.bRanges.length) {
-      const n = new Int32Array(Math.max(s.bRanges.length * 2, 64));
-      n.set(this.seen);
-      this.seen = n;
-    }
+    const stamp = ++this.stamp;
+    const seen = this.seen;
     const ranges = s.bRanges[b];
     const res = s.pregRes[p] as IntervalMap;
+    const lrFrom = s.lrFrom;
+    const lrTo = s.lrTo;
+    const lrVreg = s.lrVreg;
+    const bWeight = s.bWeight;
+    const checkRes = !res.empty;
+    if (checkRes) res.rewind();
+    map.rewind();
     for (let ri = 0; ri < ranges.length; ri++) {
       const r = ranges[ri];
-      const from = s.lrFrom[r];
-      const to = s.lrTo[r];
-      const nres = res.empty ? 0 : res.gather(from, to, this.buf, 0);
-      for (let k = 0; k < nres; k += 2) {
-        if (this.buf[k + 1] === -2 - s.lrVreg[r]) continue;
-        const at = this.buf[k] > from ? this.buf[k] : from;
-        if (at < this.probeFirst) this.probeFirst = at;
-        return BLOCKED;
+      const from = lrFrom[r];
+      const to = lrTo[r];
+      const own = -2 - lrVreg[r];
+      if (checkRes) {
+        const hit = res.scanFirst(from, to, own);
+        if (hit >= 0) {
+          const at = hit > from ? hit : from;
+          if (at < this.probeFirst) this.probeFirst = at;
+          return BLOCKED;
+        }
       }
-      let n = map.gather(from, to, this.buf, 0);
+      let n = map.scan(from, to, own, this.buf);
       while (n === this.buf.length) {
         this.buf = new Int32Array(this.buf.length * 2);
-        n = map.gather(from, to, this.buf, 0);
+        map.rewind();
+        n = map.scan(from, to, own, this.buf);
       }
-      if (n === 0) continue;
-      const v = s.lrVreg[r];
+      const buf = this.buf;
       for (let k = 0; k < n; k += 2) {
-        const owner = this.buf[k + 1];
-        if (owner === -2 - v) continue;
-        const at = this.buf[k] > from ? this.buf[k] : from;
+        const owner = buf[k + 1];
+        const at = buf[k] > from ? buf[k] : from;
         if (at < this.probeFirst) this.probeFirst = at;
         if (owner < 0) return BLOCKED;
-        if (this.seen[owner] !== this.stamp) {
-          this.seen[owner] = this.stamp;
-          this.conflicts.push(owner);
-          const w = s.bWeight[owner];
+        if (seen[owner] !== stamp) {
+          seen[owner] = stamp;
+          if (this.nConflicts === this.conflicts.length) this.conflicts = growInt32(this.conflicts);
+          this.conflicts[this.nConflicts++] = owner;
+          const w = bWeight[owner];
           if (w > this.probeMaxW) this.probeMaxW = w;
           if (this.probeMaxW >= limitW) return BLOCKED;
         }
       }
     }
-    return this.conflicts.length === 0 ? FREE : EVICTABLE;
+    return this.nConflicts === 0 ? FREE : EVICTABLE;
   }
 
   private assign(b: number, p: number): void {
@@ -203,6 +210,7 @@ export class Allocator {
       const t = this.bestConflicts;
       this.bestConflicts = this.conflicts;
       this.conflicts = t;
+      this.nBest = this.nConflicts;
     }
     return false;
   }
@@ -215,6 +223,7 @@ export class Allocator {
     const weight = s.bWeight[b];
     const order = s.env.order[cls];
     const hint = s.bHint[b];
+    if (this.seen.length < s.bRanges.length) this.seen = growInt32(this.seen, s.bRanges.length);
     this.bestP = -1;
     this.bestW = weight;
     this.splitPoint = -1;
@@ -227,7 +236,8 @@ export class Allocator {
     const bestP = this.bestP;
     const splitPoint = this.splitPoint;
     if (bestP >= 0) {
-      for (const c of this.bestConflicts) {
+      for (let k = 0; k < this.nBest; k++) {
+        const c = this.bestConflicts[k];
         if (s.log !== null) s.log(`  evict ${this.logBundle(c)} from p${s.bAlloc[c] & 63}${'ifv'[s.bAlloc[c] >> 6]} for ${this.logBundle(b)}`);
         this.unassign(c);
         s.stats.evictions++;
@@ -428,6 +438,7 @@ export class Allocator {
 
   private secondChance(): void {
     const s = this.s;
+    if (this.seen.length < s.bRanges.length) this.seen = growInt32(this.seen, s.bRanges.length);
     for (const b of this.spilled) {
       const cls = s.bCls[b];
       let done = false;
@@ -479,6 +490,12 @@ export class Allocator {
       heapPush(ae, as, s.ssTo[ss], slot);
     }
   }
+}
+
+function growInt32(a: Int32Array, min = 0): Int32Array<ArrayBuffer> {
+  const n = new Int32Array(Math.max(2 * a.length, min + 64, 64));
+  n.set(a);
+  return n;
 }
 
 /** Reserves a fresh slot of class `cls`, aligned to its size. */

@@ -1,0 +1,163 @@
+// AArch64 immediate operand forms and the checks that decide whether a
+// constant fits one: 12-bit arithmetic immediates (optionally shifted by 12),
+// logical "bitmask" immediates, move-wide 16-bit chunks, signed 9-bit and
+// scaled unsigned 12-bit memory offsets, signed 7-bit scaled pair offsets.
+//
+// Each `maybeFrom` returns `undefined` when the value does not fit, so the
+// lowering rules can fall back to a register operand. Values are packed into
+// one small integer so they fit an Int32Array immediate slot.
+
+/** `imm12` with an optional `lsl #12`: packed as `bits | shift12 << 12`. */
+export type Imm12 = number & { readonly __brand: 'Imm12' };
+export const Imm12 = {
+  /** Fits a non-negative value below 2^24 with the low or high 12 bits set. */
+  maybeFrom(x: bigint | number): Imm12 | undefined {
+    const v = typeof x === 'bigint' ? (x < 0n || x > 0xffffffn ? -1 : Number(x)) : x;
+    if (!Number.isInteger(v) || v < 0) return undefined;
+    if (v < 0x1000) return v as Imm12;
+    if (v < 0x1000000 && (v & 0xfff) === 0) return ((v >>> 12) | 0x1000) as Imm12;
+    return undefined;
+  },
+  bits(i: Imm12): number {
+    return i & 0xfff;
+  },
+  shift12(i: Imm12): boolean {
+    return (i & 0x1000) !== 0;
+  },
+  value(i: Imm12): number {
+    return (i & 0x1000) !== 0 ? (i & 0xfff) << 12 : i & 0xfff;
+  },
+  zero: 0 as Imm12,
+} as const;
+
+/**
+ * A logical immediate: `n:1 immr:6 imms:6` packed as `n << 12 | immr << 6 | imms`.
+ * The encodable values are the bit patterns made of a repeated element of
+ * 2, 4, 8, 16, 32 or 64 bits holding one rotated run of ones; all-zeros and
+ * all-ones are not encodable.
+ */
+export type ImmLogic = number & { readonly __brand: 'ImmLogic' };
+
+const M64 = (1n << 64n) - 1n;
+
+function isShiftedMask(x: bigint): boolean {
+  if (x === 0n) return false;
+  // A run of ones: adding the lowest set bit clears the run, leaving a power of two or zero.
+  const low = x & -x;
+  const y = x + low;
+  return (y & (y - 1n)) === 0n;
+}
+function ctz(x: bigint): number {
+  let n = 0;
+  while (n < 64 && ((x >> BigInt(n)) & 1n) === 0n) n++;
+  return n;
+}
+function cto(x: bigint): number {
+  let n = 0;
+  while (n < 64 && ((x >> BigInt(n)) & 1n) === 1n) n++;
+  return n;
+}
+function clo64(x: bigint): number {
+  let n = 0;
+  while (n < 64 && ((x >> BigInt(63 - n)) & 1n) === 1n) n++;
+  return n;
+}
+
+export const ImmLogic = {
+  /**
+   * Encodes `value` (its low `bits` bits, 32 or 64) as a logical immediate of
+   * that operand size, or undefined when it has no encoding.
+   */
+  maybeFrom(value: bigint, bits: 32 | 64): ImmLogic | undefined {
+    let imm = BigInt.asUintN(bits, value);
+    if (bits === 32) imm = imm | (imm << 32n);
+    if (imm === 0n || imm === M64) return undefined;
+    let size = 64;
+    while (size > 2) {
+      size >>= 1;
+      const mask = (1n << BigInt(size)) - 1n;
+      if ((imm & mask) !== ((imm >> BigInt(size)) & mask)) {
+        size <<= 1;
+        break;
+      }
+    }
+    const mask = size === 64 ? M64 : (1n << BigInt(size)) - 1n;
+    let v = imm & mask;
+    let rot: number;
+    let ones: number;
+    if (isShiftedMask(v)) {
+      rot = ctz(v);
+      ones = cto(v >> BigInt(rot));
+    } else {
+      v = (v | (~mask & M64)) & M64;
+      if (!isShiftedMask(~v & M64)) return undefined;
+      const lead = clo64(v);
+      rot = 64 - lead;
+      ones = lead + cto(v) - (64 - size);
+    }
+    const immr = (size - rot) & (size - 1);
+    let nimms = (~(size - 1) << 1) & 0x7f;
+    nimms |= ones - 1;
+    const n = ((nimms >> 6) & 1) ^ 1;
+    if (bits === 32 && n === 1) return undefined;
+    return ((n << 12) | (immr << 6) | (nimms & 0x3f)) as ImmLogic;
+  },
+  n(i: ImmLogic): number {
+    return (i >>> 12) & 1;
+  },
+  immr(i: ImmLogic): number {
+    return (i >>> 6) & 0x3f;
+  },
+  imms(i: ImmLogic): number {
+    return i & 0x3f;
+  },
+  /** The 32- or 64-bit value an encoding stands for. */
+  value(i: ImmLogic, bits: 32 | 64): bigint {
+    const n = (i >>> 12) & 1;
+    const immr = (i >>> 6) & 0x3f;
+    const imms = i & 0x3f;
+    // Element size: the highest set bit of n:NOT(imms).
+    const combined = (n << 6) | (~imms & 0x3f);
+    let len = 6;
+    while (len >= 0 && ((combined >> len) & 1) === 0) len--;
+    const size = 1 << len;
+    const s = imms & (size - 1);
+    const r = immr & (size - 1);
+    const emask = size === 64 ? M64 : (1n << BigInt(size)) - 1n;
+    const welem = (1n << BigInt(s + 1)) - 1n;
+    const rotated = r === 0 ? welem : ((welem >> BigInt(r)) | (welem << BigInt(size - r))) & emask;
+    let out = 0n;
+    for (let k = 0; k < 64; k += size) out |= rotated << BigInt(k);
+    return BigInt.asUintN(bits, out);
+  },
+} as const;
+
+/** A 16-bit chunk at a shift of 0, 16, 32 or 48 (movz/movn/movk). */
+export interface MoveWide {
+  readonly imm16: number;
+  /** Shift in units of 16 bits (0..3). */
+  readonly hw: number;
+}
+
+/** `value` (low `bits` bits) as one movz chunk, if it has at most one nonzero chunk. */
+export function moveWideMaybeFrom(value: bigint, bits: 32 | 64): MoveWide | undefined {
+  const v = BigInt.asUintN(bits, value);
+  for (let hw = 0; hw < bits / 16; hw++) {
+    const shift = BigInt(hw * 16);
+    if ((v & ~(0xffffn << shift)) === 0n) return { imm16: Number((v >> shift) & 0xffffn), hw };
+  }
+  return undefined;
+}
+
+/** Signed 9-bit unscaled offset (ldur/stur, pre/post-index). */
+export function simm9Fits(off: number): boolean {
+  return Number.isInteger(off) && off >= -256 && off <= 255;
+}
+/** Unsigned 12-bit offset scaled by the access size. */
+export function uimm12ScaledFits(off: number, size: number): boolean {
+  return Number.isInteger(off) && off >= 0 && off % size === 0 && off / size <= 0xfff;
+}
+/** Signed 7-bit offset scaled by the access size (ldp/stp). */
+export function simm7ScaledFits(off: number, size: number): boolean {
+  return Number.isInteger(off) && off % size === 0 && off / size >= -64 && off / size <= 63;
+}

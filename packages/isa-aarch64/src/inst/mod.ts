@@ -1,0 +1,268 @@
+// AArch64 machine instructions: one compact record shape for every kind.
+//
+// An instruction is an opcode (`Op`) plus four register fields `r0..r3` and
+// four integer fields `i0..i3`, whose meaning each opcode fixes (the table
+// below), plus an optional cold `aux` payload for calls, ABI pseudo-
+// instructions and jump tables. VCode stores these fields in typed-array
+// columns; emission and printing read them through one reused `MInst`
+// object, so no object is allocated per instruction in the backend's loops.
+//
+// Register fields hold VCode `Reg`s (see regs.ts) before register allocation
+// and hardware numbers (0..31) after. `visitOperands` lists, in a fixed
+// order, which fields the allocator sees and how (use/def, constraints); the
+// emitter replays the same order to read back allocations.
+//
+// Field layout per opcode:
+//   AluRRR        rd=r0 rn=r1 rm=r2            i0 ALUOp  i1 size
+//   AluRRRR       rd=r0 rn=r1 rm=r2 ra=r3      i0 ALUOp3 i1 size
+//   AluRRImm12    rd=r0 rn=r1                  i0 ALUOp  i1 size i2 Imm12 (rn/rd 31 = sp, except flag-setting rd = zr)
+//   AluRRImmLogic rd=r0 rn=r1                  i0 ALUOp  i1 size i2 ImmLogic
+//   AluRRImmShift rd=r0 rn=r1                  i0 ALUOp (Lsl/Lsr/Asr/RotR) i1 size i2 amount
+//   AluRRRShift   rd=r0 rn=r1 rm=r2            i0 ALUOp  i1 size i2 ShiftOp i3 amount
+//   AluRRRExtend  rd=r0 rn=r1 rm=r2            i0 ALUOp  i1 size i2 ExtendOp
+//   BitRR         rd=r0 rn=r1                  i0 BitOp  i1 size
+//   MovWide       rd=r0                        i0 0 movz / 1 movn i1 size i2 imm16 i3 hw
+//   MovK          rd=r0 rn=r1 (rd reuses rn)   i1 size i2 imm16 i3 hw
+//   Mov           rd=r0 rm=r1                  i1 size
+//   MovSp         rd=r0 rn=r1 (either may be sp: add rd, rn, #0)
+//   Extend        rd=r0 rn=r1                  i0 signed i1 from bits i2 to bits
+//   CSel          rd=r0 rn=r1 rm=r2            i0 Cond i1 size i2 CSelOp
+//   CSet          rd=r0                        i0 Cond i1 size i2 1 = csetm
+//   CCmpImm       rn=r1                        i0 Cond i1 size i2 imm5 i3 nzcv
+//   Load          rt=r0 rn=r1 rm=r2            i0 MemOp  i1 AMode i2 offset i3 trap code (0: cannot trap)
+//   Store         rt=r0 rn=r1 rm=r2            same as Load
+//   LoadPair      rt=r0 rt2=r1 rn=r2           i0 1 = fp d-regs i1 PairAMode i2 offset
+//   StorePair     same as LoadPair
+//   Jump                                       i0 target label
+//   CondBr        rn=r1                        i0 taken label i1 not-taken label i2 CondKind i3 Cond or size
+//   TrapIf        rn=r1                        i0 trap code i2 CondKind i3 Cond or size
+//   Udf                                        i0 trap code
+//   Ret                                        aux RetInfo (fixed uses)
+//   Args                                       aux ArgsInfo (fixed defs)
+//   Call                                       aux CallInfo (fixed uses/defs, clobbers, symbol)
+//   CallInd       rn=r1                        aux CallInfo
+//   JTSequence    ridx=r1                      i0 default label, aux JumpTableInfo (labels)
+//   LoadAddr      rd=r0                        i0 AMode (SPOffset/SlotOffset/FPOffset) i1 offset
+//   LoadExtName   rd=r0                        aux ExtNameInfo
+//   Hint                                       i0 HintOp
+//   Brk
+//   Adr           rd=r0                        i0 byte offset from the instruction
+//   BranchReg     rn=r1                        (br)
+//   FpuRRR        rd=r0 rn=r1 rm=r2            i0 FpuOp2 i1 size (0 s, 1 d)
+//   FpuRR         rd=r0 rn=r1                  i0 FpuOp1 i1 size
+//   FpuCmp        rn=r1 rm=r2                  i1 size
+//   MovToFpu      rd=r0 rn=r1                  i1 size (fmov s/d from w/x)
+//   MovFromFpu    rd=r0 rn=r1                  i1 size
+//   FpuCSel       rd=r0 rn=r1 rm=r2            i0 Cond i1 size
+//   IntToFpu      rd=r0 rn=r1                  i0 signed i1 int size i2 fp size
+//   FpuToInt      rd=r0 rn=r1                  i0 signed i1 int size i2 fp size
+//   FpuRRRR       rd=r0 rn=r1 rm=r2 ra=r3      i0 0 fmadd / 1 fmsub / 2 fnmadd / 3 fnmsub i1 size
+//   LoadConst     rd=r0                        i0 low word i1 high word i2 size (movz/movn/movk sequence)
+//   (FpuRR with FpuOp1.Mov and size 2 is a full q-register move, `mov vd.16b, vn.16b`.)
+
+import type { PReg, RegClass, VReg } from '@clift/regalloc';
+
+import type { OperandVisitor, RelocTarget } from '@clift/codegen';
+
+export type { OperandVisitor };
+
+export const Op = {
+  AluRRR: 1, AluRRRR: 2, AluRRImm12: 3, AluRRImmLogic: 4, AluRRImmShift: 5, AluRRRShift: 6, AluRRRExtend: 7,
+  BitRR: 8, MovWide: 9, MovK: 10, Mov: 11, MovSp: 12, Extend: 13, CSel: 14, CSet: 15, CCmpImm: 16,
+  Load: 17, Store: 18, LoadPair: 19, StorePair: 20,
+  Jump: 21, CondBr: 22, TrapIf: 23, Udf: 24, Ret: 25, Args: 26, Call: 27, CallInd: 28, JTSequence: 29,
+  LoadAddr: 30, LoadExtName: 31, Hint: 32, Brk: 33, Adr: 34, BranchReg: 35,
+  FpuRRR: 36, FpuRR: 37, FpuCmp: 38, MovToFpu: 39, MovFromFpu: 40, FpuCSel: 41, IntToFpu: 42, FpuToInt: 43, FpuRRRR: 44,
+  LoadConst: 45,
+} as const;
+export type Op = (typeof Op)[keyof typeof Op];
+export const OP_NAMES: readonly string[] = (() => {
+  const names: string[] = [];
+  for (const [k, v] of Object.entries(Op)) names[v] = k;
+  return names;
+})();
+
+/** One instruction, as a reusable record (see the layout table above). */
+export interface MInst {
+  op: Op;
+  r0: number;
+  r1: number;
+  r2: number;
+  r3: number;
+  i0: number;
+  i1: number;
+  i2: number;
+  i3: number;
+  aux: unknown;
+}
+
+export function newMInst(op: Op = Op.Hint): MInst {
+  return { op, r0: 0, r1: 0, r2: 0, r3: 0, i0: 0, i1: 0, i2: 0, i3: 0, aux: undefined };
+}
+
+/** A vreg pinned to a physical register at an ABI boundary. */
+export interface FixedReg {
+  readonly vreg: VReg;
+  readonly preg: PReg;
+}
+export interface ArgsInfo {
+  readonly defs: readonly FixedReg[];
+}
+export interface RetInfo {
+  readonly uses: readonly FixedReg[];
+  /** Bytes of incoming stack arguments the callee pops (tail calling convention). */
+  readonly popBytes: number;
+}
+export interface CallInfo {
+  /** Direct call target; undefined for `CallInd`. */
+  readonly dest: RelocTarget | undefined;
+  readonly uses: readonly FixedReg[];
+  readonly defs: readonly FixedReg[];
+  readonly clobbers: readonly PReg[];
+  /** CLIF text of the call, for listings. */
+  readonly callee: string;
+}
+export interface JumpTableInfo {
+  /** Labels of the table entries, in index order. */
+  readonly targets: Int32Array;
+}
+export interface ExtNameInfo {
+  readonly target: RelocTarget;
+  readonly offset: bigint;
+  readonly text: string;
+}
+
+function usesRm(amode: number): boolean {
+  return amode === 1 || amode === 2 || amode === 3;
+}
+function usesRn(amode: number): boolean {
+  return amode <= 3 || amode === 7 || amode === 8;
+}
+
+/**
+ * Lists the allocatable operands of `m` in their fixed order. Fields holding
+ * physical registers (negative Regs) are not operands and are skipped by the
+ * caller's visitor (it checks the field's value).
+ */
+export function visitOperands(m: MInst, v: OperandVisitor): void {
+  switch (m.op) {
+    case Op.AluRRR:
+    case Op.AluRRRShift:
+    case Op.AluRRRExtend:
+    case Op.CSel:
+    case Op.FpuRRR:
+    case Op.FpuCSel:
+      v.use(1);
+      v.use(2);
+      v.def(0);
+      return;
+    case Op.AluRRRR:
+    case Op.FpuRRRR:
+      v.use(1);
+      v.use(2);
+      v.use(3);
+      v.def(0);
+      return;
+    case Op.AluRRImm12:
+    case Op.AluRRImmLogic:
+    case Op.AluRRImmShift:
+    case Op.BitRR:
+    case Op.Mov:
+    case Op.MovSp:
+    case Op.Extend:
+    case Op.FpuRR:
+    case Op.MovToFpu:
+    case Op.MovFromFpu:
+    case Op.IntToFpu:
+    case Op.FpuToInt:
+      v.use(1);
+      v.def(0);
+      return;
+    case Op.MovWide:
+    case Op.LoadConst:
+    case Op.CSet:
+    case Op.LoadAddr:
+    case Op.LoadExtName:
+    case Op.Adr:
+      v.def(0);
+      return;
+    case Op.MovK:
+      v.use(1);
+      v.reuseDef(0, 0);
+      return;
+    case Op.CCmpImm:
+    case Op.BranchReg:
+      v.use(1);
+      return;
+    case Op.FpuCmp:
+      v.use(1);
+      v.use(2);
+      return;
+    case Op.Load:
+      if (usesRn(m.i1)) v.use(1);
+      if (usesRm(m.i1)) v.use(2);
+      v.def(0);
+      return;
+    case Op.Store:
+      v.use(0);
+      if (usesRn(m.i1)) v.use(1);
+      if (usesRm(m.i1)) v.use(2);
+      return;
+    case Op.CondBr:
+    case Op.TrapIf:
+      if (m.i2 !== 0) v.use(1);
+      return;
+    case Op.JTSequence:
+      v.use(1);
+      return;
+    case Op.Args: {
+      const info = m.aux as ArgsInfo;
+      for (const d of info.defs) v.fixedDef(d.vreg, d.preg);
+      return;
+    }
+    case Op.Ret: {
+      const info = m.aux as RetInfo;
+      for (const u of info.uses) v.fixedUse(u.vreg, u.preg);
+      return;
+    }
+    case Op.Call:
+    case Op.CallInd: {
+      const info = m.aux as CallInfo;
+      if (m.op === Op.CallInd) v.use(1);
+      for (const u of info.uses) v.fixedUse(u.vreg, u.preg);
+      for (const d of info.defs) v.fixedDef(d.vreg, d.preg);
+      v.clobbers(info.clobbers);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Register class of field `slot` of `m` (int unless an FP field). */
+export function fieldClass(m: MInst, slot: number): RegClass {
+  switch (m.op) {
+    case Op.FpuRRR:
+    case Op.FpuRR:
+    case Op.FpuCmp:
+    case Op.FpuCSel:
+    case Op.FpuRRRR:
+      return 1;
+    case Op.MovToFpu:
+    case Op.IntToFpu:
+      return slot === 0 ? 1 : 0;
+    case Op.MovFromFpu:
+    case Op.FpuToInt:
+      return slot === 0 ? 0 : 1;
+    case Op.Load:
+    case Op.Store:
+      return slot === 0 && m.i0 >= 11 ? 1 : 0;
+    case Op.LoadPair:
+    case Op.StorePair:
+      return slot < 2 && m.i0 === 1 ? 1 : 0;
+    default:
+      return 0;
+  }
+}
+
+export const InstFlag = { Ret: 1, Branch: 2, Move: 4 } as const;
