@@ -1,7 +1,9 @@
-// The compilation pipeline (see the diagram in index.ts): verify, lower,
+// The compilation pipeline (see the diagram in index.ts): verify, optimize
+// (at opt_level speed or speed_and_size), lower,
 // allocate registers, emit. `Context.compile` runs each stage, times it, and
 // turns every failure into a `CodegenError` naming the stage.
 
+import { optimize, OptimizerError } from '@clift/egraph-midend';
 import { formatUserFuncName, verifyFunction, formatVerifierErrors, type Function } from '@clift/ir';
 import { RegallocFailure, run as runRegalloc, type Output } from '@clift/regalloc';
 import type { CompiledCode } from './compiled.js';
@@ -13,6 +15,8 @@ import type { VCode } from './vcode.js';
 /** Milliseconds spent in each pass. */
 export interface PassTimings {
   verify: number;
+  /** The e-graph mid-end (zero at opt_level=none). */
+  optimize: number;
   lower: number;
   regalloc: number;
   emit: number;
@@ -66,6 +70,16 @@ export class Context {
       const errors = verifyFunction(func, { target: isa.name });
       if (errors.length > 0) throw new CodegenError('verifier', `verifier errors in ${formatUserFuncName(func.name)}`, formatVerifierErrors(func, errors));
     }
+    const t1a = now();
+    const level = flags.enumValue('opt_level');
+    if (level === 'speed' || level === 'speed_and_size') {
+      try {
+        optimize(func, { level, aliasAnalysis: flags.bool('enable_alias_analysis') });
+      } catch (e) {
+        if (e instanceof OptimizerError) throw new CodegenError('optimizer', `mid-end failed on ${formatUserFuncName(func.name)}: ${e.message}`);
+        throw e;
+      }
+    }
     const t1 = now();
     const vcode = isa.lower(func);
     this.vcode = vcode;
@@ -88,7 +102,7 @@ export class Context {
     return {
       ...out.code,
       vcode: opts.vcode ? isa.printVCode(vcode, ra) : undefined,
-      timings: { verify: t1 - t0, lower: t2 - t1, regalloc: t3 - t2, emit: t4 - t3, total: t4 - t0 },
+      timings: { verify: t1a - t0, optimize: t1 - t1a, lower: t2 - t1, regalloc: t3 - t2, emit: t4 - t3, total: t4 - t0 },
       stats: {
         vcodeInsts: vcode.numInsts(),
         spills: ra.stats.spills,

@@ -5,6 +5,8 @@
 export type CodegenErrorKind =
   /** The IR verifier rejected the function (`details` lists the errors). */
   | 'verifier'
+  /** The e-graph mid-end failed (a bug in Clift: its input was verified). */
+  | 'optimizer'
   /** No lowering rule matched: "unsupported: <opcode> <type> on <isa>". */
   | 'unsupported'
   /** Register allocation failed or its checker found a wrong allocation. */

@@ -3,6 +3,12 @@
 //
 //   ir.Function (verified: well-formed SSA, types checked)
 //       |
+//       |  at opt_level speed / speed_and_size: @clift/egraph-midend
+//       |  `optimize` (GVN, rewrite rules, LICM, alias analysis) in place;
+//       |  the result is still verifier-clean CLIF
+//       v
+//   ir.Function (optimized)
+//       |
 //       |  lower.ts: walk machine blocks (blockorder.ts: RPO, cold blocks
 //       |  last, critical edges split) backward, asking the target's ISLE
 //       |  rules to select instructions for each needed CLIF instruction

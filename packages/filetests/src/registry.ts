@@ -10,10 +10,11 @@ import { printCfgSubtest } from './subtests/print-cfg.js';
 import { verifierSubtest } from './subtests/verifier.js';
 import { optimizeSubtest } from './subtests/optimize.js';
 import { aliasAnalysisSubtest } from './subtests/alias-analysis.js';
+import { runSubtest } from './subtests/run.js';
 import type { Subtest } from './subtest.js';
 
 const IMPLEMENTED: ReadonlyMap<string, Subtest> = new Map(
-  [catSubtest, verifierSubtest, domtreeSubtest, printCfgSubtest, interpretSubtest, optimizeSubtest, aliasAnalysisSubtest].map((s) => [s.name, s]),
+  [catSubtest, verifierSubtest, domtreeSubtest, printCfgSubtest, interpretSubtest, optimizeSubtest, aliasAnalysisSubtest, runSubtest].map((s) => [s.name, s]),
 );
 
 /**
@@ -21,7 +22,6 @@ const IMPLEMENTED: ReadonlyMap<string, Subtest> = new Map(
  * each runs per target configuration (needs an ISA) as upstream's do.
  */
 const NOT_YET: ReadonlyMap<string, { needsIsa: boolean }> = new Map([
-  ['run', { needsIsa: true }],
   ['compile', { needsIsa: true }],
   ['dce', { needsIsa: false }],
   ['legalizer', { needsIsa: true }],

@@ -14,7 +14,7 @@ import { formatUserFuncName, formatVerifierError, type Function } from '@clift/i
 import { ParseError, parseTestFile, type ParsedFunction, type TestCommand, type TestFile } from '@clift/reader';
 import { FileUpdate } from './precise-output.js';
 import { lookupSubtest } from './registry.js';
-import { SubtestFailure, noOptions, type Subtest, type SubtestContext } from './subtest.js';
+import { SubtestFailure, SubtestSkip, noOptions, type Subtest, type SubtestContext } from './subtest.js';
 import { targetConfigs, type TargetConfig } from './targets.js';
 import { verifyForTarget } from './verify.js';
 
@@ -76,8 +76,9 @@ function runOnFunctions(
   bless: boolean,
   update: FileUpdate,
   options: readonly string[],
-): string[] {
+): { failures: string[]; skip?: string } {
   const failures: string[] = [];
+  let skip: string | undefined;
   file.functions.forEach((parsed: ParsedFunction) => {
     const func: Function = parsed.func;
     const label = `function ${formatUserFuncName(func.name)} (line ${parsed.line})`;
@@ -92,10 +93,11 @@ function runOnFunctions(
       const ctx: SubtestContext = { path, file, parsed, target, bless, update, options };
       subtest.run(func, ctx);
     } catch (e) {
-      failures.push(`${label}: ${e instanceof SubtestFailure ? e.message : describeError(e)}`);
+      if (e instanceof SubtestSkip) skip ??= e.message;
+      else failures.push(`${label}: ${e instanceof SubtestFailure ? e.message : describeError(e)}`);
     }
   });
-  return failures;
+  return skip !== undefined && failures.length === 0 ? { failures, skip } : { failures };
 }
 
 export function runTestText(path: string, text: string, options: RunFileOptions = {}): FileOutcome {
@@ -126,6 +128,7 @@ export function runTestText(path: string, text: string, options: RunFileOptions 
   const configs = targetConfigs(file.targets);
   const unique = configs.length === 1 ? configs[0] : undefined;
   const update = new FileUpdate();
+  let firstRun = true;
   for (const cmd of file.commands) {
     const test = commandText(cmd);
     const found = lookupSubtest(cmd.name);
@@ -152,13 +155,17 @@ export function runTestText(path: string, text: string, options: RunFileOptions 
       ? configs.map((c) => ({ label: c.label, target: c }))
       : [{ label: NO_TARGET, target: unique }];
     for (const run of runs) {
-      const failures = runOnFunctions(subtest, path, file, run.target, bless, update, cmd.options);
+      // Each run gets freshly parsed functions: subtests may transform them
+      // (the optimizer does, in place), and one must not see another's work.
+      const fresh = firstRun ? file : parseTestFile(text, path);
+      firstRun = false;
+      const { failures, skip } = runOnFunctions(subtest, path, fresh, run.target, bless, update, cmd.options);
       records.push({
         path,
         test,
         target: run.label,
-        status: failures.length === 0 ? 'pass' : 'fail',
-        message: failures.join('\n\n'),
+        status: skip !== undefined ? 'skip' : failures.length === 0 ? 'pass' : 'fail',
+        message: skip ?? failures.join('\n\n'),
       });
     }
   }

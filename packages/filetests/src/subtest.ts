@@ -19,6 +19,18 @@ export class SubtestFailure extends Error {
   }
 }
 
+/**
+ * Thrown by a subtest that cannot run here for a reason outside Clift (a
+ * missing tool outside CI, a target Clift does not generate code for): the
+ * record becomes a skip carrying the message.
+ */
+export class SubtestSkip extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubtestSkip';
+  }
+}
+
 export interface SubtestContext {
   readonly path: string;
   readonly file: TestFile;
