@@ -551,10 +551,17 @@ class Analyzer {
               );
             } else polarity = def.polarity;
           }
-          if (term.multi && def.infallible) {
-            this.diags.error(def.span, `extractor of multi-term \`${term.name}\` cannot be \`infallible\``);
-          }
-          term.extractor = { kind: 'extern', func: def.func.name, infallible: def.infallible, polarity, span: def.span };
+          // Upstream accepts `infallible` on a multi-term's extractor (its
+          // mid-end prelude uses it: the iterator is never empty). A multi
+          // extractor already returns an iterable, whose emptiness is the
+          // "no match", so the flag changes nothing and is not an error.
+          term.extractor = {
+            kind: 'extern',
+            func: def.func.name,
+            infallible: def.infallible && !term.multi,
+            polarity,
+            span: def.span,
+          };
           break;
         }
         case 'extractor': {

@@ -321,13 +321,6 @@ const CASES: readonly Case[] = [
     ],
   },
   {
-    name: "sema: multi infallible",
-    source: "(decl multi f (u32) u32)\n(extern extractor infallible f g)",
-    expected: [
-      ['error', 4, 1, "extractor of multi-term `f` cannot be `infallible`"],
-    ],
-  },
-  {
     name: "sema: macro params",
     source: "(decl f (u32) u32)\n(extractor (f a b) a)",
     expected: [

@@ -1,0 +1,223 @@
+// Conformance check against upstream Cranelift's ISLE sources: compiles
+// upstream's prelude, mid-end rules and AArch64 lowering rules together with
+// Clift's own generated CLIF opcode terms (`clifIsleDefinitions` from
+// @clift/ir, the counterpart of upstream's generated `clif_opt.isle` and
+// `clif_lower.isle`), generates TypeScript for each group, and type-checks
+// that TypeScript with the TypeScript compiler.
+//
+// Upstream's files are not part of this repository: point the script at a
+// folder holding them, laid out as under upstream's `cranelift/codegen/src/`:
+//
+//   DIR/prelude.isle  DIR/prelude_opt.isle  DIR/prelude_lower.isle
+//   DIR/numerics.isle (optional; newer upstream generates it)
+//   DIR/opts/*.isle
+//   DIR/isa/aarch64/inst.isle  DIR/isa/aarch64/lower.isle
+//   DIR/isa/aarch64/inst_neon.isle, lower_dynamic_neon.isle (optional)
+//
+// Run (from packages/isle, after `pnpm --filter @clift/ir build`):
+//   pnpm exec tsx scripts/check-upstream.ts DIR
+//   UPSTREAM_ISLE_DIR=DIR pnpm exec tsx scripts/check-upstream.ts
+// Options: --group opt|lower (default both), --out DIR (where generated files
+// go; default a fresh temporary folder), --max-diagnostics N (default 40).
+//
+// Exit status: 0 when every group checks, generates and type-checks; 1 when
+// any stage of any group fails; 2 on usage errors (no folder, missing files).
+
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { compileSources, type SourceInput } from '@clift/isle';
+import { clifIsleDefinitions } from '@clift/ir';
+
+// This script lives in the workspace-tests package because it needs both
+// @clift/isle and @clift/ir, and @clift/ir already depends on @clift/isle
+// (its tests compile the generated definitions).
+const loadIr = (): Promise<{ clifIsleDefinitions: typeof clifIsleDefinitions }> => Promise.resolve({ clifIsleDefinitions });
+
+interface Group {
+  readonly name: 'opt' | 'lower';
+  /** Files before the generated CLIF terms, relative to the upstream folder. */
+  readonly preludes: readonly string[];
+  /** Files after them; a trailing `/` means every `.isle` file in that folder. */
+  readonly rules: readonly string[];
+  /** Files that are used when present. */
+  readonly optional: ReadonlySet<string>;
+}
+
+const GROUPS: readonly Group[] = [
+  {
+    name: 'opt',
+    preludes: ['prelude.isle', 'prelude_opt.isle', 'numerics.isle'],
+    rules: ['opts/'],
+    optional: new Set(['numerics.isle']),
+  },
+  {
+    name: 'lower',
+    preludes: ['prelude.isle', 'prelude_lower.isle', 'numerics.isle'],
+    rules: [
+      'isa/aarch64/inst.isle',
+      'isa/aarch64/inst_neon.isle',
+      'isa/aarch64/lower.isle',
+      'isa/aarch64/lower_dynamic_neon.isle',
+    ],
+    optional: new Set([
+      'numerics.isle',
+      'isa/aarch64/inst_neon.isle',
+      'isa/aarch64/lower_dynamic_neon.isle',
+    ]),
+  },
+];
+
+interface StageResult {
+  readonly ok: boolean;
+  readonly summary: string;
+}
+
+function usage(message: string): never {
+  process.stderr.write(
+    `check-upstream: ${message}\n` +
+      'usage: tsx scripts/check-upstream.ts [--group opt|lower] [--out DIR] [--max-diagnostics N] UPSTREAM_DIR\n' +
+      '       (or set UPSTREAM_ISLE_DIR); UPSTREAM_DIR holds upstream cranelift/codegen/src ISLE files.\n',
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv: readonly string[]): { dir: string; groups: readonly Group[]; out: string; max: number } {
+  let dir = process.env.UPSTREAM_ISLE_DIR;
+  let only: string | undefined;
+  let out: string | undefined;
+  let max = 40;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) usage(`option \`${a}\` expects a value`);
+      return v;
+    };
+    if (a === '--group') only = value();
+    else if (a === '--out') out = value();
+    else if (a === '--max-diagnostics') max = Number(value());
+    else if (a.startsWith('-')) usage(`unknown option \`${a}\``);
+    else dir = a;
+  }
+  if (dir === undefined || dir === '') usage('no upstream ISLE folder given');
+  if (!existsSync(dir)) usage(`upstream ISLE folder \`${dir}\` does not exist`);
+  const groups = only === undefined ? GROUPS : GROUPS.filter((g) => g.name === only);
+  if (groups.length === 0) usage(`unknown group \`${only}\`: expected opt or lower`);
+  if (!Number.isInteger(max) || max < 0) usage('--max-diagnostics expects a non-negative integer');
+  return { dir, groups, out: out ?? mkdtempSync(join(tmpdir(), 'isle-upstream-')), max };
+}
+
+/** The group's inputs in compilation order, or the required files that are missing. */
+function collectInputs(dir: string, group: Group, clifName: string, clifText: string): SourceInput[] | string[] {
+  const inputs: SourceInput[] = [];
+  const missing: string[] = [];
+  const add = (rel: string): void => {
+    const path = join(dir, rel);
+    if (rel.endsWith('/')) {
+      if (!existsSync(path)) {
+        missing.push(rel);
+        return;
+      }
+      const names = readdirSync(path).filter((n) => n.endsWith('.isle')).sort();
+      if (names.length === 0) missing.push(`${rel}*.isle`);
+      for (const n of names) inputs.push({ name: rel + n, text: readFileSync(join(path, n), 'utf8') });
+    } else if (existsSync(path)) {
+      inputs.push({ name: rel, text: readFileSync(path, 'utf8') });
+    } else if (!group.optional.has(rel)) {
+      missing.push(rel);
+    }
+  };
+  for (const rel of group.preludes) add(rel);
+  inputs.push({ name: clifName, text: clifText });
+  for (const rel of group.rules) add(rel);
+  return missing.length > 0 ? missing : inputs;
+}
+
+function firstLines(text: string, max: number): string {
+  const lines = text.split('\n');
+  if (lines.length <= max) return text;
+  return `${lines.slice(0, max).join('\n')}\n... (${lines.length - max} more lines)`;
+}
+
+/** Type-checks one generated module on its own under the repository's strict settings. */
+function typecheck(file: string, max: number): StageResult {
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2022.d.ts'],
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noImplicitOverride: true,
+    noFallthroughCasesInSwitch: true,
+    verbatimModuleSyntax: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  };
+  const program = ts.createProgram([file], options);
+  const diags = ts.getPreEmitDiagnostics(program);
+  if (diags.length === 0) return { ok: true, summary: 'tsc: ok' };
+  const host: ts.FormatDiagnosticsHost = {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => process.cwd(),
+    getNewLine: () => '\n',
+  };
+  const text = ts.formatDiagnostics(diags.slice(0, max), host);
+  return { ok: false, summary: `tsc: ${diags.length} error(s)\n${firstLines(text, max * 4)}` };
+}
+
+function runGroup(ir: { clifIsleDefinitions: typeof clifIsleDefinitions }, dir: string, group: Group, outDir: string, max: number): boolean {
+  const clifName = `clif_${group.name}.isle (generated by @clift/ir)`;
+  const clifText = ir.clifIsleDefinitions(group.name);
+  writeFileSync(join(outDir, `clif_${group.name}.isle`), clifText);
+  const inputs = collectInputs(dir, group, clifName, clifText);
+  process.stdout.write(`\n== group ${group.name} ==\n`);
+  if (typeof inputs[0] === 'string') {
+    process.stdout.write(`missing required files under ${dir}: ${(inputs as string[]).join(', ')}\n`);
+    return false;
+  }
+  const sources = inputs as SourceInput[];
+  const lines = sources.reduce((n, s) => n + s.text.split('\n').length, 0);
+  process.stdout.write(`inputs (${lines} lines): ${sources.map((s) => s.name).join(', ')}\n`);
+
+  const checked = compileSources(sources, { checkOnly: true });
+  const errors = checked.diagnostics.filter((d) => d.severity === 'error');
+  const warnings = checked.diagnostics.length - errors.length;
+  if (!checked.ok) {
+    process.stdout.write(`check: ${errors.length} error(s), ${warnings} warning(s)\n`);
+    process.stdout.write(`${firstLines(checked.format(), max * 8)}\n`);
+    return false;
+  }
+  process.stdout.write(`check: ok (${warnings} warning(s))\n`);
+
+  const built = compileSources(sources, { banner: `Upstream ISLE conformance check, group ${group.name}.` });
+  if (!built.ok || built.code === undefined) {
+    const n = built.diagnostics.filter((d) => d.severity === 'error').length;
+    process.stdout.write(`generate: ${n} error(s)\n${firstLines(built.format(), max * 8)}\n`);
+    return false;
+  }
+  const file = join(outDir, `${group.name}.ts`);
+  writeFileSync(file, built.code);
+  process.stdout.write(
+    `generate: ok (${built.code.split('\n').length} lines, ${relative(process.cwd(), file) || file})\n`,
+  );
+  const tsc = typecheck(file, max);
+  process.stdout.write(`${tsc.summary}\n`);
+  return tsc.ok;
+}
+
+async function main(): Promise<void> {
+  const { dir, groups, out, max } = parseArgs(process.argv.slice(2));
+  const ir = await loadIr();
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+  process.stdout.write(`upstream ISLE folder: ${dir}\ngenerated files: ${out}\n`);
+  let ok = true;
+  for (const g of groups) if (!runGroup(ir, dir, g, out, max)) ok = false;
+  process.stdout.write(`\n${ok ? 'all groups passed' : 'some groups failed'}\n`);
+  process.exit(ok ? 0 : 1);
+}
+
+await main();
