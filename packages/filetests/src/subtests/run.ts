@@ -32,7 +32,7 @@ const runs = new WeakMap<TestFile, Map<string, FileRun>>();
 
 function runFile(file: TestFile, target: TargetConfig): FileRun {
   let perTarget = runs.get(file);
-  if (!perTarget) runs.set(file, (perTarget = new Map()));
+  if (!perTarget) runs.set(file, (perTarget = new Map<string, FileRun>()));
   const cached = perTarget.get(target.label);
   if (cached) return cached;
   const result = buildAndRun(file, target);
