@@ -4,8 +4,8 @@
 // used elsewhere in the backend (ir's Opcode and IntCC, args.ts operands).
 
 export type { Type, Value, Inst, MemFlags, TrapCode, FuncRef, SigRef, StackSlot } from '@clift/ir';
-export { Opcode, IntCC } from '@clift/ir';
-export { ALUOp, ALUOp3, BitOp, Cond, ShiftOp, MemOp } from './inst/args.js';
+export { Opcode, IntCC, FloatCC } from '@clift/ir';
+export { ALUOp, ALUOp3, BitOp, Cond, ShiftOp, MemOp, FpuOp1, FpuOp2 } from './inst/args.js';
 export type { Imm12, ImmLogic } from './inst/imms.js';
 
 /** A VCode register (vreg >= 0, physical register < 0). */

@@ -21,6 +21,11 @@ import {
 } from '@clift/codegen';
 import {
   type FuncRef,
+  F128,
+  F16,
+  F32,
+  F64,
+  FloatCC,
   I128,
   I16,
   I32,
@@ -51,11 +56,11 @@ import {
 } from '@clift/ir';
 import { RegClass, type PReg, type VReg } from '@clift/regalloc';
 import { AARCH64_ABI } from './abi.js';
-import { ALUOp, AMode, BitOp, CondKind, CSelOp, Cond, HintOp, MemOp, condFromIntCC, condInvert, type ALUOp3, type ShiftOp } from './inst/args.js';
+import { ALUOp, AMode, BitOp, CondKind, CSelOp, Cond, FpuOp1, HintOp, MemOp, condFromIntCC, condInvert, type ALUOp3, type FpuOp2, type ShiftOp } from './inst/args.js';
 import { Imm12, ImmLogic } from './inst/imms.js';
 import { Op, type CallInfo, type FixedReg, type JumpTableInfo } from './inst/mod.js';
 import { FP, SP, XZR, type Reg } from './inst/regs.js';
-import { constructor_lower, constructor_lower_branch, type Context } from './generated/lower.js';
+import { constructor_lower, constructor_lower_branch, constructor_lower_icmp, type Context } from './generated/lower.js';
 import { RULES_BY_OPCODE } from './generated/rule-index.js';
 
 /** Per-function ABI facts gathered while lowering, used by emission. */
@@ -70,6 +75,21 @@ export interface FunctionAbi {
   /** vreg holding the return-area address (callee side), if any. */
   retAreaPtr: VReg | undefined;
 }
+
+/** Opcodes `lower_i128` handles when an operand or result is i128. */
+const I128_OPCODES: ReadonlySet<number> = new Set([
+  Opcode.Iconst, Opcode.Iadd, Opcode.Isub, Opcode.Ineg, Opcode.Imul, Opcode.Band, Opcode.Bor, Opcode.Bxor,
+  Opcode.BandNot, Opcode.BorNot, Opcode.BxorNot, Opcode.Bnot, Opcode.Ishl, Opcode.Ushr, Opcode.Sshr,
+  Opcode.Rotl, Opcode.Rotr, Opcode.Icmp, Opcode.Select, Opcode.SelectSpectreGuard, Opcode.Uextend,
+  Opcode.Sextend, Opcode.Ireduce, Opcode.Iconcat, Opcode.Isplit, Opcode.Bitcast, Opcode.Bmask, Opcode.Iabs,
+  Opcode.Bitrev, Opcode.Bswap, Opcode.Clz, Opcode.Ctz, Opcode.Cls, Opcode.Load, Opcode.Store,
+  Opcode.UaddOverflow, Opcode.SaddOverflow, Opcode.UsubOverflow, Opcode.SsubOverflow, Opcode.Popcnt,
+  Opcode.Smin, Opcode.Smax, Opcode.Umin, Opcode.Umax,
+]);
+
+const SHIFT_OR_SELECT: ReadonlySet<number> = new Set([
+  Opcode.Ishl, Opcode.Ushr, Opcode.Sshr, Opcode.Rotl, Opcode.Rotr, Opcode.Select, Opcode.SelectSpectreGuard,
+]);
 
 const SIZE32 = 0;
 const SIZE64 = 1;
@@ -100,6 +120,10 @@ export class AArch64Lowering implements Context, LowerBackend {
   readonly $I32 = I32;
   readonly $I64 = I64;
   readonly $I128 = I128;
+  readonly $F16 = F16;
+  readonly $F32 = F32;
+  readonly $F64 = F64;
+  readonly $F128 = F128;
   private ctx!: Lower;
   private targets: Int32Array = new Int32Array(0);
   /** Output buffer: per produced value, two register slots. */
@@ -247,6 +271,21 @@ export class AArch64Lowering implements Context, LowerBackend {
   }
   ty_32_or_64(t: Type): Type | undefined {
     return t === I32 || t === I64 ? t : undefined;
+  }
+  ty_float_arith(t: Type): Type | undefined {
+    return t === F32 || t === F64 ? t : undefined;
+  }
+  ty_float_bits(t: Type): Type | undefined {
+    return t === F16 || t === F32 || t === F64 ? t : undefined;
+  }
+  ty_float(t: Type): Type | undefined {
+    return t === F16 || t === F32 || t === F64 || t === F128 ? t : undefined;
+  }
+  ty_select(t: Type): Type | undefined {
+    return this.fits_in_64(t) ?? (t === F16 || t === F32 || t === F64 ? t : undefined);
+  }
+  inst_floatcc(inst: Inst): FloatCC {
+    return this.dfg.imm2(inst) as FloatCC;
   }
   ty_bits(t: Type): number {
     return typeBits(t);
@@ -465,6 +504,12 @@ export class AArch64Lowering implements Context, LowerBackend {
     return rd;
   }
   csel(c: Cond, ty: Type, a: Reg, b: Reg): Reg {
+    if (isFloat(ty)) {
+      // fcsel on d registers also selects f16 values (they live in the low bits).
+      const fd = this.tmp(RegClass.Float);
+      this.emit(Op.FpuCSel, fd, a, b, 0, c, ty === F32 ? SIZE32 : SIZE64, 0, 0);
+      return fd;
+    }
     const rd = this.tmp();
     this.emit(Op.CSel, rd, a, b, 0, c, sizeOf(ty), CSelOp.CSel, 0);
     return rd;
@@ -473,6 +518,628 @@ export class AArch64Lowering implements Context, LowerBackend {
     const rd = this.tmp();
     this.emit(Op.CSel, rd, r, r, 0, condInvert(c), sizeOf(ty), CSelOp.CSNeg, 0);
     return rd;
+  }
+
+  // Floating point
+
+  /** FP size field: 0 for s registers, 1 for d. */
+  private fsize(ty: Type): number {
+    return ty === F64 ? SIZE64 : SIZE32;
+  }
+  fpu_rrr(op: FpuOp2, ty: Type, a: Reg, b: Reg): Reg {
+    const rd = this.tmp(RegClass.Float);
+    this.emit(Op.FpuRRR, rd, a, b, 0, op, this.fsize(ty), 0, 0);
+    return rd;
+  }
+  fpu_rr(op: FpuOp1, ty: Type, a: Reg): Reg {
+    const rd = this.tmp(RegClass.Float);
+    // fcvt encodes both types in its opcode; the size field then names the destination.
+    this.emit(Op.FpuRR, rd, a, 0, 0, op, this.fsize(ty), 0, 0);
+    return rd;
+  }
+  fpu_madd(ty: Type, a: Reg, b: Reg, c: Reg): Reg {
+    const rd = this.tmp(RegClass.Float);
+    this.emit(Op.FpuRRRR, rd, a, b, c, 0, this.fsize(ty), 0, 0);
+    return rd;
+  }
+  /** Moves the bits of a float register to a general register (32 or 64 bits). */
+  private fpToGpr(ty: Type, r: Reg): Reg {
+    const rd = this.tmp();
+    this.emit(Op.MovFromFpu, rd, r, 0, 0, 0, typeBits(ty) > 32 ? SIZE64 : SIZE32, 0, 0);
+    return rd;
+  }
+  private gprToFp(ty: Type, r: Reg): Reg {
+    const rd = this.tmp(RegClass.Float);
+    this.emit(Op.MovToFpu, rd, r, 0, 0, 0, typeBits(ty) > 32 ? SIZE64 : SIZE32, 0, 0);
+    return rd;
+  }
+  fp_const(ty: Type, bits: bigint): Reg {
+    if (ty === F128) throw this.ctx.unsupported('f128 constants');
+    const ity = typeBits(ty) > 32 ? I64 : I32;
+    return this.gprToFp(ty, bits === 0n ? XZR : this.imm(ity, bits));
+  }
+  fp_const_inst(ty: Type, inst: Inst): Reg {
+    const lo = BigInt(this.dfg.imm0(inst) >>> 0);
+    const bits = ty === F64 ? (BigInt(this.dfg.imm1(inst) >>> 0) << 32n) | lo : ty === F16 ? lo & 0xffffn : lo;
+    return this.fp_const(ty, bits);
+  }
+  fcopysign_seq(ty: Type, x: Reg, y: Reg): Reg {
+    const ity = ty === F64 ? I64 : I32;
+    const bits = typeBits(ty);
+    const sign = 1n << BigInt(bits - 1);
+    const a = this.fpToGpr(ty, x);
+    const b = this.fpToGpr(ty, y);
+    const mag = this.alu_rr_imm_logic(ALUOp.And, ity, a, ImmLogic.maybeFrom(sign - 1n, bits === 64 ? 64 : 32)!);
+    const sgn = this.alu_rr_imm_logic(ALUOp.And, ity, b, ImmLogic.maybeFrom(sign, bits === 64 ? 64 : 32)!);
+    return this.gprToFp(ty, this.alu_rrr(ALUOp.Orr, ity, mag, sgn));
+  }
+  float_bitop(op: ALUOp, ty: Type, x: Reg, y: Reg): Reg {
+    const ity = ty === F64 ? I64 : I32;
+    return this.gprToFp(ty, this.alu_rrr(op, ity, this.fpToGpr(ty, x), this.fpToGpr(ty, y)));
+  }
+  lower_fcmp(cc: FloatCC, x: Value, y: Value): Cond {
+    const ty = this.dfg.valueTypeOf(x);
+    if (ty !== F32 && ty !== F64) throw this.ctx.unsupported(`fcmp on ${typeBits(ty)}-bit floats`);
+    this.emit(Op.FpuCmp, 0, this.ctx.putValueInReg(x), this.ctx.putValueInReg(y), 0, 0, this.fsize(ty), 0, 0);
+    // After fcmp, unordered sets C and V; "less than" is N, "greater" neither N nor Z nor V.
+    switch (cc) {
+      case FloatCC.Ordered: return Cond.Vc;
+      case FloatCC.Unordered: return Cond.Vs;
+      case FloatCC.Equal: return Cond.Eq;
+      case FloatCC.NotEqual: return Cond.Ne;
+      case FloatCC.LessThan: return Cond.Mi;
+      case FloatCC.LessThanOrEqual: return Cond.Ls;
+      case FloatCC.GreaterThan: return Cond.Gt;
+      case FloatCC.GreaterThanOrEqual: return Cond.Ge;
+      case FloatCC.UnorderedOrLessThan: return Cond.Lt;
+      case FloatCC.UnorderedOrLessThanOrEqual: return Cond.Le;
+      case FloatCC.UnorderedOrGreaterThan: return Cond.Hi;
+      case FloatCC.UnorderedOrGreaterThanOrEqual: return Cond.Pl;
+      case FloatCC.OrderedNotEqual: return this.condOr(Cond.Mi, Cond.Gt);
+      case FloatCC.UnorderedOrEqual: return this.condOr(Cond.Eq, Cond.Vs);
+    }
+  }
+  /** Materializes `c1 || c2` (cset; csinc) and tests it: returns Ne. */
+  private condOr(c1: Cond, c2: Cond): Cond {
+    const t = this.cset(c1);
+    const r = this.tmp();
+    this.emit(Op.CSel, r, t, XZR, 0, condInvert(c2), SIZE32, CSelOp.CSInc, 0);
+    this.emit(Op.AluRRImm12, XZR, r, 0, 0, ALUOp.Subs, SIZE32, Imm12.zero, 0);
+    return Cond.Ne;
+  }
+  cond_of_value(c: Value): Cond {
+    const inst = this.ctx.defInst(c);
+    if (inst !== (NONE as Inst)) {
+      const op = this.dfg.opcode(inst);
+      if (op === Opcode.Icmp)
+        return constructor_lower_icmp(this, this.dfg.imm2(inst) as IntCC, this.dfg.arg(inst, 0), this.dfg.arg(inst, 1));
+      if (op === Opcode.Fcmp) return this.lower_fcmp(this.dfg.imm2(inst) as FloatCC, this.dfg.arg(inst, 0), this.dfg.arg(inst, 1));
+    }
+    const ty = this.dfg.valueTypeOf(c);
+    if (ty === I128) {
+      const [lo, hi] = this.ctx.putValueInRegs(c);
+      return this.test_nonzero(I64, this.alu_rrr(ALUOp.Orr, I64, lo, hi));
+    }
+    return this.test_nonzero(ty, this.ctx.putValueInReg(c));
+  }
+  /**
+   * Float to integer. Trapping forms: NaN traps bad_toint, values whose
+   * truncation leaves the result type's range trap int_ovf. Saturating forms
+   * use fcvtzs/fcvtzu (which saturate at 32/64 bits and turn NaN into 0) and
+   * clamp i8/i16 results.
+   */
+  fcvt_to_int(signed: boolean, sat: boolean, outTy: Type, x: Value): Reg {
+    const inTy = this.dfg.valueTypeOf(x);
+    if (inTy !== F32 && inTy !== F64) throw this.ctx.unsupported(`conversion from ${typeBits(inTy)}-bit floats`);
+    const xr = this.ctx.putValueInReg(x);
+    const n = typeBits(outTy);
+    const fs = this.fsize(inTy);
+    if (!sat) {
+      this.emit(Op.FpuCmp, 0, xr, xr, 0, 0, fs, 0, 0);
+      this.emit(Op.TrapIf, 0, 0, 0, 0, TrapCode.BAD_CONVERSION_TO_INTEGER, 0, CondKind.Cond, Cond.Vs);
+      const mant = inTy === F64 ? 53 : 24;
+      const enc = (v: number): bigint => {
+        const b = new DataView(new ArrayBuffer(8));
+        if (inTy === F64) {
+          b.setFloat64(0, v, true);
+          return b.getBigUint64(0, true);
+        }
+        b.setFloat32(0, v, true);
+        return BigInt(b.getUint32(0, true));
+      };
+      // Valid: low < x < high, where low is the float just outside the range below.
+      let lowCond: Cond;
+      let low: number;
+      if (signed) {
+        const min = -(2 ** (n - 1));
+        if (n < mant) {
+          low = min - 1;
+          lowCond = Cond.Ls; // x <= min - 1
+        } else {
+          low = min;
+          lowCond = Cond.Mi; // x < min
+        }
+      } else {
+        low = -1;
+        lowCond = Cond.Ls;
+      }
+      const high = signed ? 2 ** (n - 1) : 2 ** n;
+      this.emit(Op.FpuCmp, 0, xr, this.fp_const(inTy, enc(low)), 0, 0, fs, 0, 0);
+      this.emit(Op.TrapIf, 0, 0, 0, 0, TrapCode.INTEGER_OVERFLOW, 0, CondKind.Cond, lowCond);
+      this.emit(Op.FpuCmp, 0, xr, this.fp_const(inTy, enc(high)), 0, 0, fs, 0, 0);
+      this.emit(Op.TrapIf, 0, 0, 0, 0, TrapCode.INTEGER_OVERFLOW, 0, CondKind.Cond, Cond.Ge);
+    }
+    const rd = this.tmp();
+    this.emit(Op.FpuToInt, rd, xr, 0, 0, signed ? 1 : 0, n > 32 ? SIZE64 : SIZE32, fs, 0);
+    if (!sat || n >= 32) return rd;
+    // Clamp the 32-bit result to the narrow range.
+    if (signed) {
+      const max = BigInt(2 ** (n - 1) - 1);
+      const hi = this.imm(I32, max);
+      this.emit(Op.AluRRR, XZR, rd, hi, 0, ALUOp.Subs, SIZE32, 0, 0);
+      const t = this.csel(Cond.Lt, I32, rd, hi);
+      const lo = this.imm(I32, BigInt.asUintN(32, -max - 1n));
+      this.emit(Op.AluRRR, XZR, t, lo, 0, ALUOp.Subs, SIZE32, 0, 0);
+      return this.csel(Cond.Gt, I32, t, lo);
+    }
+    const hi = this.imm(I32, BigInt(2 ** n - 1));
+    this.emit(Op.AluRRR, XZR, rd, hi, 0, ALUOp.Subs, SIZE32, 0, 0);
+    return this.csel(Cond.Lo, I32, rd, hi);
+  }
+  fcvt_from_int(signed: boolean, ty: Type, x: Value): Reg {
+    const inTy = this.dfg.valueTypeOf(x);
+    const bits = typeBits(inTy);
+    if (bits > 64) throw this.ctx.unsupported('conversion from i128');
+    const xr = this.extend(this.ctx.putValueInReg(x), signed, bits, 32);
+    const rd = this.tmp(RegClass.Float);
+    this.emit(Op.IntToFpu, rd, xr, 0, 0, signed ? 1 : 0, bits > 32 ? SIZE64 : SIZE32, this.fsize(ty), 0);
+    return rd;
+  }
+  bitcast_reg(ty: Type, x: Value): Reg {
+    const inTy = this.dfg.valueTypeOf(x);
+    if (typeBits(inTy) > 64 || typeBits(ty) > 64) throw this.ctx.unsupported('128-bit bitcast');
+    const r = this.ctx.putValueInReg(x);
+    const fromF = isFloat(inTy);
+    const toF = isFloat(ty);
+    if (fromF === toF) return r;
+    return toF ? this.gprToFp(ty, r) : this.fpToGpr(inTy, r);
+  }
+
+  // 128-bit integers: (lo, hi) register pairs
+
+  i128_inst(inst: Inst): boolean {
+    const dfg = this.dfg;
+    const op = dfg.opcode(inst);
+    if (!I128_OPCODES.has(op)) return false;
+    if (dfg.numResults(inst) > 0 && dfg.valueTypeOf(dfg.result(inst, 0)) === I128) return true;
+    // Narrower shifts, rotates and selects read only the low word of an i128 amount or condition
+    // (`put_in_reg` gives the low register; `cond_of_value` tests both words).
+    if (SHIFT_OR_SELECT.has(op)) return false;
+    const n = dfg.numArgs(inst);
+    for (let i = 0; i < n; i++) if (dfg.valueTypeOf(dfg.arg(inst, i)) === I128) return true;
+    return false;
+  }
+  private pair(lo: Reg, hi: Reg): number {
+    this.out[0] = lo;
+    this.out[1] = hi;
+    return 1;
+  }
+  private regs(v: Value): [Reg, Reg] {
+    return this.ctx.putValueInRegs(v);
+  }
+  /** The low register of a shift amount (an i128 amount uses its low word). */
+  private amountReg(v: Value): Reg {
+    return this.dfg.valueTypeOf(v) === I128 ? this.regs(v)[0] : this.ctx.putValueInReg(v);
+  }
+  private alu64(op: ALUOp, a: Reg, b: Reg): Reg {
+    return this.alu_rrr(op, I64, a, b);
+  }
+  /** Flag-setting op whose result is needed: `op rd, a, b`. */
+  private aluFlags(op: ALUOp, a: Reg, b: Reg): Reg {
+    const rd = this.tmp();
+    this.emit(Op.AluRRR, rd, a, b, 0, op, SIZE64, 0, 0);
+    return rd;
+  }
+  private imm6(op: ALUOp, a: Reg, k: number): Reg {
+    return this.alu_rr_imm_shift(op, I64, a, k);
+  }
+  /** `tst amt, #64`: Ne when the amount (mod 128) is at least 64. */
+  private testBit64(amt: Reg): void {
+    this.emit(Op.AluRRImmLogic, XZR, amt, 0, 0, ALUOp.Ands, SIZE64, ImmLogic.maybeFrom(64n, 64)!, 0);
+  }
+  private zero64(): Reg {
+    return this.imm(I64, 0n);
+  }
+  private shl128(lo: Reg, hi: Reg, amt: Reg): [Reg, Reg] {
+    const loShl = this.alu64(ALUOp.Lsl, lo, amt);
+    const hiShl = this.alu64(ALUOp.Lsl, hi, amt);
+    const inv = this.alu64(ALUOp.OrrNot, XZR, amt);
+    // (lo >> 1) >> (63 - amt): the bits moving into hi, zero when amt % 64 == 0.
+    const carry = this.alu64(ALUOp.Lsr, this.imm6(ALUOp.Lsr, lo, 1), inv);
+    const hiPart = this.alu64(ALUOp.Orr, hiShl, carry);
+    const z = this.zero64();
+    this.testBit64(amt);
+    const outLo = this.csel(Cond.Ne, I64, z, loShl);
+    const outHi = this.csel(Cond.Ne, I64, loShl, hiPart);
+    return [outLo, outHi];
+  }
+  private shr128(lo: Reg, hi: Reg, amt: Reg, arith: boolean): [Reg, Reg] {
+    const loShr = this.alu64(ALUOp.Lsr, lo, amt);
+    const hiShr = this.alu64(arith ? ALUOp.Asr : ALUOp.Lsr, hi, amt);
+    const inv = this.alu64(ALUOp.OrrNot, XZR, amt);
+    const carry = this.alu64(ALUOp.Lsl, this.imm6(ALUOp.Lsl, hi, 1), inv);
+    const loPart = this.alu64(ALUOp.Orr, loShr, carry);
+    const fill = arith ? this.imm6(ALUOp.Asr, hi, 63) : this.zero64();
+    this.testBit64(amt);
+    const outLo = this.csel(Cond.Ne, I64, hiShr, loPart);
+    const outHi = this.csel(Cond.Ne, I64, fill, hiShr);
+    return [outLo, outHi];
+  }
+  i128_cmp(cc: IntCC, x: Value, y: Value): Cond {
+    const [alo, ahi] = this.regs(x);
+    const [blo, bhi] = this.regs(y);
+    if (cc === IntCC.Equal || cc === IntCC.NotEqual) {
+      const t = this.alu64(ALUOp.Orr, this.alu64(ALUOp.Eor, alo, blo), this.alu64(ALUOp.Eor, ahi, bhi));
+      this.emit(Op.AluRRImm12, XZR, t, 0, 0, ALUOp.Subs, SIZE64, Imm12.zero, 0);
+      return cc === IntCC.Equal ? Cond.Eq : Cond.Ne;
+    }
+    // subs/sbcs leave C, N and V right for a 128-bit subtraction (Z only covers the high word),
+    // so > and <= compare the swapped operands with < and >=.
+    const swap = cc === IntCC.SignedGreaterThan || cc === IntCC.SignedLessThanOrEqual || cc === IntCC.UnsignedGreaterThan || cc === IntCC.UnsignedLessThanOrEqual;
+    const [plo, phi, qlo, qhi] = swap ? [blo, bhi, alo, ahi] : [alo, ahi, blo, bhi];
+    this.emit(Op.AluRRR, XZR, plo, qlo, 0, ALUOp.Subs, SIZE64, 0, 0);
+    this.emit(Op.AluRRR, XZR, phi, qhi, 0, ALUOp.Sbcs, SIZE64, 0, 0);
+    switch (cc) {
+      case IntCC.SignedLessThan: case IntCC.SignedGreaterThan: return Cond.Lt;
+      case IntCC.SignedGreaterThanOrEqual: case IntCC.SignedLessThanOrEqual: return Cond.Ge;
+      case IntCC.UnsignedLessThan: case IntCC.UnsignedGreaterThan: return Cond.Lo;
+      default: return Cond.Hs;
+    }
+  }
+  lower_i128(inst: Inst): number {
+    const dfg = this.dfg;
+    const op = dfg.opcode(inst);
+    const a0 = dfg.numArgs(inst) > 0 ? dfg.arg(inst, 0) : (NONE as Value);
+    const a1 = dfg.numArgs(inst) > 1 ? dfg.arg(inst, 1) : (NONE as Value);
+    const resTy = dfg.numResults(inst) > 0 ? dfg.valueTypeOf(dfg.result(inst, 0)) : INVALID;
+    const bitop = (o: ALUOp): number => {
+      const [alo, ahi] = this.regs(a0);
+      const [blo, bhi] = this.regs(a1);
+      return this.pair(this.alu64(o, alo, blo), this.alu64(o, ahi, bhi));
+    };
+    switch (op) {
+      case Opcode.Iconst: {
+        const k = BigInt.asIntN(64, wordsToI64(dfg.imm0(inst), dfg.imm1(inst)));
+        return this.pair(this.imm(I64, BigInt.asUintN(64, k)), this.imm(I64, k < 0n ? BigInt.asUintN(64, -1n) : 0n));
+      }
+      case Opcode.Iadd:
+      case Opcode.Isub: {
+        const [alo, ahi] = this.regs(a0);
+        const [blo, bhi] = this.regs(a1);
+        const add = op === Opcode.Iadd;
+        const lo = this.aluFlags(add ? ALUOp.Adds : ALUOp.Subs, alo, blo);
+        return this.pair(lo, this.alu64(add ? ALUOp.Adc : ALUOp.Sbc, ahi, bhi));
+      }
+      case Opcode.Ineg: {
+        const [lo, hi] = this.regs(a0);
+        const l = this.aluFlags(ALUOp.Subs, XZR, lo);
+        return this.pair(l, this.alu64(ALUOp.Sbc, XZR, hi));
+      }
+      case Opcode.Imul: {
+        const [alo, ahi] = this.regs(a0);
+        const [blo, bhi] = this.regs(a1);
+        const h = this.alu64(ALUOp.UMulH, alo, blo);
+        const h2 = this.alu_rrrr(0, I64, alo, bhi, h);
+        const hi = this.alu_rrrr(0, I64, ahi, blo, h2);
+        return this.pair(this.alu_rrrr(0, I64, alo, blo, XZR), hi);
+      }
+      case Opcode.Band: return bitop(ALUOp.And);
+      case Opcode.Bor: return bitop(ALUOp.Orr);
+      case Opcode.Bxor: return bitop(ALUOp.Eor);
+      case Opcode.BandNot: return bitop(ALUOp.AndNot);
+      case Opcode.BorNot: return bitop(ALUOp.OrrNot);
+      case Opcode.BxorNot: return bitop(ALUOp.EorNot);
+      case Opcode.Bnot: {
+        const [lo, hi] = this.regs(a0);
+        return this.pair(this.alu64(ALUOp.OrrNot, XZR, lo), this.alu64(ALUOp.OrrNot, XZR, hi));
+      }
+      case Opcode.Ishl:
+      case Opcode.Ushr:
+      case Opcode.Sshr: {
+        if (resTy !== I128) break;
+        const [lo, hi] = this.regs(a0);
+        const amt = this.amountReg(a1);
+        const r = op === Opcode.Ishl ? this.shl128(lo, hi, amt) : this.shr128(lo, hi, amt, op === Opcode.Sshr);
+        return this.pair(r[0], r[1]);
+      }
+      case Opcode.Rotl:
+      case Opcode.Rotr: {
+        if (resTy !== I128) break;
+        const [lo, hi] = this.regs(a0);
+        const amt = this.amountReg(a1);
+        const neg = this.alu64(ALUOp.Sub, XZR, amt);
+        const [l1, h1] = op === Opcode.Rotl ? this.shl128(lo, hi, amt) : this.shr128(lo, hi, amt, false);
+        const [l2, h2] = op === Opcode.Rotl ? this.shr128(lo, hi, neg, false) : this.shl128(lo, hi, neg);
+        return this.pair(this.alu64(ALUOp.Orr, l1, l2), this.alu64(ALUOp.Orr, h1, h2));
+      }
+      case Opcode.Smin:
+      case Opcode.Smax:
+      case Opcode.Umin:
+      case Opcode.Umax: {
+        const cc = op === Opcode.Smin ? IntCC.SignedLessThan : op === Opcode.Smax ? IntCC.SignedGreaterThan : op === Opcode.Umin ? IntCC.UnsignedLessThan : IntCC.UnsignedGreaterThan;
+        const c = this.i128_cmp(cc, a0, a1);
+        const [alo, ahi] = this.regs(a0);
+        const [blo, bhi] = this.regs(a1);
+        return this.pair(this.csel(c, I64, alo, blo), this.csel(c, I64, ahi, bhi));
+      }
+      case Opcode.Icmp:
+        return this.output_reg(this.cset(this.i128_cmp(dfg.imm2(inst) as IntCC, a0, a1)));
+      case Opcode.Select:
+      case Opcode.SelectSpectreGuard: {
+        if (resTy !== I128) break;
+        const [alo, ahi] = this.regs(a1);
+        const [blo, bhi] = this.regs(dfg.arg(inst, 2));
+        const c = this.cond_of_value(a0);
+        return this.pair(this.csel(c, I64, alo, blo), this.csel(c, I64, ahi, bhi));
+      }
+      case Opcode.Uextend:
+      case Opcode.Sextend: {
+        const from = typeBits(dfg.valueTypeOf(a0));
+        const lo = this.extend(this.ctx.putValueInReg(a0), op === Opcode.Sextend, from, 64);
+        return this.pair(lo, op === Opcode.Sextend ? this.imm6(ALUOp.Asr, lo, 63) : this.zero64());
+      }
+      case Opcode.Ireduce:
+        return this.output_reg(this.regs(a0)[0]);
+      case Opcode.Iconcat:
+        return this.pair(this.ctx.putValueInReg(a0), this.ctx.putValueInReg(a1));
+      case Opcode.Isplit: {
+        const [lo, hi] = this.regs(a0);
+        this.out[0] = lo;
+        this.out[1] = -1;
+        this.out[2] = hi;
+        this.out[3] = -1;
+        return 2;
+      }
+      case Opcode.Bitcast: {
+        const inTy = dfg.valueTypeOf(a0);
+        if (resTy === I128 && inTy === I128) {
+          const [lo, hi] = this.regs(a0);
+          return this.pair(lo, hi);
+        }
+        if (resTy === F128 && inTy === I128) {
+          const [lo, hi] = this.regs(a0);
+          const q = this.gprToFp(I64, lo);
+          const rd = this.tmp(RegClass.Float);
+          this.emit(Op.MovToVecHi, rd, q, hi, 0, 0, 0, 0, 0);
+          return this.output_reg(rd);
+        }
+        if (resTy === I128 && inTy === F128) {
+          const q = this.ctx.putValueInReg(a0);
+          const hi = this.tmp();
+          this.emit(Op.MovFromVecHi, hi, q, 0, 0, 0, 0, 0, 0);
+          return this.pair(this.fpToGpr(F64, q), hi);
+        }
+        break;
+      }
+      case Opcode.Bmask: {
+        const m = this.csetm(this.cond_of_value(a0));
+        return resTy === I128 ? this.pair(m, m) : this.output_reg(m);
+      }
+      case Opcode.Iabs: {
+        const [lo, hi] = this.regs(a0);
+        const sign = this.imm6(ALUOp.Asr, hi, 63);
+        const xl = this.alu64(ALUOp.Eor, lo, sign);
+        const xh = this.alu64(ALUOp.Eor, hi, sign);
+        const l = this.aluFlags(ALUOp.Subs, xl, sign);
+        return this.pair(l, this.alu64(ALUOp.Sbc, xh, sign));
+      }
+      case Opcode.Bitrev: {
+        const [lo, hi] = this.regs(a0);
+        return this.pair(this.bit_rr(BitOp.RBit, I64, hi), this.bit_rr(BitOp.RBit, I64, lo));
+      }
+      case Opcode.Bswap: {
+        const [lo, hi] = this.regs(a0);
+        return this.pair(this.bit_rr(BitOp.Rev64, I64, hi), this.bit_rr(BitOp.Rev64, I64, lo));
+      }
+      case Opcode.Popcnt: {
+        const [lo, hi] = this.regs(a0);
+        return this.pair(this.alu64(ALUOp.Add, this.popcntReg(I64, lo), this.popcntReg(I64, hi)), this.zero64());
+      }
+      case Opcode.Clz:
+      case Opcode.Ctz: {
+        let [lo, hi] = this.regs(a0);
+        if (op === Opcode.Ctz) [lo, hi] = [this.bit_rr(BitOp.RBit, I64, hi), this.bit_rr(BitOp.RBit, I64, lo)];
+        // clz(hi) + (clz(hi) == 64 ? clz(lo) : 0)
+        const ch = this.bit_rr(BitOp.Clz, I64, hi);
+        const cl = this.bit_rr(BitOp.Clz, I64, lo);
+        const r = this.alu_rrrr(0, I64, cl, this.imm6(ALUOp.Lsr, ch, 6), ch);
+        return this.pair(r, this.zero64());
+      }
+      case Opcode.Cls: {
+        // cls(x) = clz(x ^ (x >> 1)) - 1 over 128 bits.
+        const [lo, hi] = this.regs(a0);
+        const [slo, shi] = this.shr128(lo, hi, this.imm(I64, 1n), true);
+        const xl = this.alu64(ALUOp.Eor, lo, slo);
+        const xh = this.alu64(ALUOp.Eor, hi, shi);
+        const ch = this.bit_rr(BitOp.Clz, I64, xh);
+        const cl = this.bit_rr(BitOp.Clz, I64, xl);
+        const r = this.alu_rrrr(0, I64, cl, this.imm6(ALUOp.Lsr, ch, 6), ch);
+        return this.pair(this.alu_rr_imm12(ALUOp.Sub, I64, r, Imm12.maybeFrom(1)!), this.zero64());
+      }
+      case Opcode.Load: {
+        const flags = dfg.imm0(inst) as MemFlags;
+        const trap = this.checkFlags(flags);
+        const [rn, , am, o] = this.amode128(a0, dfg.imm1(inst));
+        const lo = this.tmp();
+        const hi = this.tmp();
+        this.emit(Op.Load, lo, rn, 0, 0, MemOp.ULoad64, am, o, trap);
+        this.emit(Op.Load, hi, rn, 0, 0, MemOp.ULoad64, am, o + 8, trap);
+        return this.pair(lo, hi);
+      }
+      case Opcode.Store: {
+        const flags = dfg.imm0(inst) as MemFlags;
+        const trap = this.checkFlags(flags);
+        const [lo, hi] = this.regs(a0);
+        const [rn, , am, o] = this.amode128(a1, dfg.imm1(inst));
+        this.emit(Op.Store, lo, rn, 0, 0, MemOp.Store64, am, o, trap);
+        this.emit(Op.Store, hi, rn, 0, 0, MemOp.Store64, am, o + 8, trap);
+        return 0;
+      }
+      case Opcode.UaddOverflow:
+      case Opcode.SaddOverflow:
+      case Opcode.UsubOverflow:
+      case Opcode.SsubOverflow: {
+        const [alo, ahi] = this.regs(a0);
+        const [blo, bhi] = this.regs(a1);
+        const add = op === Opcode.UaddOverflow || op === Opcode.SaddOverflow;
+        const lo = this.aluFlags(add ? ALUOp.Adds : ALUOp.Subs, alo, blo);
+        const hi = this.aluFlags(add ? ALUOp.Adcs : ALUOp.Sbcs, ahi, bhi);
+        const c = op === Opcode.UaddOverflow ? Cond.Hs : op === Opcode.UsubOverflow ? Cond.Lo : Cond.Vs;
+        const f = this.cset(c);
+        this.out[0] = lo;
+        this.out[1] = hi;
+        this.out[2] = f;
+        this.out[3] = -1;
+        return 2;
+      }
+      default:
+        break;
+    }
+    throw this.ctx.unsupported('this i128 operation');
+  }
+  /** Base and offset for an i128 access: [rn, 0, amode, offset] with room for offset + 8. */
+  private amode128(p: Value, off: number): [Reg, Reg, number, number] {
+    const [rn, rm, am, o] = this.amode(p, off);
+    if (am === AMode.RegReg) return [this.alu64(ALUOp.Add, rn, rm), 0, AMode.RegOffset, 0];
+    return [rn, rm, am, o];
+  }
+
+  // Overflow arithmetic (8 to 64 bits)
+
+  lower_overflow(inst: Inst): number {
+    const dfg = this.dfg;
+    const op = dfg.opcode(inst);
+    const x = dfg.arg(inst, 0);
+    const y = dfg.arg(inst, 1);
+    const ty = dfg.valueTypeOf(x);
+    const bits = typeBits(ty);
+    if (bits > 64 || !isInt(ty)) throw this.ctx.unsupported();
+    const signed = op === Opcode.SaddOverflow || op === Opcode.SsubOverflow || op === Opcode.SmulOverflow;
+    const xr0 = this.ctx.putValueInReg(x);
+    const yr0 = this.ctx.putValueInReg(y);
+    const xr = this.extend(xr0, signed, bits, 32);
+    const yr = this.extend(yr0, signed, bits, 32);
+    const size = bits > 32 ? SIZE64 : SIZE32;
+    const rd = this.tmp();
+    let c: Cond;
+    const narrowCheck = (r: Reg, wide: boolean): Cond => {
+      // Overflow iff the result differs from itself re-extended from `bits`.
+      const ext = signed ? [4, 5, 6][Math.log2(bits) - 3] : [0, 1, 2][Math.log2(bits) - 3];
+      this.emit(Op.AluRRRExtend, XZR, r, r, 0, ALUOp.Subs, wide ? SIZE64 : SIZE32, ext, 0);
+      return Cond.Ne;
+    };
+    switch (op) {
+      case Opcode.UaddOverflow:
+      case Opcode.SaddOverflow:
+        if (bits >= 32) {
+          this.emit(Op.AluRRR, rd, xr, yr, 0, ALUOp.Adds, size, 0, 0);
+          c = signed ? Cond.Vs : Cond.Hs;
+        } else {
+          this.emit(Op.AluRRR, rd, xr, yr, 0, ALUOp.Add, SIZE32, 0, 0);
+          c = narrowCheck(rd, false);
+        }
+        break;
+      case Opcode.UsubOverflow:
+      case Opcode.SsubOverflow:
+        if (bits >= 32) {
+          this.emit(Op.AluRRR, rd, xr, yr, 0, ALUOp.Subs, size, 0, 0);
+          c = signed ? Cond.Vs : Cond.Lo;
+        } else if (signed) {
+          this.emit(Op.AluRRR, rd, xr, yr, 0, ALUOp.Sub, SIZE32, 0, 0);
+          c = narrowCheck(rd, false);
+        } else {
+          this.emit(Op.AluRRR, rd, xr, yr, 0, ALUOp.Subs, SIZE32, 0, 0);
+          c = Cond.Lo;
+        }
+        break;
+      default: {
+        // Multiplication.
+        if (bits === 64) {
+          this.emit(Op.AluRRRR, rd, xr, yr, XZR, 0, SIZE64, 0, 0);
+          const h = this.alu_rrr(signed ? ALUOp.SMulH : ALUOp.UMulH, I64, xr, yr);
+          if (signed) this.emit(Op.AluRRRShift, XZR, h, rd, 0, ALUOp.Subs, SIZE64, 2, 63);
+          else this.emit(Op.AluRRImm12, XZR, h, 0, 0, ALUOp.Subs, SIZE64, Imm12.zero, 0);
+          c = Cond.Ne;
+        } else if (bits === 32) {
+          // smull/umull into 64 bits, then compare with its own 32-bit extension.
+          this.emit(Op.AluRRRR, rd, xr, yr, XZR, signed ? 2 : 3, SIZE64, 0, 0);
+          c = narrowCheck(rd, true);
+        } else {
+          this.emit(Op.AluRRRR, rd, xr, yr, XZR, 0, SIZE32, 0, 0);
+          c = narrowCheck(rd, false);
+        }
+      }
+    }
+    const f = this.cset(c);
+    this.out[0] = rd;
+    this.out[1] = -1;
+    this.out[2] = f;
+    this.out[3] = -1;
+    return 2;
+  }
+
+  // Atomics
+
+  lower_atomic(inst: Inst): number {
+    const dfg = this.dfg;
+    const op = dfg.opcode(inst);
+    if (op === Opcode.Fence) {
+      this.emit(Op.Fence, 0, 0, 0, 0, 0, 0, 0, 0);
+      return 0;
+    }
+    const trap = this.checkFlags(dfg.imm0(inst) as MemFlags);
+    const ty = op === Opcode.AtomicStore ? dfg.valueTypeOf(dfg.arg(inst, 0)) : dfg.valueTypeOf(dfg.result(inst, 0));
+    if (!isInt(ty) || typeBits(ty) > 64) throw this.ctx.unsupported();
+    const log2 = Math.log2(typeBits(ty) / 8);
+    const rd = this.tmp();
+    switch (op) {
+      case Opcode.AtomicLoad:
+        this.emit(Op.LoadAcquire, rd, this.ctx.putValueInReg(dfg.arg(inst, 0)), 0, 0, 0, log2, 0, trap);
+        return this.output_reg(rd);
+      case Opcode.AtomicStore:
+        this.emit(Op.StoreRelease, this.ctx.putValueInReg(dfg.arg(inst, 0)), this.ctx.putValueInReg(dfg.arg(inst, 1)), 0, 0, 0, log2, 0, trap);
+        return 0;
+      case Opcode.AtomicRmw:
+        this.emit(Op.AtomicRmwLoop, rd, this.ctx.putValueInReg(dfg.arg(inst, 0)), this.ctx.putValueInReg(dfg.arg(inst, 1)), 0, dfg.imm1(inst), log2, 0, trap);
+        return this.output_reg(rd);
+      default: {
+        const p = this.ctx.putValueInReg(dfg.arg(inst, 0));
+        const e = this.ctx.putValueInReg(dfg.arg(inst, 1));
+        const n = this.ctx.putValueInReg(dfg.arg(inst, 2));
+        this.emit(Op.AtomicCasLoop, rd, p, e, n, 0, log2, 0, trap);
+        return this.output_reg(rd);
+      }
+    }
+  }
+
+  popcnt_seq(ty: Type, x: Value): Reg {
+    const bits = typeBits(ty);
+    return this.popcntReg(bits > 32 ? I64 : I32, this.extend(this.ctx.putValueInReg(x), false, bits, 32));
+  }
+  /** SWAR population count of a 32- or 64-bit register (narrow values zero-extended). */
+  private popcntReg(ty: Type, x: Reg): Reg {
+    const w = typeBits(ty) as 32 | 64;
+    const rep = (byte: bigint): bigint => {
+      let v = 0n;
+      for (let i = 0; i < w; i += 8) v |= byte << BigInt(i);
+      return v;
+    };
+    const and = (r: Reg, byte: bigint): Reg => this.alu_rr_imm_logic(ALUOp.And, ty, r, ImmLogic.maybeFrom(rep(byte), w)!);
+    const x1 = this.alu_rrr(ALUOp.Sub, ty, x, and(this.alu_rr_imm_shift(ALUOp.Lsr, ty, x, 1), 0x55n));
+    const x2 = this.alu_rrr(ALUOp.Add, ty, and(x1, 0x33n), and(this.alu_rr_imm_shift(ALUOp.Lsr, ty, x1, 2), 0x33n));
+    const x3 = and(this.alu_rrr(ALUOp.Add, ty, x2, this.alu_rr_imm_shift(ALUOp.Lsr, ty, x2, 4)), 0x0fn);
+    const sum = this.alu_rrrr(0, ty, x3, this.imm(ty, rep(1n)), XZR);
+    return this.alu_rr_imm_shift(ALUOp.Lsr, ty, sum, w - 8);
   }
 
   // Traps
@@ -582,7 +1249,8 @@ export class AArch64Lowering implements Context, LowerBackend {
     return [this.ctx.putValueInReg(p), 0, AMode.RegOffset, off];
   }
   load_op(opcode: Opcode, ty: Type, flags: MemFlags, p: Value, off: number): Reg {
-    const trap = this.checkFlags(flags);
+    const big = MemFlags.has(flags, MemFlagBit.Big) && isInt(ty);
+    const trap = big ? (MemFlags.trapCode(flags) ?? 0) : this.checkFlags(flags);
     let memop: number;
     switch (opcode) {
       case Opcode.Uload8: memop = MemOp.ULoad8; break;
@@ -592,27 +1260,39 @@ export class AArch64Lowering implements Context, LowerBackend {
       case Opcode.Uload32: memop = MemOp.ULoad32; break;
       case Opcode.Sload32: memop = MemOp.SLoad32; break;
       default:
-        if (!isScalar(ty) || typeBits(ty) > 64) throw this.ctx.unsupported();
+        if (!isScalar(ty) || (typeBits(ty) > 64 && ty !== F128)) throw this.ctx.unsupported();
         memop = this.loadMemOp(ty);
     }
     const [rn, rm, am, o] = this.amode(p, off);
+    // Big-endian: load the bytes unextended, reverse them, then sign-extend if asked.
+    const signedBig = big && (memop === MemOp.SLoad16 || memop === MemOp.SLoad32);
+    const access = signedBig ? memop - 1 : memop;
     const rd = this.tmp(memop >= MemOp.FpuLoad16 ? RegClass.Float : RegClass.Int);
-    this.emit(Op.Load, rd, rn, rm, 0, memop, am, o, trap);
-    return rd;
+    this.emit(Op.Load, rd, rn, rm, 0, access, am, o, trap);
+    if (!big || access === MemOp.ULoad8 || access === MemOp.SLoad8) return rd;
+    const bytes = access === MemOp.ULoad16 ? 2 : access === MemOp.ULoad32 ? 4 : 8;
+    const rev = bytes === 2 ? this.bit_rr(BitOp.Rev16, I32, rd) : bytes === 4 ? this.bit_rr(BitOp.Rev32, I32, rd) : this.bit_rr(BitOp.Rev64, I64, rd);
+    return signedBig ? this.extend(rev, true, bytes * 8, typeBits(ty) > 32 ? 64 : 32) : rev;
   }
   store_op(opcode: Opcode, flags: MemFlags, x: Value, p: Value, off: number): number {
-    const trap = this.checkFlags(flags);
     const ty = this.dfg.valueTypeOf(x);
+    const big = MemFlags.has(flags, MemFlagBit.Big) && isInt(ty);
+    const trap = big ? (MemFlags.trapCode(flags) ?? 0) : this.checkFlags(flags);
     let memop: number;
     switch (opcode) {
       case Opcode.Istore8: memop = MemOp.Store8; break;
       case Opcode.Istore16: memop = MemOp.Store16; break;
       case Opcode.Istore32: memop = MemOp.Store32; break;
       default:
-        if (!isScalar(ty) || typeBits(ty) > 64) throw this.ctx.unsupported();
+        if (!isScalar(ty) || (typeBits(ty) > 64 && ty !== F128)) throw this.ctx.unsupported();
         memop = this.storeMemOp(ty);
     }
-    const rt = this.ctx.putValueInReg(x);
+    let rt: Reg = this.ctx.putValueInReg(x);
+    if (big) {
+      if (memop === MemOp.Store16) rt = this.bit_rr(BitOp.Rev16, I32, rt);
+      else if (memop === MemOp.Store32) rt = this.bit_rr(BitOp.Rev32, I32, rt);
+      else if (memop === MemOp.Store64) rt = this.bit_rr(BitOp.Rev64, I64, rt);
+    }
     const [rn, rm, am, o] = this.amode(p, off);
     this.emit(Op.Store, rt, rn, rm, 0, memop, am, o, trap);
     return 0;

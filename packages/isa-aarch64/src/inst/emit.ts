@@ -11,7 +11,7 @@
 
 import type { MachBuffer, LabelUseKind, BufferHooks } from '@clift/codegen';
 import type { TrapCode } from '@clift/ir';
-import { ALUOp, AMode, BitOp, Cond, CondKind, HINT_WORDS, MEM_OPS, PairAMode, condInvert } from './args.js';
+import { ALUOp, AMode, BitOp, Cond, CondKind, HINT_WORDS, MEM_OPS, PairAMode, condInvert, condName } from './args.js';
 import { Imm12, simm9Fits, uimm12ScaledFits } from './imms.js';
 import { Op, type CallInfo, type ExtNameInfo, type JumpTableInfo, type MInst } from './mod.js';
 import { HW_FP, HW_SPILLTMP, HW_TMP2 } from './regs.js';
@@ -377,6 +377,103 @@ export function finalizeAmode(m: MInst, st: EmitState): FinalAMode {
 }
 
 // ---------------------------------------------------------------------------
+// Atomic sequences (shared with the printer)
+
+const RMW_ADD = 0, RMW_SUB = 1, RMW_AND = 2, RMW_NAND = 3, RMW_OR = 4, RMW_XOR = 5, RMW_XCHG = 6;
+const RMW_UMIN = 7, RMW_SMIN = 9; // umax is 8, smax 10
+
+export function encLoadAcquire(exclusive: boolean, log2: number, rt: number, rn: number): number {
+  return ((log2 << 30) | (exclusive ? 0x085ffc00 : 0x08dffc00) | (rn << 5) | rt) >>> 0;
+}
+export function encStoreRelease(log2: number, rt: number, rn: number): number {
+  return ((log2 << 30) | 0x089ffc00 | (rn << 5) | rt) >>> 0;
+}
+function encStlxr(log2: number, rs: number, rt: number, rn: number): number {
+  return ((log2 << 30) | 0x0800fc00 | (rs << 16) | (rn << 5) | rt) >>> 0;
+}
+export const DMB_ISH = 0xd5033bbf;
+
+/**
+ * The words of an atomic loop pseudo-instruction, with the assembly of each.
+ * Subword compares use extended-register operands, since the old value is
+ * loaded zero-extended and the operand's upper bits are undefined.
+ */
+export function atomicLoop(m: MInst): { words: number[]; text: string[] } {
+  const log2 = m.i1;
+  const size = log2 === 3 ? 1 : 0;
+  const old = m.r0;
+  const rn = m.r1;
+  const words: number[] = [];
+  const text: string[] = [];
+  const r = (hw: number): string => (hw === 31 ? (size ? 'xzr' : 'wzr') : `${size ? 'x' : 'w'}${hw}`);
+  const ldName = ['ldaxrb', 'ldaxrh', 'ldaxr', 'ldaxr'][log2];
+  const stName = ['stlxrb', 'stlxrh', 'stlxr', 'stlxr'][log2];
+  const extOp = (signed: boolean): number => (signed ? 4 : 0) + Math.min(log2, 2);
+  const extName = (signed: boolean): string => ['uxtb', 'uxth', 'uxtw', 'sxtb', 'sxth', 'sxtw'][(signed ? 3 : 0) + log2];
+  words.push(encLoadAcquire(true, log2, old, rn));
+  text.push(`${ldName} ${r(old)}, [x${rn}]`);
+  /** Emits `cmp a, b` (with b extended for subwords); returns nothing. */
+  const cmp = (a: number, b: number, signed: boolean): void => {
+    if (log2 >= 2) {
+      words.push(encAluRRR(ALUOp.Subs, size, 31, a, b));
+      text.push(`cmp ${r(a)}, ${r(b)}`);
+    } else {
+      words.push(encAluRRRExtend(ALUOp.Subs, 0, 31, a, b, extOp(signed)));
+      text.push(`cmp ${r(a)}, ${r(b)}, ${extName(signed)}`);
+    }
+  };
+  if (m.op === Op.AtomicCasLoop) {
+    cmp(old, m.r2, false);
+    words.push(encBranchCond(Cond.Ne) | (3 << 5));
+    text.push('b.ne #12');
+    words.push(encStlxr(log2, HW_TMP2, m.r3, rn));
+    text.push(`${stName} w${HW_TMP2}, ${r(m.r3)}, [x${rn}]`);
+  } else {
+    const op = m.i0;
+    const rm = m.r2;
+    let src = HW_SPILLTMP;
+    const alu = (o: number, name: string, a: number, b: number): void => {
+      words.push(encAluRRR(o, size, HW_SPILLTMP, a, b));
+      text.push(`${name} ${r(HW_SPILLTMP)}, ${r(a)}, ${r(b)}`);
+    };
+    switch (op) {
+      case RMW_ADD: alu(ALUOp.Add, 'add', old, rm); break;
+      case RMW_SUB: alu(ALUOp.Sub, 'sub', old, rm); break;
+      case RMW_AND: alu(ALUOp.And, 'and', old, rm); break;
+      case RMW_NAND:
+        alu(ALUOp.And, 'and', old, rm);
+        words.push(encAluRRR(ALUOp.OrrNot, size, HW_SPILLTMP, 31, HW_SPILLTMP));
+        text.push(`mvn ${r(HW_SPILLTMP)}, ${r(HW_SPILLTMP)}`);
+        break;
+      case RMW_OR: alu(ALUOp.Orr, 'orr', old, rm); break;
+      case RMW_XOR: alu(ALUOp.Eor, 'eor', old, rm); break;
+      case RMW_XCHG: src = rm; break;
+      default: {
+        const signed = op >= RMW_SMIN;
+        const isMin = op === RMW_UMIN || op === RMW_SMIN;
+        let a = old;
+        if (signed && log2 < 2) {
+          // Sign-extend the old value into x16 so both compare operands are extended.
+          words.push(encExtend(true, 8 << log2, 32, HW_SPILLTMP, old));
+          text.push(`${log2 === 0 ? 'sxtb' : 'sxth'} w${HW_SPILLTMP}, w${old}`);
+          a = HW_SPILLTMP;
+        }
+        cmp(a, rm, signed);
+        const c = signed ? (isMin ? Cond.Lt : Cond.Gt) : isMin ? Cond.Lo : Cond.Hi;
+        words.push(encCSel(0, size, HW_SPILLTMP, old, rm, c));
+        text.push(`csel ${r(HW_SPILLTMP)}, ${r(old)}, ${r(rm)}, ${condName(c)}`);
+      }
+    }
+    words.push(encStlxr(log2, HW_TMP2, src, rn));
+    text.push(`${stName} w${HW_TMP2}, ${r(src)}, [x${rn}]`);
+  }
+  const back = -4 * words.length;
+  words.push((0x35000000 | (((back >> 2) & 0x7ffff) << 5) | HW_TMP2) >>> 0);
+  text.push(`cbnz w${HW_TMP2}, #${back}`);
+  return { words, text };
+}
+
+// ---------------------------------------------------------------------------
 // Instruction emission
 
 function emitBranchTo(buf: MachBuffer, word: number, label: number, kind: number): void {
@@ -644,6 +741,30 @@ export function emitInst(buf: MachBuffer, m: MInst, st: EmitState): void {
       buf.put4((0x1f000000 | ((m.i1 & 1) << 22) | (o1 << 21) | (m.r2 << 16) | (o0 << 15) | (m.r3 << 10) | (m.r1 << 5) | m.r0) >>> 0);
       return;
     }
+    case Op.AtomicRmwLoop:
+    case Op.AtomicCasLoop: {
+      const { words } = atomicLoop(m);
+      if (m.i3 !== 0) buf.addTrap(m.i3 as TrapCode);
+      for (const w of words) buf.put4(w);
+      return;
+    }
+    case Op.LoadAcquire:
+      if (m.i3 !== 0) buf.addTrap(m.i3 as TrapCode);
+      buf.put4(encLoadAcquire(false, m.i1, m.r0, m.r1));
+      return;
+    case Op.StoreRelease:
+      if (m.i3 !== 0) buf.addTrap(m.i3 as TrapCode);
+      buf.put4(encStoreRelease(m.i1, m.r0, m.r1));
+      return;
+    case Op.Fence:
+      buf.put4(DMB_ISH);
+      return;
+    case Op.MovToVecHi:
+      buf.put4((0x4e181c00 | (m.r2 << 5) | m.r0) >>> 0);
+      return;
+    case Op.MovFromVecHi:
+      buf.put4((0x4e183c00 | (m.r1 << 5) | m.r0) >>> 0);
+      return;
     default:
       throw new Error(`cannot emit instruction op ${String(Reflect.get(m, 'op'))}`);
   }

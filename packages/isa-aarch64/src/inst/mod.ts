@@ -58,6 +58,14 @@
 //   FpuToInt      rd=r0 rn=r1                  i0 signed i1 int size i2 fp size
 //   FpuRRRR       rd=r0 rn=r1 rm=r2 ra=r3      i0 0 fmadd / 1 fmsub / 2 fnmadd / 3 fnmsub i1 size
 //   LoadConst     rd=r0                        i0 low word i1 high word i2 size (movz/movn/movk sequence)
+//   AtomicRmwLoop rd=r0 (early def) rn=r1 rm=r2   i0 AtomicRmwOp i1 log2 bytes i3 trap code: ldaxr/op/stlxr/cbnz loop
+//                 computing x16 = old op rm, status in w17; rd gets the old value (zero-extended)
+//   AtomicCasLoop rd=r0 (early def) rn=r1 exp=r2 new=r3  i1 log2 bytes i3 trap code
+//   LoadAcquire   rt=r0 rn=r1                  i1 log2 bytes i3 trap code (ldar, zero-extending)
+//   StoreRelease  rt=r0 rn=r1                  i1 log2 bytes i3 trap code (stlr)
+//   Fence                                      (dmb ish)
+//   MovToVecHi    rd=r0 (reuses rn) rn=r1 rm=r2  (mov vd.d[1], xm: sets the high 64 bits of a q register)
+//   MovFromVecHi  rd=r0 rn=r1                  (mov xd, vn.d[1])
 //   (FpuRR with FpuOp1.Mov and size 2 is a full q-register move, `mov vd.16b, vn.16b`.)
 
 import type { PReg, RegClass, VReg } from '@clift/regalloc';
@@ -73,7 +81,8 @@ export const Op = {
   Jump: 21, CondBr: 22, TrapIf: 23, Udf: 24, Ret: 25, Args: 26, Call: 27, CallInd: 28, JTSequence: 29,
   LoadAddr: 30, LoadExtName: 31, Hint: 32, Brk: 33, Adr: 34, BranchReg: 35,
   FpuRRR: 36, FpuRR: 37, FpuCmp: 38, MovToFpu: 39, MovFromFpu: 40, FpuCSel: 41, IntToFpu: 42, FpuToInt: 43, FpuRRRR: 44,
-  LoadConst: 45,
+  LoadConst: 45, AtomicRmwLoop: 46, AtomicCasLoop: 47, LoadAcquire: 48, StoreRelease: 49, Fence: 50,
+  MovToVecHi: 51, MovFromVecHi: 52,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 export const OP_NAMES: readonly string[] = (() => {
@@ -190,6 +199,31 @@ export function visitOperands(m: MInst, v: OperandVisitor): void {
       v.use(1);
       v.reuseDef(0, 0);
       return;
+    case Op.AtomicRmwLoop:
+      v.use(1);
+      v.use(2);
+      v.earlyDef(0);
+      return;
+    case Op.AtomicCasLoop:
+      v.use(1);
+      v.use(2);
+      v.use(3);
+      v.earlyDef(0);
+      return;
+    case Op.LoadAcquire:
+    case Op.MovFromVecHi:
+      v.use(1);
+      v.def(0);
+      return;
+    case Op.MovToVecHi:
+      v.use(1);
+      v.use(2);
+      v.reuseDef(0, 0);
+      return;
+    case Op.StoreRelease:
+      v.use(0);
+      v.use(1);
+      return;
     case Op.CCmpImm:
     case Op.BranchReg:
       v.use(1);
@@ -251,6 +285,10 @@ export function fieldClass(m: MInst, slot: number): RegClass {
     case Op.MovToFpu:
     case Op.IntToFpu:
       return slot === 0 ? 1 : 0;
+    case Op.MovToVecHi:
+      return slot === 2 ? 0 : 1;
+    case Op.MovFromVecHi:
+      return slot === 1 ? 1 : 0;
     case Op.MovFromFpu:
     case Op.FpuToInt:
       return slot === 0 ? 0 : 1;

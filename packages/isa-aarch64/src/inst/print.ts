@@ -24,7 +24,7 @@ import {
   condInvert,
   condName,
 } from './args.js';
-import { finalizeAmode, movImmWords, type EmitState } from './emit.js';
+import { atomicLoop, finalizeAmode, movImmWords, type EmitState } from './emit.js';
 import { Imm12, ImmLogic, moveWideMaybeFrom } from './imms.js';
 import { Op, type CallInfo, type ExtNameInfo, type JumpTableInfo, type MInst } from './mod.js';
 import { fprName, gprName, HW_SPILLTMP, HW_TMP2 } from './regs.js';
@@ -338,6 +338,19 @@ export function printInst(m: MInst, st: EmitState, n: RegNamer = HW_NAMES): stri
       const b = fpBytes(m.i1);
       return `${['fmadd', 'fmsub', 'fnmadd', 'fnmsub'][m.i0]} ${n.fpr(m.r0, b)}, ${n.fpr(m.r1, b)}, ${n.fpr(m.r2, b)}, ${n.fpr(m.r3, b)}`;
     }
+    case Op.AtomicRmwLoop:
+    case Op.AtomicCasLoop:
+      return atomicLoop(m).text.join('\n');
+    case Op.LoadAcquire:
+      return `${['ldarb', 'ldarh', 'ldar', 'ldar'][m.i1]} ${n.gpr(m.r0, m.i1 === 3, false)}, [${n.gpr(m.r1, true, true)}]`;
+    case Op.StoreRelease:
+      return `${['stlrb', 'stlrh', 'stlr', 'stlr'][m.i1]} ${n.gpr(m.r0, m.i1 === 3, false)}, [${n.gpr(m.r1, true, true)}]`;
+    case Op.Fence:
+      return 'dmb ish';
+    case Op.MovToVecHi:
+      return `mov ${n.fpr(m.r0, 16).replace('q', 'v')}.d[1], ${n.gpr(m.r2, true, false)}`;
+    case Op.MovFromVecHi:
+      return `mov ${n.gpr(m.r0, true, false)}, ${n.fpr(m.r1, 16).replace('q', 'v')}.d[1]`;
     default:
       return `<op ${String(Reflect.get(m, 'op'))}>`;
   }
