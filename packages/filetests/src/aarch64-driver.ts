@@ -110,12 +110,19 @@ function assign(params: readonly AbiParam[], apple: boolean, what: string): { lo
 
 /** Argument and return locations of a call to a function with `sig`. */
 export function callLocations(sig: Signature): CallLocations {
-  if (!SUPPORTED_CONVS.includes(sig.callConv)) {
-    throw new DriverError(`calling convention ${sig.callConv} is not supported by the run harness (supported: ${SUPPORTED_CONVS.join(', ')})`);
+  const tail = sig.callConv === 'tail';
+  if (!SUPPORTED_CONVS.includes(sig.callConv) && !tail) {
+    throw new DriverError(`calling convention ${sig.callConv} is not supported by the run harness (supported: ${SUPPORTED_CONVS.join(', ')}, and tail without stack arguments)`);
   }
   const apple = sig.callConv === 'apple_aarch64';
   const rets = assign(sig.returns, apple, 'return');
   const args = assign(sig.params, apple, 'parameter');
+  // The tail convention passes register arguments and results as AAPCS64
+  // does; only its stack handling differs (the callee pops its stack
+  // arguments), which the driver does not model.
+  if (tail && (args.stack > 0 || rets.stack > 0)) {
+    throw new DriverError('tail-convention calls with stack arguments or results are not supported by the run harness');
+  }
   let argStack = args.stack;
   let retAreaPtr: ValueLocation | undefined;
   if (rets.stack > 0) {

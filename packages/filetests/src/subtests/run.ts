@@ -11,7 +11,7 @@
 import { parseSharedFlags, type CompiledCode } from '@clift/codegen';
 import { formatUserFuncName, type Function } from '@clift/ir';
 import { compile } from '@clift/isa-aarch64';
-import type { ParsedFunction, TestFile } from '@clift/reader';
+import type { ParsedFunction, RunCommand, TestFile } from '@clift/reader';
 import { executeRunCommands, functionSymbol, RunHarnessError, type ExecutionReport, type RunnableFunction } from '../aarch64-run.js';
 import { missingToolchainIsFailure, toolchainStatus, ToolchainError } from '../aarch64-toolchain.js';
 import { SubtestFailure, SubtestSkip, type Subtest, type SubtestContext } from '../subtest.js';
@@ -49,10 +49,22 @@ function buildAndRun(file: TestFile, target: TargetConfig): FileRun {
       return { kind: 'broken', message: `compilation failed: ${e instanceof Error ? e.message : String(e)}`, culprit: p };
     }
   }
-  const commands = file.functions.flatMap((p) => p.runCommands);
+  // As upstream's run subtest does, each command calls the function it is
+  // written under, whatever name it spells (test interpret, by contrast,
+  // calls by name).
+  const originals = new Map<RunCommand, RunCommand>();
+  const commands = file.functions.flatMap((p) =>
+    p.runCommands.map((c) => {
+      const attached = { ...c, funcName: functionSymbol(p.func) };
+      originals.set(attached, c);
+      return attached;
+    }),
+  );
   if (commands.length === 0) return { kind: 'report', report: { outcomes: [], signal: null, exitStatus: 0, stderr: '', driverSource: '' } };
   try {
-    return { kind: 'report', report: executeRunCommands(functions, commands) };
+    const report = executeRunCommands(functions, commands);
+    for (const o of report.outcomes) o.command = originals.get(o.command) ?? o.command;
+    return { kind: 'report', report };
   } catch (e) {
     if (e instanceof RunHarnessError || e instanceof ToolchainError) return { kind: 'broken', message: e.message, culprit: undefined };
     throw e;
