@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Clift needs on a fresh machine that has Node 20+:
 # pnpm (the pinned version, through npm), the workspace dependencies, the
-# AArch64 tools from Debian (when running as root and they are missing), and
+# AArch64 tools from Debian (QEMU user mode, binutils, the C library and
+# libgcc for linking; when running as root and they are missing), and
 # builds every package (ISLE generation included) through turbo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,10 @@ fi
 need_apt=()
 command -v qemu-aarch64-static >/dev/null 2>&1 || need_apt+=(qemu-user-static)
 command -v aarch64-linux-gnu-ld >/dev/null 2>&1 || need_apt+=(binutils-aarch64-linux-gnu)
+# The AArch64 C library and libgcc resolve libcalls (ceilf, __udivti3, …)
+# when test programs are linked.
+[ -f /usr/aarch64-linux-gnu/lib/libm.a ] || need_apt+=(libc6-dev-arm64-cross)
+compgen -G '/usr/lib/gcc-cross/aarch64-linux-gnu/*/libgcc.a' >/dev/null || need_apt+=(libgcc-12-dev-arm64-cross)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} from Debian"

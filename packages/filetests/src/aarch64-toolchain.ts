@@ -9,6 +9,8 @@
 // model is QEMU's (or the host's).
 
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export type ToolchainErrorKind = 'missing' | 'assemble' | 'link' | 'timeout' | 'spawn';
 
@@ -92,9 +94,34 @@ export function assemble(sourcePath: string, objectPath: string): void {
   if (r.status !== 0) throw new ToolchainError('assemble', `aarch64-linux-gnu-as failed:\n${r.stderr.toString()}`);
 }
 
+/** Where Debian's cross packages put the AArch64 C library and libgcc. */
+const CROSS_LIB_DIR = '/usr/aarch64-linux-gnu/lib';
+const CROSS_GCC_DIR = '/usr/lib/gcc-cross/aarch64-linux-gnu';
+
+/**
+ * Libraries that resolve libcalls (`ceilf`, `fmaf`, `__udivti3`, …): the
+ * real AArch64 libm/libc from `libc6-dev-arm64-cross` and libgcc from
+ * `libgcc-12-dev-arm64-cross`, when installed. Without them a program that
+ * makes a libcall fails to link, with ld naming the symbol.
+ */
+export function libcallLibraries(): string[] {
+  const args: string[] = [];
+  if (existsSync(join(CROSS_LIB_DIR, 'libm.a'))) args.push(`-L${CROSS_LIB_DIR}`, '-lm', '-lc');
+  if (existsSync(CROSS_GCC_DIR)) {
+    for (const v of readdirSync(CROSS_GCC_DIR).sort().reverse()) {
+      const lib = join(CROSS_GCC_DIR, v, 'libgcc.a');
+      if (existsSync(lib)) {
+        args.push(lib);
+        break;
+      }
+    }
+  }
+  return args.length === 0 ? [] : ['--start-group', ...args, '--end-group'];
+}
+
 /** Links objects into a static executable whose entry is `_start`. */
 export function linkStatic(objectPaths: readonly string[], exePath: string): void {
-  const r = spawn('aarch64-linux-gnu-ld', ['-static', '-o', exePath, ...objectPaths], 30_000);
+  const r = spawn('aarch64-linux-gnu-ld', ['-static', '-o', exePath, ...objectPaths, ...libcallLibraries()], 30_000);
   if (r.status !== 0) throw new ToolchainError('link', `aarch64-linux-gnu-ld failed:\n${r.stderr.toString()}${r.stdout.toString()}`);
 }
 
