@@ -235,11 +235,20 @@ export class VCodeBuilder {
     if (to === from) return;
     this.vregAlias.data[vregIndex(from)] = to;
   }
+  /**
+   * Follows alias links from `r` to the vreg it stands for. Indices past
+   * the vregs allocated so far are unaliased (the backing store beyond
+   * `length` is zero-filled, which would read as an alias of v0), and a
+   * cycle is a bug reported as such rather than a spin.
+   */
   resolve(r: number): number {
     let cur = r;
-    for (let guard = 0; cur >= 0 && guard < 1 << 30; guard++) {
-      const a = this.vregAlias.data[vregIndex(cur as VReg)];
+    for (let steps = 0; cur >= 0; steps++) {
+      const idx = vregIndex(cur as VReg);
+      if (idx >= this.vregAlias.length) return cur;
+      const a = this.vregAlias.data[idx];
       if (a === -1) return cur;
+      if (steps > this.vregAlias.length) throw new Error(`vreg alias cycle through v${idx}`);
       cur = a;
     }
     return cur;

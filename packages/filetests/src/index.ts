@@ -73,3 +73,17 @@ export { interpretSubtest, runInterpretCommand } from './subtests/interpret.js';
 export { callLocations, decodeRecords, DriverError, generateDriver, type CallLocations, type DriverCall, type DriverProgram, type ValueLocation } from './aarch64-driver.js';
 export { executeRunCommands, formatRunFailures, functionSymbol, runClifFile, runClifText, RunHarnessError, type ClifRunOptions, type ClifRunRecord, type CompileFunction, type ExecuteOptions, type ExecutionReport, type RunCommandOutcome, type RunHarnessErrorKind, type RunnableFunction, type RunOutcomeStatus } from './aarch64-run.js';
 export { hostRunsAarch64, missingToolchainIsFailure, toolchainStatus, ToolchainError, type ToolchainErrorKind, type ToolchainStatus } from './aarch64-toolchain.js';
+export {
+  CompileFailure,
+  ModuleError,
+  aarch64Object,
+  checkAarch64Settings,
+  compileAarch64,
+  compileListing,
+  compileSubtest,
+  type Aarch64CompileRequest,
+  type CompileFailureKind,
+  type ObjectFunction,
+  type SettingPair,
+} from './subtests/compile.js';
+export { compileForTarget, runSubtest } from './subtests/run.js';

@@ -11,10 +11,11 @@ import { verifierSubtest } from './subtests/verifier.js';
 import { optimizeSubtest } from './subtests/optimize.js';
 import { aliasAnalysisSubtest } from './subtests/alias-analysis.js';
 import { runSubtest } from './subtests/run.js';
+import { compileSubtest } from './subtests/compile.js';
 import type { Subtest } from './subtest.js';
 
 const IMPLEMENTED: ReadonlyMap<string, Subtest> = new Map(
-  [catSubtest, verifierSubtest, domtreeSubtest, printCfgSubtest, interpretSubtest, optimizeSubtest, aliasAnalysisSubtest, runSubtest].map((s) => [s.name, s]),
+  [catSubtest, verifierSubtest, domtreeSubtest, printCfgSubtest, interpretSubtest, optimizeSubtest, aliasAnalysisSubtest, runSubtest, compileSubtest].map((s) => [s.name, s]),
 );
 
 /**
@@ -22,7 +23,6 @@ const IMPLEMENTED: ReadonlyMap<string, Subtest> = new Map(
  * each runs per target configuration (needs an ISA) as upstream's do.
  */
 const NOT_YET: ReadonlyMap<string, { needsIsa: boolean }> = new Map([
-  ['compile', { needsIsa: true }],
   ['dce', { needsIsa: false }],
   ['legalizer', { needsIsa: true }],
   ['safepoint', { needsIsa: true }],

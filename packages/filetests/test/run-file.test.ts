@@ -83,11 +83,11 @@ block0(v0: i32):
   });
 
   it('skips commands that are not implemented, once per target when they need one', () => {
-    const recs = run(`test dce\ntest compile\ntarget aarch64\ntarget x86_64 has_avx\n${DIAMOND}`);
+    const recs = run(`test dce\ntest unwind\ntarget aarch64\ntarget x86_64 has_avx\n${DIAMOND}`);
     expect(recs.map((r) => [r.test, r.target, r.status, r.message])).toEqual([
       ['dce', '-', 'skip', 'test dce is not implemented yet'],
-      ['compile', 'aarch64', 'skip', 'test compile is not implemented yet'],
-      ['compile', 'x86_64 has_avx', 'skip', 'test compile is not implemented yet'],
+      ['unwind', 'aarch64', 'skip', 'test unwind is not implemented yet'],
+      ['unwind', 'x86_64 has_avx', 'skip', 'test unwind is not implemented yet'],
     ]);
   });
 

@@ -59,10 +59,10 @@ export class DataFlowGraph {
   // a function owns a handful of arrays however many entities it has.
   /** Per value: `type, kind, a, b` — a: inst (result), block (param),
    * original (alias), x (union); b: result/param position, or y (union). */
-  private readonly values = new StridedVec(4, 16);
+  private readonly values = new StridedVec(4, 8);
   /** Per instruction: `opcode, ctrlType, argStart, argLen, resStart,
    * resLen, imm0, imm1, imm2, srcLoc` (imm words stored as u32, read as i32). */
-  private readonly insts = new StridedVec(10, 16);
+  private readonly insts = new StridedVec(10, 8);
   /** Per block: `paramStart, paramLen` (order is Layout's). */
   private readonly blocks = new StridedVec(2, 8);
   /** Per block call: `block, argStart, argLen`. */

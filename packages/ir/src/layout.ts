@@ -7,32 +7,62 @@
 // midpoint of their neighbours, and only when no gap is left is a local
 // stretch renumbered, so queries stay O(1) and inserts amortized O(1).
 //
+// Storage: one strided Uint32Array of block records and one of instruction
+// records (allocated on first use), so a function's layout costs two typed
+// arrays however many entities it has; cold marks are a flag bit.
+//
 // Invariants:
 // - An instruction is in at most one block; `instBlock(i)` is NONE when it
 //   is not inserted. Likewise a block is inserted at most once.
 // - Sequence numbers strictly increase along each list.
 
 import { NONE, type Block, type Inst } from './entities.js';
-import { U32Vec } from './pool.js';
+import { newU32 } from './pool.js';
 
 const SEQ_STRIDE = 16;
 const SEQ_MAX = 0xffffffff;
 
+// Block record: prev, next, first inst, last inst, flags, seq.
+const BS = 6;
+const B_PREV = 0;
+const B_NEXT = 1;
+const B_FIRST = 2;
+const B_LAST = 3;
+const B_FLAGS = 4;
+const B_SEQ = 5;
+const F_INSERTED = 1;
+const F_COLD = 2;
+// Instruction record: prev, next, block, seq.
+const IS = 4;
+const I_PREV = 0;
+const I_NEXT = 1;
+const I_BLOCK = 2;
+const I_SEQ = 3;
+
+const EMPTY = new Uint32Array(0);
+
+/** Grows `old` (records of `stride` words) to hold record `n - 1`; new records get links NONE, flags/seq 0. */
+function growRecords(old: Uint32Array, stride: number, n: number, zeroFrom: number): Uint32Array {
+  let cap = Math.max((old.length / stride) * 2, 4);
+  while (cap < n) cap *= 2;
+  const next = newU32(cap * stride);
+  next.set(old);
+  for (let r = old.length / stride; r < cap; r++) {
+    const o = r * stride;
+    for (let k = 0; k < zeroFrom; k++) next[o + k] = NONE;
+  }
+  return next;
+}
+
 export class Layout {
-  private readonly blockPrev = new U32Vec(8, NONE);
-  private readonly blockNext = new U32Vec(8, NONE);
-  private readonly blockFirst = new U32Vec(8, NONE);
-  private readonly blockLast = new U32Vec(8, NONE);
-  private readonly blockInserted = new U32Vec(8, 0);
-  private readonly blockSeq = new U32Vec(8, 0);
-  private readonly coldBlocks = new Set<Block>();
+  /** Block records (BS words each); `blockCount` records have slots. */
+  private bk: Uint32Array = EMPTY;
+  private blockCount = 0;
   private firstBlock_: Block = NONE as Block;
   private lastBlock_: Block = NONE as Block;
-
-  private readonly instPrev = new U32Vec(8, NONE);
-  private readonly instNext = new U32Vec(8, NONE);
-  private readonly instBlock_ = new U32Vec(8, NONE);
-  private readonly instSeq = new U32Vec(8, 0);
+  /** Instruction records (IS words each); `instCount` records have slots. */
+  private in: Uint32Array = EMPTY;
+  private instCount = 0;
 
   // ===================================================================
   // Blocks
@@ -47,34 +77,30 @@ export class Layout {
     return this.lastBlock_;
   }
   nextBlock(b: Block): Block {
-    return this.blockNext.data[b] as Block;
+    return this.bk[b * BS + B_NEXT] as Block;
   }
   prevBlock(b: Block): Block {
-    return this.blockPrev.data[b] as Block;
+    return this.bk[b * BS + B_PREV] as Block;
   }
   isBlockInserted(b: Block): boolean {
-    return b < this.blockInserted.length && this.blockInserted.data[b] === 1;
+    return b < this.blockCount && (this.bk[b * BS + B_FLAGS] & F_INSERTED) !== 0;
   }
   private ensureBlockSlot(b: Block): void {
-    if (b >= this.blockPrev.length) {
+    if (b >= this.blockCount) {
       const n = b + 1;
-      this.blockPrev.resize(n);
-      this.blockNext.resize(n);
-      this.blockFirst.resize(n);
-      this.blockLast.resize(n);
-      this.blockInserted.resize(n);
-      this.blockSeq.resize(n);
+      if (n * BS > this.bk.length) this.bk = growRecords(this.bk, BS, n, B_FLAGS);
+      this.blockCount = n;
     }
   }
   /** Post-invariant: `b` is the last block. */
   appendBlock(b: Block): void {
     this.ensureBlockSlot(b);
     if (this.isBlockInserted(b)) throw new Error(`block${b} is already in the layout`);
-    this.blockInserted.data[b] = 1;
-    this.blockPrev.data[b] = this.lastBlock_;
-    this.blockNext.data[b] = NONE;
+    this.bk[b * BS + B_FLAGS] |= F_INSERTED;
+    this.bk[b * BS + B_PREV] = this.lastBlock_;
+    this.bk[b * BS + B_NEXT] = NONE;
     if (this.lastBlock_ === NONE) this.firstBlock_ = b;
-    else this.blockNext.data[this.lastBlock_] = b;
+    else this.bk[(this.lastBlock_) * BS + B_NEXT] = b;
     this.lastBlock_ = b;
     this.assignBlockSeq(b);
   }
@@ -83,71 +109,73 @@ export class Layout {
     this.ensureBlockSlot(b);
     if (this.isBlockInserted(b)) throw new Error(`block${b} is already in the layout`);
     if (!this.isBlockInserted(before)) throw new Error(`block${before} is not in the layout`);
-    this.blockInserted.data[b] = 1;
-    const prev = this.blockPrev.data[before];
-    this.blockPrev.data[b] = prev;
-    this.blockNext.data[b] = before;
-    this.blockPrev.data[before] = b;
+    this.bk[b * BS + B_FLAGS] |= F_INSERTED;
+    const prev = this.bk[before * BS + B_PREV];
+    this.bk[b * BS + B_PREV] = prev;
+    this.bk[b * BS + B_NEXT] = before;
+    this.bk[before * BS + B_PREV] = b;
     if (prev === NONE) this.firstBlock_ = b;
-    else this.blockNext.data[prev] = b;
+    else this.bk[prev * BS + B_NEXT] = b;
     this.assignBlockSeq(b);
   }
   /** Post-invariant: `b` sits immediately after `after`. */
   insertBlockAfter(b: Block, after: Block): void {
-    const next = this.blockNext.data[after];
+    const next = this.bk[after * BS + B_NEXT];
     if (next === NONE) this.appendBlock(b);
     else this.insertBlock(b, next as Block);
   }
   /** Removes `b` (which must be empty of instructions or keeps them detached). */
   removeBlock(b: Block): void {
     if (!this.isBlockInserted(b)) throw new Error(`block${b} is not in the layout`);
-    const prev = this.blockPrev.data[b];
-    const next = this.blockNext.data[b];
+    const prev = this.bk[b * BS + B_PREV];
+    const next = this.bk[b * BS + B_NEXT];
     if (prev === NONE) this.firstBlock_ = next as Block;
-    else this.blockNext.data[prev] = next;
+    else this.bk[prev * BS + B_NEXT] = next;
     if (next === NONE) this.lastBlock_ = prev as Block;
-    else this.blockPrev.data[next] = prev;
-    this.blockInserted.data[b] = 0;
-    this.blockPrev.data[b] = NONE;
-    this.blockNext.data[b] = NONE;
+    else this.bk[next * BS + B_PREV] = prev;
+    this.bk[b * BS + B_FLAGS] &= ~F_INSERTED;
+    this.bk[b * BS + B_PREV] = NONE;
+    this.bk[b * BS + B_NEXT] = NONE;
   }
   /** Blocks in layout order. */
   *blocks(): IterableIterator<Block> {
-    for (let b = this.firstBlock_; b !== NONE; b = this.blockNext.data[b] as Block) yield b;
+    for (let b = this.firstBlock_; b !== NONE; b = this.bk[b * BS + B_NEXT] as Block) yield b;
   }
   blockArray(): Block[] {
     const out: Block[] = [];
-    for (let b = this.firstBlock_; b !== NONE; b = this.blockNext.data[b] as Block) out.push(b);
+    for (let b = this.firstBlock_; b !== NONE; b = this.bk[b * BS + B_NEXT] as Block) out.push(b);
     return out;
   }
   /** Cold blocks are laid out out of line by the backend (`block3 cold:`). */
   isCold(b: Block): boolean {
-    return this.coldBlocks.has(b);
+    return b < this.blockCount && (this.bk[b * BS + B_FLAGS] & F_COLD) !== 0;
   }
   setCold(b: Block, cold = true): void {
-    if (cold) this.coldBlocks.add(b);
-    else this.coldBlocks.delete(b);
+    if (!cold && b >= this.blockCount) return;
+    this.ensureBlockSlot(b);
+    if (cold) this.bk[b * BS + B_FLAGS] |= F_COLD;
+    else this.bk[b * BS + B_FLAGS] &= ~F_COLD;
   }
   /** True when block `a` comes before block `b` in the layout. */
   blockBefore(a: Block, b: Block): boolean {
-    return this.blockSeq.data[a] < this.blockSeq.data[b];
+    return this.bk[a * BS + B_SEQ] < this.bk[b * BS + B_SEQ];
   }
 
   private assignBlockSeq(b: Block): void {
-    const prev = this.blockPrev.data[b];
-    const next = this.blockNext.data[b];
-    const lo = prev === NONE ? 0 : this.blockSeq.data[prev];
-    const hi = next === NONE ? SEQ_MAX : this.blockSeq.data[next];
+    const prev = this.bk[b * BS + B_PREV];
+    const next = this.bk[b * BS + B_NEXT];
+    const lo = prev === NONE ? 0 : this.bk[prev * BS + B_SEQ];
+    const hi = next === NONE ? SEQ_MAX : this.bk[next * BS + B_SEQ];
     const seq = next === NONE ? lo + SEQ_STRIDE : lo + Math.floor((hi - lo) / 2);
     if (seq > lo && seq < hi && seq <= SEQ_MAX) {
-      this.blockSeq.data[b] = seq;
+      this.bk[b * BS + B_SEQ] = seq;
       return;
     }
     // No gap left: renumber the whole block list (blocks are few).
     let s = 0;
-    for (let x = this.firstBlock_; x !== NONE; x = this.blockNext.data[x] as Block) {
+    for (let x = this.firstBlock_; x !== NONE; x = this.bk[x * BS + B_NEXT] as Block) {
       s += SEQ_STRIDE;
-      this.blockSeq.data[x] = s;
+      this.bk[x * BS + B_SEQ] = s;
     }
   }
 
@@ -155,45 +183,43 @@ export class Layout {
   // Instructions
 
   private ensureInstSlot(i: Inst): void {
-    if (i >= this.instPrev.length) {
+    if (i >= this.instCount) {
       const n = i + 1;
-      this.instPrev.resize(n);
-      this.instNext.resize(n);
-      this.instBlock_.resize(n);
-      this.instSeq.resize(n);
+      if (n * IS > this.in.length) this.in = growRecords(this.in, IS, n, I_SEQ);
+      this.instCount = n;
     }
   }
   /** The block holding `inst`, or NONE. */
   instBlock(inst: Inst): Block {
-    return inst < this.instBlock_.length ? (this.instBlock_.data[inst] as Block) : (NONE as Block);
+    return inst < this.instCount ? (this.in[inst * IS + I_BLOCK] as Block) : (NONE as Block);
   }
   isInstInserted(inst: Inst): boolean {
     return this.instBlock(inst) !== NONE;
   }
   firstInst(b: Block): Inst {
-    return (b < this.blockFirst.length ? this.blockFirst.data[b] : NONE) as Inst;
+    return (b < this.blockCount ? this.bk[b * BS + B_FIRST] : NONE) as Inst;
   }
   lastInst(b: Block): Inst {
-    return (b < this.blockLast.length ? this.blockLast.data[b] : NONE) as Inst;
+    return (b < this.blockCount ? this.bk[b * BS + B_LAST] : NONE) as Inst;
   }
   nextInst(i: Inst): Inst {
-    return this.instNext.data[i] as Inst;
+    return this.in[i * IS + I_NEXT] as Inst;
   }
   prevInst(i: Inst): Inst {
-    return this.instPrev.data[i] as Inst;
+    return this.in[i * IS + I_PREV] as Inst;
   }
   /** Post-invariant: `inst` is the last instruction of `b`. */
   appendInst(inst: Inst, b: Block): void {
     this.ensureInstSlot(inst);
     if (!this.isBlockInserted(b)) throw new Error(`block${b} is not in the layout`);
     if (this.isInstInserted(inst)) throw new Error(`inst${inst} is already in the layout`);
-    const last = this.blockLast.data[b];
-    this.instBlock_.data[inst] = b;
-    this.instPrev.data[inst] = last;
-    this.instNext.data[inst] = NONE;
-    if (last === NONE) this.blockFirst.data[b] = inst;
-    else this.instNext.data[last] = inst;
-    this.blockLast.data[b] = inst;
+    const last = this.bk[b * BS + B_LAST];
+    this.in[inst * IS + I_BLOCK] = b;
+    this.in[inst * IS + I_PREV] = last;
+    this.in[inst * IS + I_NEXT] = NONE;
+    if (last === NONE) this.bk[b * BS + B_FIRST] = inst;
+    else this.in[last * IS + I_NEXT] = inst;
+    this.bk[b * BS + B_LAST] = inst;
     this.assignInstSeq(inst);
   }
   /** Post-invariant: `inst` sits immediately before `before`, in its block. */
@@ -202,34 +228,34 @@ export class Layout {
     const b = this.instBlock(before);
     if (b === NONE) throw new Error(`inst${before} is not in the layout`);
     if (this.isInstInserted(inst)) throw new Error(`inst${inst} is already in the layout`);
-    const prev = this.instPrev.data[before];
-    this.instBlock_.data[inst] = b;
-    this.instPrev.data[inst] = prev;
-    this.instNext.data[inst] = before;
-    this.instPrev.data[before] = inst;
-    if (prev === NONE) this.blockFirst.data[b] = inst;
-    else this.instNext.data[prev] = inst;
+    const prev = this.in[before * IS + I_PREV];
+    this.in[inst * IS + I_BLOCK] = b;
+    this.in[inst * IS + I_PREV] = prev;
+    this.in[inst * IS + I_NEXT] = before;
+    this.in[before * IS + I_PREV] = inst;
+    if (prev === NONE) this.bk[b * BS + B_FIRST] = inst;
+    else this.in[prev * IS + I_NEXT] = inst;
     this.assignInstSeq(inst);
   }
   /** Post-invariant: `inst` is in no block. */
   removeInst(inst: Inst): void {
     const b = this.instBlock(inst);
     if (b === NONE) throw new Error(`inst${inst} is not in the layout`);
-    const prev = this.instPrev.data[inst];
-    const next = this.instNext.data[inst];
-    if (prev === NONE) this.blockFirst.data[b] = next;
-    else this.instNext.data[prev] = next;
-    if (next === NONE) this.blockLast.data[b] = prev;
-    else this.instPrev.data[next] = prev;
-    this.instBlock_.data[inst] = NONE;
-    this.instPrev.data[inst] = NONE;
-    this.instNext.data[inst] = NONE;
+    const prev = this.in[inst * IS + I_PREV];
+    const next = this.in[inst * IS + I_NEXT];
+    if (prev === NONE) this.bk[b * BS + B_FIRST] = next;
+    else this.in[prev * IS + I_NEXT] = next;
+    if (next === NONE) this.bk[b * BS + B_LAST] = prev;
+    else this.in[next * IS + I_PREV] = prev;
+    this.in[inst * IS + I_BLOCK] = NONE;
+    this.in[inst * IS + I_PREV] = NONE;
+    this.in[inst * IS + I_NEXT] = NONE;
   }
   /** Instructions of `b` in order. Safe against removal of the yielded inst. */
   *blockInsts(b: Block): IterableIterator<Inst> {
     let i = this.firstInst(b);
     while (i !== NONE) {
-      const next = this.instNext.data[i] as Inst;
+      const next = this.in[i * IS + I_NEXT] as Inst;
       yield i;
       i = next;
     }
@@ -239,10 +265,10 @@ export class Layout {
    * across blocks follows block order.
    */
   instBefore(a: Inst, b: Inst): boolean {
-    const ba = this.instBlock_.data[a];
-    const bb = this.instBlock_.data[b];
-    if (ba !== bb) return this.blockSeq.data[ba] < this.blockSeq.data[bb];
-    return this.instSeq.data[a] < this.instSeq.data[b];
+    const ba = this.in[a * IS + I_BLOCK];
+    const bb = this.in[b * IS + I_BLOCK];
+    if (ba !== bb) return this.bk[ba * BS + B_SEQ] < this.bk[bb * BS + B_SEQ];
+    return this.in[a * IS + I_SEQ] < this.in[b * IS + I_SEQ];
   }
 
   /**
@@ -253,31 +279,31 @@ export class Layout {
     const old = this.instBlock(before);
     if (old === NONE) throw new Error(`inst${before} is not in the layout`);
     this.insertBlockAfter(newBlock, old);
-    const prev = this.instPrev.data[before];
-    const last = this.blockLast.data[old];
-    if (prev === NONE) this.blockFirst.data[old] = NONE;
-    else this.instNext.data[prev] = NONE;
-    this.blockLast.data[old] = prev;
-    this.instPrev.data[before] = NONE;
-    this.blockFirst.data[newBlock] = before;
-    this.blockLast.data[newBlock] = last;
-    for (let i = before as number; i !== NONE; i = this.instNext.data[i]!) this.instBlock_.data[i] = newBlock;
+    const prev = this.in[before * IS + I_PREV];
+    const last = this.bk[old * BS + B_LAST];
+    if (prev === NONE) this.bk[old * BS + B_FIRST] = NONE;
+    else this.in[prev * IS + I_NEXT] = NONE;
+    this.bk[old * BS + B_LAST] = prev;
+    this.in[before * IS + I_PREV] = NONE;
+    this.bk[(newBlock) * BS + B_FIRST] = before;
+    this.bk[(newBlock) * BS + B_LAST] = last;
+    for (let i = before as number; i !== NONE; i = this.in[i * IS + I_NEXT]!) this.in[i * IS + I_BLOCK] = newBlock;
   }
 
   private assignInstSeq(inst: Inst): void {
-    const prev = this.instPrev.data[inst];
-    const next = this.instNext.data[inst];
-    const lo = prev === NONE ? 0 : this.instSeq.data[prev];
+    const prev = this.in[inst * IS + I_PREV];
+    const next = this.in[inst * IS + I_NEXT];
+    const lo = prev === NONE ? 0 : this.in[prev * IS + I_SEQ];
     if (next === NONE) {
       if (lo + SEQ_STRIDE <= SEQ_MAX) {
-        this.instSeq.data[inst] = lo + SEQ_STRIDE;
+        this.in[inst * IS + I_SEQ] = lo + SEQ_STRIDE;
         return;
       }
     } else {
-      const hi = this.instSeq.data[next];
+      const hi = this.in[next * IS + I_SEQ];
       const seq = lo + Math.floor((hi - lo) / 2);
       if (seq > lo) {
-        this.instSeq.data[inst] = seq;
+        this.in[inst * IS + I_SEQ] = seq;
         return;
       }
     }
@@ -288,20 +314,20 @@ export class Layout {
    * below the old ones again (usually a short stretch), else to the end.
    */
   private renumberFrom(inst: Inst): void {
-    const prev = this.instPrev.data[inst];
-    let seq = prev === NONE ? 0 : this.instSeq.data[prev];
-    for (let i = inst as number; i !== NONE; i = this.instNext.data[i]!) {
+    const prev = this.in[inst * IS + I_PREV];
+    let seq = prev === NONE ? 0 : this.in[prev * IS + I_SEQ];
+    for (let i = inst as number; i !== NONE; i = this.in[i * IS + I_NEXT]!) {
       seq += SEQ_STRIDE;
-      if (i !== inst && this.instSeq.data[i] > seq) return;
-      this.instSeq.data[i] = seq;
+      if (i !== inst && this.in[i * IS + I_SEQ] > seq) return;
+      this.in[i * IS + I_SEQ] = seq;
     }
-    if (seq > SEQ_MAX - SEQ_STRIDE) this.renumberBlock(this.instBlock_.data[inst] as Block);
+    if (seq > SEQ_MAX - SEQ_STRIDE) this.renumberBlock(this.in[inst * IS + I_BLOCK] as Block);
   }
   private renumberBlock(b: Block): void {
     let seq = 0;
-    for (let i = this.blockFirst.data[b]; i !== NONE; i = this.instNext.data[i]!) {
+    for (let i = this.bk[b * BS + B_FIRST]; i !== NONE; i = this.in[i * IS + I_NEXT]!) {
       seq += SEQ_STRIDE;
-      this.instSeq.data[i] = seq;
+      this.in[i * IS + I_SEQ] = seq;
     }
   }
 }

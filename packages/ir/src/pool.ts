@@ -6,8 +6,57 @@
 // a list that does not end the pool copies it to the end first, leaving the
 // old run as garbage: lists are short and rarely grow after creation, so the
 // pool stays compact in practice and no per-list object is allocated.
+//
+// Small storage comes from slabs: V8 gives every typed array over 64 bytes
+// its own off-heap backing store, which costs far more to allocate and to
+// collect than the array is worth for the small tables of a typical
+// function. Arrays between 64 bytes and SLAB_MAX_BYTES are instead views
+// into a shared 64 KiB ArrayBuffer, carved in order and never reused (fresh
+// slabs are zeroed, so views are too). A slab lives while any view into it
+// does, so a long-lived small table may pin up to 64 KiB; in exchange such
+// an array costs about as much to allocate as a plain object.
 
 type Storage = Uint32Array | Uint16Array | Int32Array;
+
+const ON_HEAP_BYTES = 64;
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX_BYTES = 4096;
+let slab: ArrayBuffer | undefined;
+let slabUsed = SLAB_BYTES;
+
+/** Reserves `bytes` (a multiple of 8) of the current slab, which it returns; the range ends at `slabUsed`. */
+function carve(bytes: number): ArrayBuffer {
+  if (slab === undefined || slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  slabUsed += bytes;
+  return slab;
+}
+function slabBytes(n: number, unit: number): number {
+  const bytes = n * unit;
+  return bytes <= ON_HEAP_BYTES || bytes > SLAB_MAX_BYTES ? 0 : (bytes + 7) & ~7;
+}
+
+/** A zeroed Uint32Array of length `n` (from a slab when small). */
+export function newU32(n: number): Uint32Array {
+  const bytes = slabBytes(n, 4);
+  if (bytes === 0) return new Uint32Array(n);
+  const buf = carve(bytes);
+  return new Uint32Array(buf, slabUsed - bytes, n);
+}
+function newU16(n: number): Uint16Array {
+  const bytes = slabBytes(n, 2);
+  if (bytes === 0) return new Uint16Array(n);
+  const buf = carve(bytes);
+  return new Uint16Array(buf, slabUsed - bytes, n);
+}
+function newI32(n: number): Int32Array {
+  const bytes = slabBytes(n, 4);
+  if (bytes === 0) return new Int32Array(n);
+  const buf = carve(bytes);
+  return new Int32Array(buf, slabUsed - bytes, n);
+}
 
 // Shared zero-length storage for vectors not yet written (never mutated:
 // the first push replaces it).
@@ -66,17 +115,17 @@ class TypedVec<A extends Storage> {
 
 export class U32Vec extends TypedVec<Uint32Array> {
   constructor(capacity = 16, fill?: number) {
-    super((n) => new Uint32Array(n), EMPTY_U32, capacity, fill);
+    super(newU32, EMPTY_U32, capacity, fill);
   }
 }
 export class U16Vec extends TypedVec<Uint16Array> {
   constructor(capacity = 16) {
-    super((n) => new Uint16Array(n), EMPTY_U16, capacity);
+    super(newU16, EMPTY_U16, capacity);
   }
 }
 export class I32Vec extends TypedVec<Int32Array> {
   constructor(capacity = 16) {
-    super((n) => new Int32Array(n), EMPTY_I32, capacity);
+    super(newI32, EMPTY_I32, capacity);
   }
 }
 
@@ -98,7 +147,7 @@ export class StridedVec {
   push(): number {
     const need = (this.count + 1) * this.stride;
     if (need > this.data.length) {
-      const next = new Uint32Array(Math.max(this.data.length * 2, this.initialCount * this.stride, need));
+      const next = newU32(Math.max(this.data.length * 2, this.initialCount * this.stride, need));
       next.set(this.data);
       this.data = next;
     }
@@ -108,7 +157,7 @@ export class StridedVec {
 
 /** Many short lists of u32 in one vector; owners keep (start, length). */
 export class ListPool {
-  readonly vec = new U32Vec(64);
+  readonly vec = new U32Vec(32);
 
   /** Allocates a list holding `items`; returns its start. */
   alloc(items: ArrayLike<number>): number {

@@ -69,7 +69,9 @@
 // Cost: one pass over declarations, one pass over instructions to make sure
 // the CFG can be built, the CFG and dominator tree, then one pass over
 // instructions. Per instruction only typed-array reads and a few calls;
-// strings are built only for errors.
+// strings are built only for errors. A function of one block (most test
+// functions) needs no CFG: its block is reachable and dominance within it
+// is layout order, so the dominator tree is skipped there.
 
 import type { Block, Inst, Value } from './entities.js';
 import { NONE } from './entities.js';
@@ -203,6 +205,12 @@ function extensionName(e: string): string {
   return e === 'sext' ? 'Sext' : e === 'uext' ? 'Uext' : 'None';
 }
 
+/**
+ * Storage for `Verifier.resolved`, reused by every run (a verifier never
+ * runs inside another), so verifying allocates no typed array per function.
+ */
+let resolvedScratch = new Uint32Array(256);
+
 /** Thrown inside the verifier to end a `stopAtFatal` run; never escapes `run`. */
 class StopVerification extends Error {}
 const STOP = new StopVerification('stop at fatal verifier error');
@@ -212,9 +220,16 @@ class Verifier {
   private readonly ptrType: Type | undefined;
   private readonly stopAtFatal: boolean;
   /** Each value with its alias chain followed; NONE for cycles and dangling aliases. */
-  private resolved = new Uint32Array(0);
+  private resolved = resolvedScratch;
+  /** Values covered by `resolved` (the scratch may be longer, holding stale entries past this). */
+  private numResolved = 0;
   /** Undefined when the CFG cannot be built (a branch names a missing table): dominance is then not checked. */
   private domtree: DominatorTree | undefined;
+  /**
+   * The layout has one block and the CFG could be built: dominance is
+   * instruction order in that block, and `domtree` stays undefined.
+   */
+  private singleBlock = false;
   private entry: Block = NONE as Block;
   // What `checkReferences` learned about the current instruction: the
   // callee's signature for calls, and whether every reference resolved.
@@ -249,10 +264,12 @@ class Verifier {
     this.entry = entry ?? (NONE as Block);
     if (entry !== undefined) this.checkEntryBlock(entry);
     if (this.stopAtFatal && this.errors.length > 0) return;
+    const layout = this.func.layout;
     if (this.branchTablesValid()) {
-      this.domtree = DominatorTree.compute(this.func, ControlFlowGraph.compute(this.func));
+      if (entry !== undefined && layout.nextBlock(entry) === NONE) this.singleBlock = true;
+      else this.domtree = DominatorTree.compute(this.func, ControlFlowGraph.compute(this.func));
     }
-    for (const block of this.func.layout.blocks()) this.checkBlock(block);
+    for (let b = layout.firstBlock(); b !== NONE; b = layout.nextBlock(b)) this.checkBlock(b);
   }
 
   // ===================================================================
@@ -280,20 +297,21 @@ class Verifier {
 
   private checkFunctionSignature(): void {
     const sig = this.func.signature;
-    const check = (params: Signature['params'], item: string, isReturn: boolean): void => {
-      params.forEach((p, i) => {
-        if (!isValidType(p.type)) this.report('function', `${item} at position ${i} has an invalid type`);
-        if (isReturn && p.purpose.kind === 'struct_argument') {
-          this.report('function', `${item} at position ${i} can't be an struct argument`);
-        }
-        if (p.extension !== 'none' && !(isInt(p.type) && laneCount(p.type) === 1)) {
-          this.report('function', `${item} at position ${i} has invalid extension ${extensionName(p.extension)}`);
-        }
-      });
-    };
-    check(sig.params, 'Parameter', false);
-    check(sig.returns, 'Return value', true);
+    this.checkAbiParams(sig.params, 'Parameter', false);
+    this.checkAbiParams(sig.returns, 'Return value', true);
     this.checkCallConvRules(sig, 'function');
+  }
+  private checkAbiParams(params: Signature['params'], item: string, isReturn: boolean): void {
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (!isValidType(p.type)) this.report('function', `${item} at position ${i} has an invalid type`);
+      if (isReturn && p.purpose.kind === 'struct_argument') {
+        this.report('function', `${item} at position ${i} can't be an struct argument`);
+      }
+      if (p.extension !== 'none' && !(isInt(p.type) && laneCount(p.type) === 1)) {
+        this.report('function', `${item} at position ${i} has invalid extension ${extensionName(p.extension)}`);
+      }
+    }
   }
 
   /** Rules on a signature's convention alone, wherever it is declared. */
@@ -310,6 +328,7 @@ class Verifier {
    */
   private checkSignatures(): void {
     const dfg = this.func.dfg;
+    if (dfg.extFuncs.length === 0 && dfg.signatures.length === 0) return;
     const owner = new Map<number, number>();
     dfg.extFuncs.forEach((ext, f) => {
       if (!ext) return;
@@ -417,12 +436,14 @@ class Verifier {
   private checkOtherDeclarations(): void {
     const func = this.func;
     const dfg = func.dfg;
-    const userIds = new Map<number, number>();
-    func.aliasRegions.forEach((r, i) => {
-      if (!r) return;
-      if (userIds.has(r.userId)) this.report(`region${i}`, `duplicate alias region user_id ${r.userId}`);
-      else userIds.set(r.userId, i);
-    });
+    if (func.aliasRegions.length > 0) {
+      const userIds = new Map<number, number>();
+      func.aliasRegions.forEach((r, i) => {
+        if (!r) return;
+        if (userIds.has(r.userId)) this.report(`region${i}`, `duplicate alias region user_id ${r.userId}`);
+        else userIds.set(r.userId, i);
+      });
+    }
     dfg.dynamicTypes.forEach((dt, i) => {
       if (!dt) return;
       if (func.globalValues[dt.dynamicScale] === undefined) {
@@ -448,7 +469,9 @@ class Verifier {
   private resolveAliases(): void {
     const dfg = this.func.dfg;
     const n = dfg.numValues();
-    const out = new Uint32Array(n);
+    if (resolvedScratch.length < n) resolvedScratch = new Uint32Array(Math.max(n, resolvedScratch.length * 2));
+    const out = resolvedScratch;
+    this.numResolved = n;
     for (let v = 0; v < n; v++) {
       if (dfg.valueKindOf(v as Value) !== ValueKind.Alias) {
         out[v] = v;
@@ -501,7 +524,7 @@ class Verifier {
    */
   private branchTablesValid(): boolean {
     const { dfg, layout } = this.func;
-    for (const b of layout.blocks()) {
+    for (let b = layout.firstBlock(); b !== NONE; b = layout.nextBlock(b)) {
       for (let inst = layout.firstInst(b); inst !== NONE; inst = layout.nextInst(inst)) {
         const op = dfg.opcode(inst);
         if (!isOpcode(op)) continue;
@@ -556,6 +579,7 @@ class Verifier {
     const info = formatInfo(fmt);
     const nargs = dfg.numArgs(inst);
     const reachable = this.domtree === undefined || this.domtree.isReachable(block);
+    // (With `singleBlock`, `block` is the entry: reachable.)
 
     if (dfg.debugTags.has(inst) && !isCall(op) && op !== Opcode.SequencePoint) {
       this.reportInst(inst, 'debug tags present on non-call, non-sequence point instruction');
@@ -635,8 +659,11 @@ class Verifier {
           this.reportInst(inst, `v${v} is defined by inst${def} which has no block`, true);
           return true;
         }
-        if (reachable && this.domtree !== undefined) {
-          if (!this.domtree.instDominates(this.func, def, inst)) {
+        const dt = this.domtree;
+        if (reachable && (dt !== undefined || this.singleBlock)) {
+          const dominates =
+            dt !== undefined ? dt.instDominates(this.func, def, inst) : def === inst || (layout.instBlock(def) === block && layout.instBefore(def, inst));
+          if (!dominates) {
             this.reportInst(inst, `uses value v${v} from non-dominating inst${def}`, true);
           } else if (def === inst) {
             this.reportInst(inst, `uses value v${v} from itself`, true);
@@ -654,6 +681,7 @@ class Verifier {
           this.reportInst(inst, `v${v} is defined by block${b} which is not in the layout`, true);
           return true;
         }
+        // With one block in the layout, an inserted `b` is `block` itself.
         if (reachable && this.domtree !== undefined && !this.domtree.blockDominates(b, block)) {
           this.reportInst(inst, `uses value arg from non-dominating block${b}`, true);
         }
@@ -859,9 +887,8 @@ class Verifier {
 
   /** The type a block argument carries; INVALID when unknown or wrong (reported). */
   private blockArgType(inst: Inst, a: BlockArg, target: Target, sig: Signature | undefined): Type {
-    const dfg = this.func.dfg;
     const kind = BlockArg.kind(a);
-    if (kind === BlockArgKind.Value) return dfg.valueType_(this.resolved[a] as Value);
+    if (kind === BlockArgKind.Value) return this.valueType(a as number as Value);
     if (target === Target.Normal) {
       this.reportInst(inst, '`retN` block argument in block-call not on `try_call` instruction');
       return INVALID;
@@ -901,7 +928,8 @@ class Verifier {
   // Types
 
   private valueType(v: Value): Type {
-    return this.func.dfg.valueType_(this.resolved[v] as Value);
+    // Callers only type operands that passed checkUse, so v is in range.
+    return v < this.numResolved ? this.func.dfg.valueType_(this.resolved[v] as Value) : INVALID;
   }
 
   /** Upstream's `ctrl_typevar`: from the typevar operand or the first result. */

@@ -9,18 +9,30 @@ import { floatLayout, parseFloatBits, parseIntegerOfWidth } from './numbers.js';
 /** Hex text (`0x` + digits, `_` allowed, most significant byte first) to little-endian bytes. */
 export function hexToBytes(text: string): Uint8Array | string {
   if (!text.startsWith('0x') && !text.startsWith('0X')) return `expected a hexadecimal constant like 0x0102, found '${text}'`;
-  let digits = '';
+  let ndigits = 0;
   for (let i = 2; i < text.length; i++) {
-    const c = text[i];
-    if (c === '_') continue;
-    if (!/[0-9a-fA-F]/.test(c)) return `invalid hexadecimal digit '${c}' in '${text}'`;
-    digits += c;
+    const c = text.charCodeAt(i);
+    if (c === 95) continue;
+    if (hexDigit(c) < 0) return `invalid hexadecimal digit '${text[i]}' in '${text}'`;
+    ndigits++;
   }
-  if (digits.length % 2 === 1) digits = '0' + digits;
-  const n = digits.length / 2;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[n - 1 - i] = parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  // Read digits from the least significant end, two per byte.
+  const out = new Uint8Array((ndigits + 1) >> 1);
+  let k = 0;
+  for (let i = text.length - 1; i >= 2; i--) {
+    const d = hexDigit(text.charCodeAt(i));
+    if (d < 0) continue;
+    out[k >> 1] |= (k & 1) === 0 ? d : d << 4;
+    k++;
+  }
   return out;
+}
+
+/** The value of a hex digit's char code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 32;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
 /** Zero-extends `bytes` to `size`, or explains why it does not fit. */

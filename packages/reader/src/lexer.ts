@@ -9,14 +9,19 @@
 // Design for speed: the lexer keeps the current token in fields (kind, start,
 // end, number, line, column) instead of allocating a token object; the parser
 // reads them and calls `next()`. Words are classified from char codes; only
-// identifiers and types cost a substring. Comments are handed to a callback
-// as they are passed, so the parser can attach them to entities.
+// identifiers and types cost a substring. Comments are most of a typical
+// filetest's text: they are either handed to a callback as text, or (the
+// parser's way) only logged as source offsets, so a comment nobody reads
+// costs no string.
+//
+// A lexer may cover a range of its source (`range`): the run-command parser
+// lexes a comment's body in place instead of copying it out.
 //
 // Invariants: `line`/`col` are 1-based and count UTF-16 code units; a token
 // never spans a comment; after EOF, `next()` keeps returning EOF.
 
 import type { Type } from '@clift/ir';
-import { parseType } from '@clift/ir';
+import { F128, F16, F32, F64, I128, I16, I32, I64, I8, parseType } from '@clift/ir';
 import { ParseError } from './errors.js';
 
 export const Tok = {
@@ -123,14 +128,69 @@ function isHex(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
-/** Type spellings seen so far; types repeat constantly, the regex runs once per spelling. */
-const TYPE_CACHE = new Map<string, Type | null>();
+/**
+ * Values looked up by a word of the source without slicing it out: keyed
+ * by a hash of the word's chars, each entry keeps its spelling, compared in
+ * place. A hash collision just replaces the entry (the caller falls back to
+ * its slow path on a miss), so this is only ever a cache.
+ */
+export class WordCache<T> {
+  private readonly entries = new Map<number, { text: string; value: T }>();
+  static hash(s: string, start: number, end: number): number {
+    let h = end - start;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+    return h;
+  }
+  /** The value cached for `s[start, end)`, whose hash is `h`; undefined on a miss. */
+  get(s: string, start: number, end: number, h: number): T | undefined {
+    const e = this.entries.get(h);
+    if (e === undefined || e.text.length !== end - start || !s.startsWith(e.text, start)) return undefined;
+    return e.value;
+  }
+  set(h: number, text: string, value: T): void {
+    this.entries.set(h, { text, value });
+  }
+}
+
+/** Type spellings seen so far (null: not a type); types repeat constantly, the regex runs once per spelling. */
+const TYPE_CACHE = new WordCache<Type | null>();
+
+/** The scalar type spelled by letter `c` (`i`/`f`) and width `bits`, if any. */
+function scalarType(c: number, bits: number): Type | undefined {
+  if (c === 105 /* i */) {
+    switch (bits) {
+      case 8: return I8;
+      case 16: return I16;
+      case 32: return I32;
+      case 64: return I64;
+      case 128: return I128;
+    }
+  } else if (c === 102 /* f */) {
+    switch (bits) {
+      case 16: return F16;
+      case 32: return F32;
+      case 64: return F64;
+      case 128: return F128;
+    }
+  }
+  return undefined;
+}
+
+/** Words of a comment log record: start, end (CR excluded), line. */
+export const COMMENT_RECORD = 3;
 
 export class Lexer {
   readonly src: string;
   private pos = 0;
   private line = 1;
   private lineStart = 0;
+  /** End of the lexed range (the source's length unless a range was given). */
+  private limit: number;
+  /**
+   * When set (and no callback is given), each comment is appended as a
+   * record of COMMENT_RECORD numbers: start, end, line. No string is made.
+   */
+  commentLog: number[] | undefined = undefined;
 
   /** Current token. */
   kind: Tok = Tok.EOF;
@@ -146,9 +206,27 @@ export class Lexer {
     readonly filename: string,
     private readonly onComment: CommentSink | undefined,
     firstLine = 1,
+    range?: { start: number; end: number; lineStart: number },
   ) {
     this.src = src;
     this.line = firstLine;
+    this.limit = src.length;
+    if (range !== undefined) {
+      // Columns count from `lineStart`, which may precede `start`.
+      this.pos = range.start;
+      this.limit = range.end;
+      this.lineStart = range.lineStart;
+    }
+  }
+
+  /** Restarts on `src[start, end)`, line `line`, columns counting from `lineStart`. */
+  reset(start: number, end: number, lineStart: number, line: number): void {
+    this.pos = start;
+    this.limit = end;
+    this.lineStart = lineStart;
+    this.line = line;
+    this.kind = Tok.EOF;
+    this.start = this.end = start;
   }
 
   /** Kind of the current token (a call, so control-flow narrowing never goes stale across `next()`). */
@@ -184,7 +262,7 @@ export class Lexer {
     const s = this.src;
     const begin = this.end;
     let p = begin;
-    while (p < s.length && s.charCodeAt(p) !== C_LF) p++;
+    while (p < this.limit && s.charCodeAt(p) !== C_LF) p++;
     this.pos = p;
     return s.slice(begin, p);
   }
@@ -192,44 +270,49 @@ export class Lexer {
   /** Advances to the next token. */
   next(): Tok {
     const s = this.src;
-    const n = s.length;
+    const n = this.limit;
     let p = this.pos;
+    // Line bookkeeping in locals while skipping; written back once.
+    let line = this.line;
+    let lineStart = this.lineStart;
+    let c: number;
     for (;;) {
       if (p >= n) {
+        this.line = line;
+        this.lineStart = lineStart;
         this.pos = p;
         this.start = this.end = p;
-        this.tokLine = this.line;
-        this.tokCol = p - this.lineStart + 1;
+        this.tokLine = line;
+        this.tokCol = p - lineStart + 1;
         return (this.kind = Tok.EOF);
       }
-      const c = s.charCodeAt(p);
-      if (c === C_SPACE || c === C_TAB || c === C_CR) {
-        p++;
-        continue;
-      }
-      if (c === C_LF) {
-        p++;
-        this.line++;
-        this.lineStart = p;
-        continue;
-      }
-      if (c === C_SEMI) {
+      c = s.charCodeAt(p);
+      if (c > C_SPACE) {
+        if (c !== C_SEMI) break;
         const b = p;
         // Comments are most of the text of a typical filetest: find the end
         // of the line natively rather than a character at a time.
         const lf = s.indexOf('\n', p);
-        p = lf < 0 ? n : lf;
+        p = lf < 0 || lf > n ? n : lf;
         let e = p;
         if (e > b && s.charCodeAt(e - 1) === C_CR) e--;
-        this.onComment?.(s.slice(b, e), this.line, b - this.lineStart + 1);
+        if (this.onComment !== undefined) this.onComment(s.slice(b, e), line, b - lineStart + 1);
+        else if (this.commentLog !== undefined) this.commentLog.push(b, e, line);
         continue;
       }
-      break;
+      if (c === C_LF) {
+        line++;
+        lineStart = p + 1;
+      } else if (c !== C_SPACE && c !== C_TAB && c !== C_CR) {
+        break;
+      }
+      p++;
     }
-    this.tokLine = this.line;
-    this.tokCol = p - this.lineStart + 1;
+    this.line = line;
+    this.lineStart = lineStart;
+    this.tokLine = line;
+    this.tokCol = p - lineStart + 1;
     this.start = p;
-    const c = s.charCodeAt(p);
     switch (c) {
       case C_LPAR: return this.single(p, Tok.LPar);
       case C_RPAR: return this.single(p, Tok.RPar);
@@ -306,6 +389,7 @@ export class Lexer {
     const s = this.src;
     const c = s.charCodeAt(p);
     if (isDigit(c) || c === C_MINUS || c === C_PLUS || c === C_DOT) return true;
+    if (c !== 78 /* N */ && c !== 73 /* I */ && c !== 115 /* s */) return false;
     return s.startsWith('NaN', p) || s.startsWith('Inf', p) || s.startsWith('sNaN', p);
   }
 
@@ -316,7 +400,7 @@ export class Lexer {
    */
   private number(p: number): Tok {
     const s = this.src;
-    const n = s.length;
+    const n = this.limit;
     let q = p;
     let isFloat = false;
     const c = s.charCodeAt(q);
@@ -327,11 +411,14 @@ export class Lexer {
         return (this.kind = c === C_MINUS ? Tok.Minus : Tok.Plus);
       }
     }
-    if (s.startsWith('NaN:', q) || s.startsWith('sNaN:', q)) {
-      q = s.indexOf(':', q) + 1;
-      isFloat = true;
-    } else if (s.startsWith('NaN', q) || s.startsWith('Inf', q)) {
-      isFloat = true;
+    const c1 = s.charCodeAt(q);
+    if (c1 === 78 /* N */ || c1 === 115 /* s */ || c1 === 73 /* I */) {
+      if (s.startsWith('NaN:', q) || s.startsWith('sNaN:', q)) {
+        q = s.indexOf(':', q) + 1;
+        isFloat = true;
+      } else if (s.startsWith('NaN', q) || s.startsWith('Inf', q)) {
+        isFloat = true;
+      }
     }
     while (q < n) {
       const d = s.charCodeAt(q);
@@ -345,7 +432,7 @@ export class Lexer {
 
   private word(p: number): Tok {
     const s = this.src;
-    const n = s.length;
+    const n = this.limit;
     let q = p + 1;
     while (q < n) {
       const d = s.charCodeAt(q);
@@ -360,6 +447,14 @@ export class Lexer {
     if (digits > 0 && ds > p && (digits === 1 || s.charCodeAt(ds) !== C_0) && digits <= 10) {
       let v = 0;
       for (let i = ds; i < q; i++) v = v * 10 + (s.charCodeAt(i) - C_0);
+      if (ds === p + 1) {
+        // `i32`, `f64`, …: the scalar types, without the type cache.
+        const t = scalarType(s.charCodeAt(p), v);
+        if (t !== undefined) {
+          this.num = t;
+          return (this.kind = Tok.Type);
+        }
+      }
       if (v <= 0xfffffffe) {
         const k = this.entityKind(p, ds - p);
         if (k !== Tok.EOF) {
@@ -370,11 +465,12 @@ export class Lexer {
     }
     const c = s.charCodeAt(p);
     if ((c === 105 /* i */ || c === 102) /* f */ && q - p >= 2 && isDigit(s.charCodeAt(p + 1))) {
-      const text = s.slice(p, q);
-      let t = TYPE_CACHE.get(text);
+      const h = WordCache.hash(s, p, q);
+      let t = TYPE_CACHE.get(s, p, q, h);
       if (t === undefined) {
+        const text = s.slice(p, q);
         t = parseType(text) ?? null;
-        TYPE_CACHE.set(text, t);
+        TYPE_CACHE.set(h, text, t);
       }
       if (t !== null) {
         this.num = t;

@@ -84,9 +84,9 @@ import {
 } from '@clift/ir';
 import { bytesEqual, expandBytes, hexToBytes, laneLiteral, lanesToBytes } from './constants.js';
 import { ParseError } from './errors.js';
-import { Lexer, Tok, tokName } from './lexer.js';
-import { floatLayout, parseFloatBits, parseInteger, parseIntegerOfWidth } from './numbers.js';
-import { parseRunCommandText, type RunCommand } from './run-command.js';
+import { COMMENT_RECORD, Lexer, Tok, WordCache, tokName } from './lexer.js';
+import { floatLayout, parseFloatBits, parseInteger, parseIntegerOfWidth, pow2f } from './numbers.js';
+import { RunCommandReader, type RunCommand } from './run-command.js';
 
 // ---------------------------------------------------------------------------
 // Public result shapes
@@ -121,6 +121,7 @@ export interface Feature {
 }
 export interface ParsedFunction {
   func: Function;
+  /** Materialized on first read (the parser keeps comments as source offsets). */
   comments: Comment[];
   runCommands: RunCommand[];
   /** Line of the `function` keyword. */
@@ -157,6 +158,9 @@ const MAX_TABLE_ENTITIES = 100_000;
 /** Placeholder filling user-name slots the text skipped; never printed. */
 const USER_NAME_HOLE: UserExternalName = { namespace: 0xffffffff, index: 0xffffffff };
 
+/** Opcodes by spelling, read in place (most instructions then slice no string). */
+const OPCODE_CACHE = new WordCache<Opcode>();
+
 /** Upstream's libcall names: `%CeilF32` names a libcall, other `%names` are test cases. */
 const LIBCALLS = new Set([
   'Probestack', 'CeilF32', 'CeilF64', 'FloorF32', 'FloorF64', 'TruncF32', 'TruncF64', 'NearestF32',
@@ -165,6 +169,79 @@ const LIBCALLS = new Set([
 ]);
 
 const ABI_FLAGS = new Set(['uext', 'sext', 'sret', 'vmctx', 'stack_limit', 'sarg']);
+
+/**
+ * Comment owners, as a kind code plus a number, so that claiming comments
+ * builds no string; `entityName` spells them when comments are read.
+ */
+const Ent = {
+  None: 0,
+  Function: 1,
+  StackLimit: 2,
+  Inst: 3,
+  Block: 4,
+  Value: 5,
+  StackSlot: 6,
+  DynamicStackSlot: 7,
+  DynamicType: 8,
+  GlobalValue: 9,
+  Region: 10,
+  UserName: 11,
+  SigRef: 12,
+  FuncRef: 13,
+  Constant: 14,
+} as const;
+const ENTITY_PREFIX: readonly string[] = [
+  '', 'function', 'stack_limit', 'inst', 'block', 'v', 'ss', 'dss', 'dt', 'gv', 'region', 'userextname', 'sig', 'fn', 'const',
+];
+function entityName(kind: number, num: number): CommentEntity {
+  if (kind === Ent.None) return undefined;
+  return kind <= Ent.StackLimit ? ENTITY_PREFIX[kind] : ENTITY_PREFIX[kind] + String(num);
+}
+
+/**
+ * Comments of one parse: the lexer's log (start, end, line per comment) and,
+ * for each comment claimed so far, its owner. Comments are claimed in source
+ * order, so the first `kinds.length` log records are the claimed ones.
+ */
+class CommentLog {
+  readonly log: number[] = [];
+  readonly kinds: number[] = [];
+  readonly nums: number[] = [];
+  constructor(readonly src: string) {}
+  get count(): number {
+    return this.log.length / COMMENT_RECORD;
+  }
+  comment(i: number): Comment {
+    const r = i * COMMENT_RECORD;
+    return { entity: entityName(this.kinds[i] ?? Ent.None, this.nums[i] ?? 0), text: this.src.slice(this.log[r], this.log[r + 1]), line: this.log[r + 2] };
+  }
+}
+
+/** A parsed function whose comments are made into objects only when read. */
+class LazyParsedFunction implements ParsedFunction {
+  private comments_: Comment[] | undefined = undefined;
+  constructor(
+    readonly func: Function,
+    private readonly log: CommentLog,
+    private readonly firstComment: number,
+    private readonly endComment: number,
+    readonly runCommands: RunCommand[],
+    readonly line: number,
+    readonly endLine: number,
+  ) {}
+  get comments(): Comment[] {
+    if (this.comments_ === undefined) {
+      const out: Comment[] = [];
+      for (let i = this.firstComment; i < this.endComment; i++) out.push(this.log.comment(i));
+      this.comments_ = out;
+    }
+    return this.comments_;
+  }
+  set comments(c: Comment[]) {
+    this.comments_ = c;
+  }
+}
 
 interface PendingInst {
   inst: Inst;
@@ -193,16 +270,18 @@ class FunctionState {
 export class Parser {
   readonly lex: Lexer;
   private readonly filename: string;
-  /** Comments seen since the last claim. */
-  private pending: Comment[] = [];
-  /** Comments claimed by entities of the function being parsed. */
-  private claimed: Comment[] = [];
+  /** Every comment passed so far; those past the claimed ones await an owner. */
+  private readonly comments: CommentLog;
+  private readonly runCommands: RunCommandReader;
   private defaultCallConv: CallConv;
   private readonly explicitCallConv: boolean;
 
   constructor(text: string, filename: string, options: ParseOptions = {}) {
     this.filename = filename;
-    this.lex = new Lexer(text, filename, (t, line) => this.pending.push({ entity: undefined, text: t, line }));
+    this.lex = new Lexer(text, filename, undefined);
+    this.comments = new CommentLog(text);
+    this.lex.commentLog = this.comments.log;
+    this.runCommands = new RunCommandReader(text, filename);
     this.defaultCallConv = options.defaultCallConv ?? 'fast';
     this.explicitCallConv = options.defaultCallConv !== undefined;
   }
@@ -226,13 +305,14 @@ export class Parser {
     this.lex.next();
     return true;
   }
-  private claim(entity: CommentEntity): void {
-    if (this.pending.length === 0) return;
-    for (const c of this.pending) {
-      c.entity = entity;
-      this.claimed.push(c);
+  /** Gives the comments passed since the last claim to entity (kind, num). */
+  private claim(kind: number, num = 0): void {
+    const cl = this.comments;
+    const end = cl.log.length / COMMENT_RECORD;
+    for (let i = cl.kinds.length; i < end; i++) {
+      cl.kinds.push(kind);
+      cl.nums.push(num);
     }
-    this.pending = [];
   }
 
   // -------------------------------------------------------------------
@@ -289,8 +369,9 @@ export class Parser {
     }
     if (lastSet) throw this.err("dangling 'set' command after the last 'target' has no effect", lastSet.line, lastSet.col);
     if (!this.explicitCallConv && commands.some((c) => c.name === 'run')) this.defaultCallConv = 'system_v';
-    for (const c of this.pending) preamble.push(c);
-    this.pending = [];
+    const unclaimed = this.comments.kinds.length;
+    this.claim(Ent.None);
+    for (let i = unclaimed; i < this.comments.count; i++) preamble.push(this.comments.comment(i));
     preamble.sort((a, b) => a.line - b.line);
     const functions: ParsedFunction[] = [];
     while (lex.tok() !== Tok.EOF) functions.push(this.parseFunction());
@@ -315,15 +396,14 @@ export class Parser {
     const lex = this.lex;
     if (!lex.isIdent('function')) throw this.expected("'function'");
     const line = lex.tokLine;
-    this.claimed = [];
     // Comments before `function` were claimed by the previous function (or the preamble).
+    const firstComment = this.comments.kinds.length;
     lex.next();
-    const func = new Function();
-    func.name = this.parseFuncName();
-    func.signature = this.parseSignature();
+    const name = this.parseFuncName();
+    const func = new Function(name, this.parseSignature());
     if (lex.tok() !== Tok.LBrace) throw this.expected("'{' before the function body");
     lex.next();
-    this.claim('function');
+    this.claim(Ent.Function);
     const st = new FunctionState(func);
     this.parsePreamble(st);
     while (lex.tok() !== Tok.RBrace) {
@@ -333,19 +413,20 @@ export class Parser {
     const endLine = lex.tokLine;
     this.finishFunction(st);
     lex.next();
-    this.claim('function');
-    const comments = this.claimed;
-    this.claimed = [];
+    this.claim(Ent.Function);
+    const endComment = this.comments.kinds.length;
     const runCommands: RunCommand[] = [];
     const ownName = func.name.kind === 'testcase' ? func.name.name : undefined;
-    for (const c of comments) {
-      const rc = parseRunCommandText(c.text, func.signature, this.filename, c.line, 1);
+    const log = this.comments.log;
+    for (let i = firstComment; i < endComment; i++) {
+      const r = i * COMMENT_RECORD;
+      const rc = this.runCommands.read(log[r], log[r + 1], log[r], func.signature, log[r + 2]);
       if (rc) {
         if (rc.funcName === 'default' && ownName !== undefined) rc.funcName = ownName;
         runCommands.push(rc);
       }
     }
-    return { func, comments, runCommands, line, endLine };
+    return new LazyParsedFunction(func, this.comments, firstComment, endComment, runCommands, line, endLine);
   }
 
   private parseFuncName(): Function['name'] {
@@ -375,13 +456,13 @@ export class Parser {
 
   parseSignature(): Signature {
     const lex = this.lex;
-    const sig: Signature = { params: [], returns: [], callConv: this.defaultCallConv };
     if (lex.tok() !== Tok.LPar) throw this.expected("a function signature '(…)'");
     lex.next();
-    if (lex.tok() !== Tok.RPar) sig.params = this.parseAbiParams();
+    const params = lex.tok() !== Tok.RPar ? this.parseAbiParams() : [];
     if (lex.tok() !== Tok.RPar) throw this.expected("',' or ')' after the parameters");
     lex.next();
-    if (this.optional(Tok.Arrow)) sig.returns = this.parseAbiParams();
+    const returns = this.optional(Tok.Arrow) ? this.parseAbiParams() : [];
+    const sig: Signature = { params, returns, callConv: this.defaultCallConv };
     if (lex.tok() === Tok.Identifier && !lex.isIdent('stack_limit')) {
       const cc = lex.text();
       if (!isCallConv(cc)) throw this.err(`unknown calling convention '${cc}'`);
@@ -451,7 +532,7 @@ export class Parser {
       const line = lex.tokLine;
       const col = lex.tokCol;
       const n = lex.num;
-      let entity: string;
+      let entity: number;
       switch (lex.tok()) {
         case Tok.StackSlot: {
           this.checkTableIndex(n, 'stack slot');
@@ -486,7 +567,7 @@ export class Parser {
           }
           if (f.stackSlots[n] !== undefined) throw this.err(`duplicate definition of ss${n}`, line, col);
           setAt(f.stackSlots, n, { kind: 'explicit_slot', size, alignShift, key });
-          entity = `ss${n}`;
+          entity = Ent.StackSlot;
           break;
         }
         case Tok.DynamicStackSlot: {
@@ -500,7 +581,7 @@ export class Parser {
           lex.next();
           if (f.dynamicStackSlots[n] !== undefined) throw this.err(`duplicate definition of dss${n}`, line, col);
           setAt(f.dynamicStackSlots, n, { kind: 'explicit_dynamic_slot', dynType: dt });
-          entity = `dss${n}`;
+          entity = Ent.DynamicStackSlot;
           break;
         }
         case Tok.DynamicType: {
@@ -516,7 +597,7 @@ export class Parser {
           lex.next();
           if (dfg.dynamicTypes[n] !== undefined) throw this.err(`duplicate definition of dt${n}`, line, col);
           setAt(dfg.dynamicTypes, n, { baseVectorType: base, dynamicScale: gv });
-          entity = `dt${n}`;
+          entity = Ent.DynamicType;
           break;
         }
         case Tok.GlobalValue: {
@@ -527,7 +608,7 @@ export class Parser {
           const data = this.parseGlobalValue(st);
           if (f.globalValues[n] !== undefined) throw this.err(`duplicate definition of gv${n}`, line, col);
           setAt(f.globalValues, n, data);
-          entity = `gv${n}`;
+          entity = Ent.GlobalValue;
           break;
         }
         case Tok.Region: {
@@ -540,7 +621,7 @@ export class Parser {
           lex.next();
           if (f.aliasRegions[n] !== undefined) throw this.err(`duplicate definition of region${n}`, line, col);
           setAt(f.aliasRegions, n, { userId, name });
-          entity = `region${n}`;
+          entity = Ent.Region;
           break;
         }
         case Tok.UserNameRef: {
@@ -553,7 +634,7 @@ export class Parser {
           if (n < names.length && names[n] !== USER_NAME_HOLE) throw this.err(`duplicate definition of userextname${n}`, line, col);
           while (names.length <= n) names.push(USER_NAME_HOLE);
           names[n] = name;
-          entity = `userextname${n}`;
+          entity = Ent.UserName;
           break;
         }
         case Tok.SigRef: {
@@ -563,7 +644,7 @@ export class Parser {
           const sig = this.parseSignature();
           if (dfg.signatures[n] !== undefined) throw this.err(`duplicate definition of sig${n}`, line, col);
           setAt(dfg.signatures, n, sig);
-          entity = `sig${n}`;
+          entity = Ent.SigRef;
           break;
         }
         case Tok.FuncRef: {
@@ -591,7 +672,7 @@ export class Parser {
           }
           if (dfg.extFuncs[n] !== undefined) throw this.err(`duplicate definition of fn${n}`, line, col);
           setAt(dfg.extFuncs, n, { name, signature, colocated, patchable });
-          entity = `fn${n}`;
+          entity = Ent.FuncRef;
           break;
         }
         case Tok.Constant: {
@@ -613,7 +694,7 @@ export class Parser {
           if (st.constDefined[n]) throw this.err(`duplicate definition of const${n}`, line, col);
           st.constDefined[n] = true;
           setAt(dfg.constants, n, bytes);
-          entity = `const${n}`;
+          entity = Ent.Constant;
           break;
         }
         case Tok.MemoryType:
@@ -626,13 +707,13 @@ export class Parser {
           if (f.stackLimit !== undefined) throw this.err('stack limit defined twice', line, col);
           f.stackLimit = lex.num as GlobalValue;
           lex.next();
-          entity = 'stack_limit';
+          entity = Ent.StackLimit;
           break;
         }
         default:
           return;
       }
-      this.claim(entity);
+      this.claim(entity, n);
     }
   }
 
@@ -844,7 +925,7 @@ export class Parser {
     }
     if (lex.tok() !== Tok.Colon) throw this.expected("':' after the block header");
     lex.next();
-    this.claim(`block${b}`);
+    this.claim(Ent.Block, b);
     for (;;) {
       const k = lex.tok();
       if (k !== Tok.Value && k !== Tok.Identifier && k !== Tok.SourceLoc && k !== Tok.Lt) break;
@@ -888,40 +969,45 @@ export class Parser {
         break;
       }
     }
-    // Results (or the alias name).
-    const results: Value[] = [];
-    const resultPos: number[] = [];
+    // Results (or the alias name): value, line, column for each, in one array.
+    const results: number[] = [];
     if (lex.tok() === Tok.Value) {
       for (;;) {
         if (lex.tok() !== Tok.Value) throw this.expected('a result value');
-        results.push(lex.num as Value);
-        resultPos.push(lex.tokLine, lex.tokCol);
+        results.push(lex.num, lex.tokLine, lex.tokCol);
         lex.next();
         if (lex.tok() === Tok.Bang) throw this.err('proof-carrying-code facts are not supported');
         if (!this.optional(Tok.Comma)) break;
       }
       if (lex.tok() === Tok.Arrow) {
-        if (results.length !== 1) throw this.err(`a value alias names one value, found ${results.length}`, lineStart, colStart);
+        if (results.length !== 3) throw this.err(`a value alias names one value, found ${results.length / 3}`, lineStart, colStart);
         if (srcLoc !== NONE || tags) throw this.err('a value alias cannot have a source location or debug tags', lineStart, colStart);
         lex.next();
-        this.parseAlias(st, results[0], resultPos[0], resultPos[1]);
+        this.parseAlias(st, results[0] as Value, results[1], results[2]);
         return;
       }
       if (lex.tok() !== Tok.Equal) throw this.expected("'=' or '->' after the result values");
       lex.next();
     }
-    for (let i = 0; i < results.length; i++) this.defineValue(st, results[i], resultPos[2 * i], resultPos[2 * i + 1]);
-    for (let i = 0; i < results.length; i++) {
-      for (let j = 0; j < i; j++) {
-        if (results[i] === results[j]) throw this.err(`duplicate definition of v${results[i]}`, resultPos[2 * i], resultPos[2 * i + 1]);
+    for (let i = 0; i < results.length; i += 3) this.defineValue(st, results[i] as Value, results[i + 1], results[i + 2]);
+    for (let i = 0; i < results.length; i += 3) {
+      for (let j = 0; j < i; j += 3) {
+        if (results[i] === results[j]) throw this.err(`duplicate definition of v${results[i]}`, results[i + 1], results[i + 2]);
       }
     }
     if (lex.tok() !== Tok.Identifier) throw this.expected('an instruction opcode');
-    const opText = lex.text();
-    const op = opcodeByName(opText);
+    const opHash = WordCache.hash(lex.src, lex.start, lex.end);
+    let op = OPCODE_CACHE.get(lex.src, lex.start, lex.end, opHash);
     const opLine = lex.tokLine;
     const opCol = lex.tokCol;
-    if (op === undefined) throw this.err(`unknown opcode '${opText}'`);
+    if (op === undefined) {
+      const text = lex.text();
+      op = opcodeByName(text);
+      if (op === undefined) throw this.err(`unknown opcode '${text}'`);
+      OPCODE_CACHE.set(opHash, text, op);
+    }
+    // The spelling, for messages: the opcode's own name, not a new slice.
+    const opText = opcodeName(op);
     lex.next();
     let explicit: Type | undefined;
     if (lex.tok() === Tok.Dot) {
@@ -951,7 +1037,7 @@ export class Parser {
       dfg.userStackMaps.set(inst, this.parseStackMap(st));
     }
     this.makeResults(st, inst, op, explicit, results, opLine, opCol, opText);
-    this.claim(`inst${inst}`);
+    this.claim(Ent.Inst, inst);
   }
 
   private parseAlias(st: FunctionState, v: Value, line: number, col: number): void {
@@ -970,7 +1056,7 @@ export class Parser {
       st.aliasValues.push(v);
     }
     lex.next();
-    this.claim(`v${v}`);
+    this.claim(Ent.Value, v);
   }
 
   private parseStackMap(st: FunctionState): UserStackMapEntry[] {
@@ -1128,7 +1214,7 @@ export class Parser {
         const bits = explicit === I8 ? 8 : explicit === I16 ? 16 : explicit === I32 ? 32 : 64;
         if (lex.tok() !== Tok.Integer) throw this.expected(`an immediate ${bits}-bit integer operand`);
         const small = smallDecimal(lex.src, lex.start, lex.end);
-        if (small === small && (bits === 64 || (small >= -(2 ** (bits - 1)) && small < 2 ** bits))) {
+        if (small === small && (bits === 64 || (small >= -pow2f(bits - 1) && small < pow2f(bits)))) {
           // Common case: a short decimal; no BigInt needed.
           const masked = bits === 64 ? small : bits === 32 ? small >>> 0 : small & ((1 << bits) - 1);
           imm0 = masked | 0;
@@ -1415,7 +1501,8 @@ export class Parser {
     inst: Inst,
     op: Opcode,
     explicit: Type | undefined,
-    results: Value[],
+    /** Result values with their positions: value, line, column for each. */
+    results: number[],
     line: number,
     col: number,
     opText: string,
@@ -1430,7 +1517,8 @@ export class Parser {
       sigTypes = sig.returns.map((r) => r.type);
     }
     const n = sigTypes ? sigTypes.length : numFixedResults(op);
-    if (results.length !== n) throw this.err(`'${opText}' produces ${n} result value${n === 1 ? '' : 's'}, ${results.length} given`, line, col);
+    const given = results.length / 3;
+    if (given !== n) throw this.err(`'${opText}' produces ${n} result value${n === 1 ? '' : 's'}, ${given} given`, line, col);
     let ctrl: Type = INVALID;
     if (explicit !== undefined) {
       if (!isPolymorphic(op)) throw this.err(`'${opText}' does not take a type suffix`, line, col);
@@ -1442,14 +1530,14 @@ export class Parser {
       const t = knownType(st, v);
       if (t === INVALID) {
         // Defined later in the text (or never): resolve after the whole body.
-        for (let i = 0; i < n; i++) dfg.attachResultAt(inst, results[i], sigTypes ? sigTypes[i] : INVALID);
+        for (let i = 0; i < n; i++) dfg.attachResultAt(inst, results[3 * i] as Value, sigTypes ? sigTypes[i] : INVALID);
         st.pending.push({ inst, typevar: v, results: sigTypes ? 0 : n });
         return;
       }
       ctrl = t;
     }
     this.applyCtrl(st, inst, op, ctrl, line, col, opText);
-    for (let i = 0; i < n; i++) dfg.attachResultAt(inst, results[i], sigTypes ? sigTypes[i] : this.resultTypeOrThrow(op, i, ctrl, line, col, opText));
+    for (let i = 0; i < n; i++) dfg.attachResultAt(inst, results[3 * i] as Value, sigTypes ? sigTypes[i] : this.resultTypeOrThrow(op, i, ctrl, line, col, opText));
   }
 
   private applyCtrl(st: FunctionState, inst: Inst, op: Opcode, ctrl: Type, line: number, col: number, opText: string): void {

@@ -122,6 +122,35 @@ describe('numbers', () => {
     expect(parseFloatBits('0x1.000001p0', 8, 23)).toMatch(/not exactly representable/);
     expect(parseFloatBits('sNaN:0x0', 8, 23)).toMatch(/non-zero payload/);
   });
+
+  it('rounds decimals to f32 correctly where the f64 rounding lands on an f32 midpoint', () => {
+    // Both round to the f64 1 + 2^-24, the midpoint of 1 and 1 + 2^-23; only the
+    // exact value says which side each decimal is on.
+    expect(parseFloatBits('1.000000059604644775390625000000001', 8, 23)).toBe(0x3f800001n);
+    expect(parseFloatBits('1.000000059604644775390624999999999', 8, 23)).toBe(0x3f800000n);
+    expect(parseFloatBits('-1.000000059604644775390625000000001', 8, 23)).toBe(0xbf800001n);
+    // Overflow and underflow at the edges of f32 and f64.
+    expect(parseFloatBits('3.4028235677973366e38', 8, 23)).toBe(0x7f7fffffn); // just below the midpoint to 2^128
+    expect(parseFloatBits('3.40282356779733662e38', 8, 23)).toBe(0x7f800000n); // just above it
+    expect(parseFloatBits('340282356779733661637539395458142568448', 8, 23)).toBe(0x7f800000n); // on it: ties to even
+    expect(parseFloatBits('3.4028235e38', 8, 23)).toBe(0x7f7fffffn);
+    expect(parseFloatBits('1e-46', 8, 23)).toBe(0n);
+    expect(parseFloatBits('1e400', 11, 52)).toBe(0x7ff0000000000000n);
+    expect(parseFloatBits('-0x1.fffffffffffffp1023', 11, 52)).toBe(0xffefffffffffffffn);
+    expect(parseFloatBits('0x1.0p-1074', 11, 52)).toBe(1n);
+    expect(parseFloatBits('0x1.0p1024', 11, 52)).toMatch(/not exactly representable/);
+  });
+
+  it('takes 64-bit hex literals and negative values for wide slots exactly', () => {
+    expect(parseIntegerOfWidth('0x8000_0000_0000_0000', 64)).toBe(0x8000000000000000n);
+    expect(parseIntegerOfWidth('0xffffffffffffffff', 128)).toBe(0xffffffffffffffffn);
+    expect(parseIntegerOfWidth('-1', 64)).toBe(0xffffffffffffffffn);
+    expect(parseIntegerOfWidth('-1', 128)).toBe((1n << 128n) - 1n);
+    expect(parseIntegerOfWidth('-9223372036854775808', 64)).toBe(0x8000000000000000n);
+    expect(parseIntegerOfWidth('0x1_0000_0000_0000_0000', 64)).toBe('integer 0x1_0000_0000_0000_0000 does not fit in 64 bits');
+    expect(parseIntegerOfWidth('0x1_0000_0000_0000_0000', 128)).toBe(1n << 64n);
+    expect(parseIntegerOfWidth('0x', 64)).toBe("no digits in integer '0x'");
+  });
 });
 
 describe('declarations', () => {

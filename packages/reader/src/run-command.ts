@@ -16,13 +16,19 @@
 //
 // Invariant: a comment whose first word is not `run`/`print` is not a run
 // command (undefined); one that is but does not parse is a ParseError.
+//
+// Every comment of a file is offered here, so the test for `run`/`print`
+// reads the source in place, and a command is lexed where it stands (a
+// lexer over the comment's range), never copied out first. Error columns
+// count from the start of the comment, as they did when comments were
+// parsed as separate texts.
 
-import type { DataValue, Signature, Type } from '@clift/ir';
+import type { AbiParam, DataValue, Signature, Type } from '@clift/ir';
 import { I8, dataValue, isDynamicVector, isFloat, isVector, laneBits, laneType, typeBytes, typeName } from '@clift/ir';
 import { bytesToBigInt, expandBytes, hexToBytes, laneLiteral } from './constants.js';
 import { ParseError } from './errors.js';
 import { Lexer, Tok } from './lexer.js';
-import { floatLayout, parseFloatBits, parseIntegerOfWidth } from './numbers.js';
+import { floatLayout, parseFloatBits, parseIntegerOfWidth, pow2f, smallIntegerAt, smallIntegerOfWidthAt } from './numbers.js';
 
 export interface RunCommand {
   kind: 'run' | 'print';
@@ -47,22 +53,59 @@ export function parseRunCommandText(
   line: number,
   column: number,
 ): RunCommand | undefined {
-  let skip = 0;
-  while (skip < text.length && (text[skip] === ';' || text[skip] === ' ')) skip++;
-  const body = text.slice(skip).trimEnd();
-  if (!/^(run|print)\b/.test(body)) return undefined;
-  const startCol = column + skip;
-  const lex = new Lexer(' '.repeat(startCol - 1) + body, filename, undefined, line);
-  return new RunParser(lex, sig, line, body).parse();
+  return new RunCommandReader(text, filename).read(0, text.length, 1 - column, sig, line);
 }
 
-class RunParser {
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+function isSpaceCode(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c > 127 && /\s/.test(String.fromCharCode(c));
+}
+
+/**
+ * Reads the run commands of one source text, reusing one lexer (a file has
+ * thousands of comments to test and hundreds of commands to read).
+ */
+export class RunCommandReader {
+  private readonly lex: Lexer;
+  private sig: Signature = { params: [], returns: [], callConv: 'fast' };
+  private line = 0;
+
   constructor(
-    private readonly lex: Lexer,
-    private readonly sig: Signature,
-    private readonly line: number,
-    private readonly text: string,
-  ) {}
+    private readonly src: string,
+    filename: string,
+  ) {
+    this.lex = new Lexer(src, filename, undefined, 1, { start: 0, end: 0, lineStart: 0 });
+  }
+
+  /**
+   * Parses the comment `src[start, end)` (from its `;`) as a run command;
+   * undefined when it is not one. `lineStart` is the offset that column 1
+   * stands for (the comment's start, for comments of the source).
+   */
+  read(start: number, end: number, lineStart: number, sig: Signature, line: number): RunCommand | undefined {
+    const src = this.src;
+    let p = start;
+  for (; p < end; p++) {
+    const c = src.charCodeAt(p);
+    if (c !== 59 && c !== 32) break;
+  }
+    // Most comments are not commands: decide from char codes, slicing nothing.
+    const c0 = src.charCodeAt(p);
+    let kwEnd: number;
+    if (c0 === 114 /* r */ && src.charCodeAt(p + 1) === 117 && src.charCodeAt(p + 2) === 110) kwEnd = p + 3;
+    else if (c0 === 112 /* p */ && src.startsWith('print', p)) kwEnd = p + 5;
+    else return undefined;
+    if (kwEnd > end || (kwEnd < end && isWordCode(src.charCodeAt(kwEnd)))) return undefined;
+    let bodyEnd = end;
+    while (bodyEnd > p && isSpaceCode(src.charCodeAt(bodyEnd - 1))) bodyEnd--;
+    this.lex.reset(p, bodyEnd, lineStart, line);
+    this.sig = sig;
+    this.line = line;
+    return this.parse(this.lex, src.slice(p, bodyEnd));
+  }
 
   private err(detail: string): ParseError {
     return this.lex.error(detail);
@@ -71,12 +114,11 @@ class RunParser {
     return this.err(`expected ${what}, found ${this.lex.describe()}`);
   }
 
-  parse(): RunCommand {
-    const lex = this.lex;
+  private parse(lex: Lexer, text: string): RunCommand {
     lex.next();
     const kind = lex.isIdent('run') ? 'run' : 'print';
     lex.next();
-    const cmd: RunCommand = { kind, funcName: 'default', args: [], comparison: undefined, expected: [], line: this.line, text: this.text };
+    const cmd: RunCommand = { kind, funcName: 'default', args: [], comparison: undefined, expected: [], line: this.line, text };
     if (lex.tok() !== Tok.Colon) {
       if (lex.tok() !== Tok.EOF) throw this.expected(`':' after '${kind}'`);
       if (kind === 'run') {
@@ -97,7 +139,7 @@ class RunParser {
     lex.next();
     if (lex.tok() !== Tok.LPar) throw this.expected("'(' after the function name");
     lex.next();
-    cmd.args = this.valueList(this.sig.params.map((p) => p.type), 'argument');
+    cmd.args = this.valueList(lex, this.sig.params, 'argument');
     if (lex.tok() !== Tok.RPar) throw this.expected(this.sig.params.length === 0 ? "')'" : "')' after the arguments");
     lex.next();
     if (kind === 'print') {
@@ -121,13 +163,13 @@ class RunParser {
       throw this.expected("a comparison '==' or '!='");
     }
     lex.next();
-    const rets = this.sig.returns.map((p) => p.type);
+    const rets = this.sig.returns;
     if (rets.length === 1) {
-      cmd.expected = [this.value(rets[0], 'expected value')];
+      cmd.expected = [this.value(lex, rets[0].type, 'expected value')];
     } else {
       if (lex.tok() !== Tok.LBracket) throw this.expected(`'[' around the ${rets.length} expected values`);
       lex.next();
-      cmd.expected = this.valueList(rets, 'expected value');
+      cmd.expected = this.valueList(lex, rets, 'expected value');
       if (lex.tok() !== Tok.RBracket) throw this.expected(`']' after the ${rets.length} expected values`);
       lex.next();
     }
@@ -135,37 +177,55 @@ class RunParser {
     return cmd;
   }
 
-  private valueList(types: Type[], what: string): DataValue[] {
+  private valueList(lex: Lexer, params: readonly AbiParam[], what: string): DataValue[] {
     const out: DataValue[] = [];
-    for (let i = 0; i < types.length; i++) {
+    for (let i = 0; i < params.length; i++) {
       if (i > 0) {
-        if (this.lex.tok() !== Tok.Comma) throw this.expected(`',' and ${types.length - i} more ${what}${types.length - i === 1 ? '' : 's'}`);
-        this.lex.next();
+        if (lex.tok() !== Tok.Comma) throw this.expected(`',' and ${params.length - i} more ${what}${params.length - i === 1 ? '' : 's'}`);
+        lex.next();
       }
-      out.push(this.value(types[i], what));
+      out.push(this.value(lex, params[i].type, what));
     }
     return out;
   }
 
-  private value(t: Type, what: string): DataValue {
-    const lex = this.lex;
+  private value(lex: Lexer, t: Type, what: string): DataValue {
     if (isDynamicVector(t)) throw this.err(`cannot write a ${what} of dynamic vector type ${typeName(t)}`);
     if (isVector(t)) {
       const lane = laneType(t);
       if (lex.tok() === Tok.LBracket) {
         lex.next();
         const w = laneBits(lane);
-        let bits = 0n;
         const n = typeBytes(t) * 8 / w;
+        // Lanes of up to 32 bits are gathered in 32-bit words (numbers),
+        // so a vector costs a few BigInt operations rather than two a lane.
+        const words = w <= 32 ? new Uint32Array(Math.ceil((n * w) / 32)) : undefined;
+        const intLanes = words !== undefined && !isFloat(lane);
+        let bits = 0n;
         for (let i = 0; i < n; i++) {
           if (lex.tok() !== Tok.Integer && lex.tok() !== Tok.Float) throw this.expected(`lane ${i} of ${typeName(t)} (${n} lanes)`);
-          const v = laneLiteral(lane, lex.text(), lex.tok() === Tok.Float);
-          if (typeof v === 'string') throw this.err(v);
-          bits |= v << BigInt(i * w);
+          let small = NaN;
+          if (intLanes && lex.tok() === Tok.Integer) {
+            small = smallIntegerAt(lex.src, lex.start, lex.end);
+            if (small < -pow2f(w - 1) || small > pow2f(w) - 1) small = NaN;
+          }
+          if (small !== small) {
+            const v = laneLiteral(lane, lex.text(), lex.tok() === Tok.Float);
+            if (typeof v === 'string') throw this.err(v);
+            if (words === undefined) bits |= v << BigInt(i * w);
+            else small = Number(v);
+          }
+          if (words !== undefined) {
+            const lo = (i * w) & 31;
+            words[(i * w) >> 5] |= (w === 32 ? small >>> 0 : small & ((1 << w) - 1)) << lo;
+          }
           lex.next();
         }
         if (lex.tok() !== Tok.RBracket) throw this.expected(`']' after ${n} lanes of ${typeName(t)}`);
         lex.next();
+        if (words !== undefined) {
+          for (let k = words.length - 1; k >= 0; k--) bits = (bits << 32n) | BigInt(words[k]);
+        }
         return dataValue(t, bits);
       }
       if (lex.tok() !== Tok.Integer) throw this.expected(`a ${typeName(t)} ${what}: a lane list '[…]' or hex '0x…'`);
@@ -183,9 +243,16 @@ class RunParser {
       const v = parseFloatBits(lex.text(), e, m);
       if (typeof v === 'string') throw this.err(v);
       lex.next();
-      return dataValue(t, v);
+      // parseFloatBits yields exactly the float's width: no masking needed.
+      return w === 16 || w === 32 || w === 64 ? { type: t, bits: v } : dataValue(t, v);
     }
     if (lex.tok() !== Tok.Integer) throw this.expected(`an ${typeName(t)} ${what}`);
+    const small = smallIntegerOfWidthAt(lex.src, lex.start, lex.end, w);
+    if (small !== undefined) {
+      // Already the zero-extended pattern of width w: what dataValue would make.
+      lex.next();
+      return { type: t, bits: small };
+    }
     const v = parseIntegerOfWidth(lex.text(), w);
     if (typeof v === 'string') throw this.err(v);
     lex.next();

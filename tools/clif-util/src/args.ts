@@ -10,6 +10,9 @@
 //   clif cat FILE…
 //   clif verify [-p | --print] FILE…
 //   clif interpret FILE…
+//   clif compile [-t aarch64] [--set NAME[=VALUE]]… [--opt LEVEL] [--vcode] [--disasm]
+//                [--timings] [-o OUT.o] FILE
+//   clif run [--set NAME[=VALUE]]… [--opt LEVEL] FILE…
 // Options may come before or after paths; `--` ends options. `--opt=value`
 // is accepted for options that take a value.
 
@@ -27,10 +30,31 @@ export type Command =
     }
   | { kind: 'cat'; files: string[] }
   | { kind: 'verify'; files: string[]; print: boolean }
-  | { kind: 'interpret'; files: string[] };
+  | { kind: 'interpret'; files: string[] }
+  | {
+      kind: 'compile';
+      file: string;
+      target: string;
+      /** `--set` and `--opt` in command-line order; checked against the flag tables by `main`. */
+      settings: SettingArg[];
+      vcode: boolean;
+      disasm: boolean;
+      timings: boolean;
+      output?: string;
+    }
+  | { kind: 'run'; files: string[]; settings: SettingArg[] };
 
-export type CommandName = 'test' | 'cat' | 'verify' | 'interpret' | 'help';
-export const COMMANDS: readonly CommandName[] = ['test', 'cat', 'verify', 'interpret', 'help'];
+/** `--set NAME=VALUE` (or a bare `NAME`, meaning true). */
+export interface SettingArg {
+  name: string;
+  value: string | undefined;
+}
+
+export type CommandName = 'test' | 'cat' | 'verify' | 'interpret' | 'compile' | 'run' | 'help';
+export const COMMANDS: readonly CommandName[] = ['test', 'cat', 'verify', 'interpret', 'compile', 'run', 'help'];
+
+/** Targets `clif compile` generates code for. */
+export const COMPILE_TARGETS: readonly string[] = ['aarch64'];
 
 /** A command line that cannot be run; exit status 2. */
 export class UsageError extends Error {
@@ -95,6 +119,30 @@ const HELP: OptionSpec = { names: ['--help', '-h'], takesValue: false };
 function last(opts: Map<string, string[]>, name: string): string | undefined {
   const v = opts.get(name);
   return v === undefined ? undefined : v[v.length - 1];
+}
+
+const SET: OptionSpec = { names: ['--set'], takesValue: true };
+const OPT: OptionSpec = { names: ['--opt'], takesValue: true };
+
+/** `--set` and `--opt` values in the order given (`--opt X` is `opt_level=X`). */
+function settingArgs(command: CommandName, words: readonly string[]): SettingArg[] {
+  const out: SettingArg[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--') break;
+    const eq = w.indexOf('=');
+    const name = w.startsWith('--') && eq >= 0 ? w.slice(0, eq) : w;
+    if (name !== '--set' && name !== '--opt') continue;
+    const value = eq >= 0 && w.startsWith('--') ? w.slice(eq + 1) : words[++i];
+    if (name === '--opt') {
+      out.push({ name: 'opt_level', value });
+      continue;
+    }
+    if (value === undefined || value === '' || value.startsWith('=')) throw new UsageError(`clif ${command}: option '--set' needs NAME or NAME=VALUE, got '${value ?? ''}'`, command);
+    const k = value.indexOf('=');
+    out.push(k < 0 ? { name: value, value: undefined } : { name: value.slice(0, k), value: value.slice(k + 1) });
+  }
+  return out;
 }
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -168,6 +216,41 @@ export function parseArgs(argv: readonly string[]): Command {
       if (operands.length === 0) throw new UsageError('clif interpret: no files given', 'interpret');
       return { kind: 'interpret', files: operands };
     }
+    case 'compile': {
+      const { opts, operands } = scan('compile', rest, [
+        HELP,
+        SET,
+        OPT,
+        { names: ['--target', '-t'], takesValue: true },
+        { names: ['--vcode'], takesValue: false },
+        { names: ['--disasm', '-D'], takesValue: false },
+        { names: ['--timings', '-T'], takesValue: false },
+        { names: ['--output', '-o'], takesValue: true },
+      ]);
+      if (opts.has('--help')) return { kind: 'help', topic: 'compile' };
+      const target = last(opts, '--target') ?? 'aarch64';
+      if (!COMPILE_TARGETS.includes(target)) throw new UsageError(`clif compile: unsupported target '${target}' (supported: ${COMPILE_TARGETS.join(', ')})`, 'compile');
+      if (operands.length === 0) throw new UsageError('clif compile: no file given', 'compile');
+      if (operands.length > 1) throw new UsageError(`clif compile: one file at a time, got ${operands.length}`, 'compile');
+      const output = last(opts, '--output');
+      if (output === '') throw new UsageError("clif compile: option '-o' needs a file name", 'compile');
+      return {
+        kind: 'compile',
+        file: operands[0],
+        target,
+        settings: settingArgs('compile', rest),
+        vcode: opts.has('--vcode'),
+        disasm: opts.has('--disasm'),
+        timings: opts.has('--timings'),
+        ...(output !== undefined ? { output } : {}),
+      };
+    }
+    case 'run': {
+      const { opts, operands } = scan('run', rest, [HELP, SET, OPT]);
+      if (opts.has('--help')) return { kind: 'help', topic: 'run' };
+      if (operands.length === 0) throw new UsageError('clif run: no files given', 'run');
+      return { kind: 'run', files: operands, settings: settingArgs('run', rest) };
+    }
   }
 }
 
@@ -179,6 +262,8 @@ Usage:
   clif cat FILE…                parse files and print their functions
   clif verify [-p] FILE…        parse files and run the IR verifier
   clif interpret FILE…          run each file's run and print lines in the interpreter
+  clif compile [OPTIONS] FILE   compile a file's functions for AArch64
+  clif run [OPTIONS] FILE…      compile and execute each file's run lines on AArch64
   clif help [COMMAND]           show help for a command
 
 Options:
@@ -220,9 +305,39 @@ interpreter, every function of the file callable, and prints one line per
 command: \`ok\`, the printed results, or the mismatch or trap.
 Exit status 1 when any command failed or a file did not parse.
 `,
+  compile: `Usage: clif compile [OPTIONS] FILE
+
+Compiles every function of FILE for AArch64 (the file's \`set\` lines and the
+flags of its first aarch64 target line apply, then --set and --opt). Prints
+one line per function with its code size, or the listings asked for.
+Exit status 1 when a function does not compile, 2 for a bad command line
+(unknown option, setting name or value).
+
+Options:
+  -t, --target NAME             the target (only aarch64)
+  --set NAME[=VALUE]            a shared setting (repeatable; a bare NAME means true)
+  --opt LEVEL                   opt_level: none, speed or speed_and_size
+  --vcode                       print the allocated VCode
+  -D, --disasm                  print the disassembly
+  -T, --timings                 print the time spent in each pass
+  -o, --output OUT.o            write an ELF object with every function as a
+                                global symbol named after it
+`,
+  run: `Usage: clif run [OPTIONS] FILE…
+
+Compiles every function of each file for AArch64 and executes the file's
+\`; run:\` and \`; print:\` lines (under qemu-aarch64-static on other hosts),
+once per aarch64 target line. Prints one line per command.
+Exit status 1 when a command failed, a function did not compile or nothing
+could run; 2 for a bad command line.
+
+Options:
+  --set NAME[=VALUE]            a shared setting, after the file's own
+  --opt LEVEL                   opt_level: none, speed or speed_and_size
+`,
   help: `Usage: clif help [COMMAND]
 
-Shows help for COMMAND (test, cat, verify, interpret), or the overview.
+Shows help for COMMAND (test, cat, verify, interpret, compile, run), or the overview.
 `,
 };
 

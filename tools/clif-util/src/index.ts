@@ -2,4 +2,4 @@
 // exposes the same logic for programs and tests.
 
 export { main, type CliIo } from './main.js';
-export { COMMANDS, UsageError, parseArgs, usage, type Command, type CommandName } from './args.js';
+export { COMMANDS, COMPILE_TARGETS, UsageError, parseArgs, usage, type Command, type CommandName, type SettingArg } from './args.js';

@@ -6,7 +6,7 @@
 // line (unknown command or option, missing operand) or a missing path.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { formatDataValues, formatUserFuncName, formatVerifierError, printFunction, verifyFunction } from '@clift/ir';
+import { formatDataValues, formatUserFuncName, formatVerifierError, printFunction, verifyFunction, type Function } from '@clift/ir';
 import { Interpreter } from '@clift/interpreter';
 import { ParseError, parseTestFile } from '@clift/reader';
 import {
@@ -25,10 +25,20 @@ import {
   tally,
   toExpectations,
   upstreamFiletestsDir,
+  CompileFailure,
+  ModuleError,
+  aarch64Object,
+  checkAarch64Settings,
+  compileAarch64,
+  compileListing,
+  functionSymbol,
+  runClifFile,
+  type ObjectFunction,
   type FileOutcome,
+  type TargetConfig,
   type TestRecord,
 } from '@clift/filetests';
-import { UsageError, parseArgs, usage, type Command } from './args.js';
+import { UsageError, parseArgs, usage, type Command, type SettingArg } from './args.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -242,6 +252,158 @@ async function runTest(cmd: Command & { kind: 'test' }, io: CliIo): Promise<numb
   return status;
 }
 
+interface PassTotals {
+  verify: number;
+  optimize: number;
+  lower: number;
+  regalloc: number;
+  emit: number;
+  total: number;
+}
+
+function formatTimings(t: PassTotals): string {
+  const ms = (x: number): string => `${x.toFixed(3)} ms`;
+  return `verify ${ms(t.verify)}, optimize ${ms(t.optimize)}, lower ${ms(t.lower)}, regalloc ${ms(t.regalloc)}, emit ${ms(t.emit)}, total ${ms(t.total)}`;
+}
+
+/** Checks settings before any work; a bad one is a usage error (exit 2). */
+function badSettings(command: string, settings: readonly SettingArg[], isaFlags: readonly SettingArg[], io: CliIo): boolean {
+  try {
+    checkAarch64Settings({ settings, isaFlags });
+    return false;
+  } catch (e) {
+    if (e instanceof CompileFailure) {
+      io.stderr(`clif ${command}: ${e.message}\nRun 'clif help ${command}' for usage.\n`);
+      return true;
+    }
+    throw e;
+  }
+}
+
+function runCompile(cmd: Command & { kind: 'compile' }, io: CliIo): number {
+  let file;
+  try {
+    file = parseTestFile(readText(cmd.file), cmd.file);
+  } catch (e) {
+    io.stderr(`error: ${errorText(e)}\n`);
+    return 1;
+  }
+  // The file's own configuration first (its first target line of this
+  // architecture, else its `set` lines), then the command line's.
+  const spec = file.targets.find((t) => t.name === cmd.target);
+  const fileSettings = (spec?.settings ?? file.settings).map((s) => ({ name: s.name, value: s.value }));
+  const isaFlags = (spec?.flags ?? []).map((f) => ({ name: f.name, value: f.value }));
+  if (badSettings('compile', cmd.settings, [], io)) return 2;
+  const settings = [...fileSettings, ...cmd.settings];
+  if (badSettings('compile', settings, isaFlags, io)) return 1;
+
+  const totals: PassTotals = { verify: 0, optimize: 0, lower: 0, regalloc: 0, emit: 0, total: 0 };
+  const compiled: ObjectFunction[] = [];
+  let failed = false;
+  let bytes = 0;
+  for (const p of file.functions) {
+    const name = formatUserFuncName(p.func.name);
+    let r;
+    try {
+      r = compileAarch64(p.func, { settings, isaFlags, vcode: cmd.vcode, disassemble: cmd.disasm });
+    } catch (e) {
+      if (!(e instanceof CompileFailure)) throw e;
+      failed = true;
+      io.stderr(`${cmd.file}:${p.line}: function ${name}: compilation failed: ${e.summary}\n${e.details !== undefined ? indent(e.details) + '\n' : ''}`);
+      continue;
+    }
+    compiled.push({ name: functionSymbol(p.func), signature: p.func.signature, code: r, func: p.func });
+    bytes += r.bytes.length;
+    for (const k of Object.keys(totals) as (keyof PassTotals)[]) totals[k] += r.timings[k];
+    io.stdout(`function ${name}: ${r.bytes.length} bytes, ${r.stats.vcodeInsts} instructions, ${r.relocations.length} relocations\n`);
+    if (cmd.vcode || cmd.disasm) {
+      const listing = compileListing(r);
+      const split = listing.indexOf('Disassembled:');
+      const shown = [...(cmd.vcode ? listing.slice(0, split) : []), ...(cmd.disasm ? listing.slice(split) : [])];
+      while (shown.length > 0 && shown[shown.length - 1] === '') shown.pop();
+      io.stdout(`${indent(shown.join('\n'), '  ')}\n`);
+    }
+    if (cmd.timings) io.stdout(`  timings: ${formatTimings(r.timings)}\n`);
+  }
+  if (cmd.timings) io.stdout(`total: ${compiled.length} functions, ${bytes} bytes; ${formatTimings(totals)}\n`);
+  if (failed) {
+    if (cmd.output !== undefined) io.stderr(`clif compile: ${cmd.output} not written: a function did not compile\n`);
+    return 1;
+  }
+  if (cmd.output !== undefined) {
+    let object: Uint8Array;
+    try {
+      object = aarch64Object(compiled);
+    } catch (e) {
+      if (e instanceof ModuleError) {
+        io.stderr(`clif compile: cannot write the object: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+    try {
+      writeFileSync(cmd.output, object);
+    } catch (e) {
+      io.stderr(`clif compile: cannot write ${cmd.output}: ${errorText(e)}\n`);
+      return 1;
+    }
+    io.stdout(`wrote ${cmd.output}: ${compiled.length} functions, ${object.length} bytes\n`);
+  }
+  return 0;
+}
+
+function runRun(cmd: Command & { kind: 'run' }, io: CliIo): number {
+  if (badSettings('run', cmd.settings, [], io)) return 2;
+  let failed = false;
+  for (const path of cmd.files) {
+    const compileFunction = (func: Function, target: TargetConfig | undefined) =>
+      compileAarch64(func, {
+        settings: [...(target?.spec.settings ?? []).map((s) => ({ name: s.name, value: s.value })), ...cmd.settings],
+        isaFlags: (target?.spec.flags ?? []).map((f) => ({ name: f.name, value: f.value })),
+      });
+    let records;
+    try {
+      readText(path);
+      records = runClifFile(path, compileFunction);
+    } catch (e) {
+      failed = true;
+      io.stderr(`error: ${errorText(e)}\n`);
+      continue;
+    }
+    let ran = false;
+    for (const r of records) {
+      const where = r.target === '-' ? path : `${path} [target ${r.target}]`;
+      if (r.status === 'skip') {
+        io.stdout(`skip ${where}: ${r.message}\n`);
+        continue;
+      }
+      ran = true;
+      if (!r.report) {
+        // Nothing executed: a function did not compile or the executable could not be built.
+        if (r.status === 'fail') {
+          failed = true;
+          io.stdout(`FAIL ${where}\n${indent(r.message)}\n`);
+        } else io.stdout(`${where}: no run lines\n`);
+        continue;
+      }
+      for (const o of r.report.outcomes) {
+        const c = o.command;
+        const prefix = `${path}:${c.line}:${r.target === '-' ? '' : ` [${r.target}]`}`;
+        if (o.status !== 'pass') {
+          failed = true;
+          io.stdout(`${prefix} FAIL ${o.message}\n`);
+        } else if (c.kind === 'print') io.stdout(`${prefix} ${o.message}\n`);
+        else io.stdout(`${prefix} ok ${c.text.trim().replace(/^run:\s*/, '')}\n`);
+      }
+    }
+    if (!ran) {
+      failed = true;
+      io.stderr(`clif run: ${path}: nothing was executed\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
 /** Runs one `clif` command line; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let cmd: Command;
@@ -269,5 +431,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return runInterpret(cmd.files, io);
     case 'test':
       return runTest(cmd, io);
+    case 'compile':
+      return runCompile(cmd, io);
+    case 'run':
+      return runRun(cmd, io);
   }
 }
