@@ -9,6 +9,7 @@
 //   Output (allocs, edits, spill slots, stats, debug locations) --checker?-->
 
 import { checkOutput } from './checker.js';
+import { RegallocContext } from './context.js';
 import { runFastAlloc } from './fastalloc.js';
 import {
   allocIsReg,
@@ -65,8 +66,8 @@ function countEdits(env: FlatEnv, edits: readonly Edit[], stats: Stats): void {
   stats.edits = edits.length;
 }
 
-function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats): Output {
-  const s = new IonState(f, env, log, stats);
+function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: RegallocContext): Output {
+  const s = new IonState(f, env, log, stats, ctx);
   buildLiveRanges(s);
   formBundles(s);
   if (log !== null) {
@@ -94,7 +95,7 @@ function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats): Output
   return { allocs: r.allocs, instAllocOffsets: Uint32Array.from(f.opOff), edits: r.edits, numSpillslots: s.numSlots, stats, debugLocations };
 }
 
-export function runAllocation(func: RegallocFunction, machine: MachineEnv, opts: RegallocOptions): Output {
+export function runAllocation(func: RegallocFunction, machine: MachineEnv, opts: RegallocOptions, ctx: RegallocContext | undefined): Output {
   const env = readEnv(machine);
   const f = readFunction(func, env);
   const log = logSink(opts);
@@ -106,7 +107,7 @@ export function runAllocation(func: RegallocFunction, machine: MachineEnv, opts:
       if (env.order[c].length > 0) log(`  allocatable ${REG_CLASS_NAMES[c]}: ${Array.from(env.order[c], (p) => `p${p & 63}${'ifv'[c]}`).join(' ')}`);
   }
   if (algo === 'fastalloc') checkDominance(f);
-  const out = algo === 'fastalloc' ? runFastAlloc(f, env, log, stats) : runIon(f, env, log, stats);
+  const out = algo === 'fastalloc' ? runFastAlloc(f, env, log, stats) : runIon(f, env, log, stats, ctx ?? new RegallocContext());
   countEdits(env, out.edits, stats);
   if (log !== null) {
     for (const e of out.edits) {

@@ -16,6 +16,7 @@
 //     branch or return, branch arguments match the successor's parameters;
 //   - nothing is live into the entry block.
 
+import type { RegallocContext } from './context.js';
 import { runAllocation } from './driver.js';
 
 // ---------------------------------------------------------------------------
@@ -419,10 +420,14 @@ export class RegallocFailure extends Error {
 /**
  * Validates `func`, allocates registers for it on `env`, and returns where
  * every operand lives plus the moves to insert. Throws `RegallocFailure`.
+ * `ctx`, when given, is working memory reused across calls (see
+ * `RegallocContext`); the output never aliases it.
  */
-export function run(func: RegallocFunction, env: MachineEnv, opts: RegallocOptions = {}): Output {
-  return runAllocation(func, env, opts);
+export function run(func: RegallocFunction, env: MachineEnv, opts: RegallocOptions = {}, ctx?: RegallocContext): Output {
+  return runAllocation(func, env, opts, ctx);
 }
+
+export { RegallocContext } from './context.js';
 
 export { checkOutput, type CheckerError } from './checker.js';
 export { formatFunction } from './print.js';

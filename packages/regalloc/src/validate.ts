@@ -49,7 +49,9 @@ export interface FlatEnv {
   readonly order: readonly Int32Array[];
   /** Per preg: PREG_KIND_*. */
   readonly pregKind: Uint8Array;
-  /** Per preg: 1 if preferred (caller-saved), for cost only. */
+  /** Per class: how many of `order`'s first registers are preferred. */
+  readonly numPreferred: readonly number[];
+  /** Per class: the scratch preg or -1. */
   readonly scratch: readonly number[];
 }
 
@@ -106,6 +108,7 @@ function vn(v: number, cls: number): string {
 export function readEnv(env: MachineEnv): FlatEnv {
   const pregKind = new Uint8Array(NUM_PREGS);
   const order: Int32Array[] = [];
+  const numPreferred: number[] = [];
   const check = (p: PReg, cls: number, what: string): void => {
     if (!Number.isInteger(p) || p < 0 || p >= NUM_PREGS) fail({ kind: 'BadMachineEnv', message: `${what}: preg ${p} out of range` });
     if (p >>> 6 !== cls) fail({ kind: 'BadMachineEnv', message: `${what}: preg ${p} is not of class ${REG_CLASS_NAMES[cls]}` });
@@ -118,6 +121,7 @@ export function readEnv(env: MachineEnv): FlatEnv {
       pregKind[p] = PREG_KIND_ALLOCATABLE;
       list.push(p);
     }
+    numPreferred.push(list.length);
     for (const p of env.nonPreferredRegsByClass[c] ?? []) {
       check(p, c, 'non-preferred register');
       pregKind[p] = PREG_KIND_ALLOCATABLE;
@@ -138,7 +142,7 @@ export function readEnv(env: MachineEnv): FlatEnv {
       fail({ kind: 'BadMachineEnv', message: `fixed stack slot preg ${p} is out of range or also a register` });
     pregKind[p] = PREG_KIND_FIXED_STACK;
   }
-  return { order, pregKind, scratch };
+  return { order, numPreferred, pregKind, scratch };
 }
 
 /** Reads and validates; see the module header. Throws RegallocFailure. */

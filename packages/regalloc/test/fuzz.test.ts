@@ -1,21 +1,48 @@
 // Thousands of random valid functions through both allocators and the checker.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkOutput, run } from '../src/index.js';
-import { arbFunction, DataFunction, fuzzMachine } from '../src/fuzzing/index.js';
-import { runCase } from './fuzz-case.js';
+import { checkOutput, RegallocContext, run } from '../src/index.js';
+import { arbFunction, DataFunction, fuzzMachine, generateFunction } from '../src/fuzzing/index.js';
+import { optionsFor, runCase } from './fuzz-case.js';
 
 const CASES = 2500;
+const REALISTIC_CASES = 600;
 
 describe('fuzz', () => {
+  // One context for every case: a reset that leaks state between runs fails here.
   it(`${CASES} seeded cases pass the checker with both allocators`, () => {
+    const ctx = new RegallocContext();
     const failures: string[] = [];
     for (let seed = 1; seed <= CASES && failures.length < 3; seed++) {
-      const f = runCase(seed);
+      const f = runCase(seed, undefined, ctx);
       if (f !== null) failures.push(f);
     }
     expect(failures.join('\n\n')).toBe('');
   }, 120_000);
+
+  it(`${REALISTIC_CASES} realistic-profile cases (structured CFGs) pass the checker with both allocators`, () => {
+    const ctx = new RegallocContext();
+    const failures: string[] = [];
+    for (let seed = 1; seed <= REALISTIC_CASES && failures.length < 3; seed++) {
+      const f = runCase(seed, undefined, ctx, true);
+      if (f !== null) failures.push(f);
+    }
+    expect(failures.join('\n\n')).toBe('');
+  }, 120_000);
+
+  it('a reused context gives the same output as a fresh one', () => {
+    const ctx = new RegallocContext();
+    for (let seed = 1; seed <= 200; seed++) {
+      const opts = optionsFor(seed, seed % 2 === 0);
+      const f = new DataFunction(generateFunction(seed, opts.gen));
+      const env = fuzzMachine({ regs: opts.gen.regs, scratch: opts.scratch });
+      const fresh = run(f, env);
+      const reused = run(f, env, {}, ctx);
+      expect(reused.edits).toEqual(fresh.edits);
+      expect(Array.from(reused.allocs)).toEqual(Array.from(fresh.allocs));
+      expect(reused.numSpillslots).toBe(fresh.numSpillslots);
+    }
+  });
 
   it('fast-check property: every generated function allocates and checks', () => {
     const env = fuzzMachine({ regs: [4, 3], scratch: false });

@@ -36,6 +36,7 @@ import {
   type RegallocFunction,
   type VReg,
 } from '../index.js';
+import { generateStructured } from './structured.js';
 
 // ---------------------------------------------------------------------------
 // A RegallocFunction backed by plain data
@@ -196,9 +197,12 @@ export interface GenOptions {
   /**
    * 'stress' (default) exercises every constraint kind often; 'typical' looks
    * like compiler output: mostly register operands of recent values, a few
-   * calls, fixed and stack operands.
+   * calls, fixed and stack operands, on a random CFG laid out in creation
+   * order (pessimistic: an old value is live in many scattered ranges);
+   * 'realistic' uses typical-like instructions on a structured CFG laid out
+   * as compilers do (see structured.ts).
    */
-  readonly profile?: 'stress' | 'typical';
+  readonly profile?: 'stress' | 'typical' | 'realistic';
 }
 
 interface Mix {
@@ -212,6 +216,8 @@ interface Mix {
 }
 const STRESS: Mix = { copy: 0.1, call: 0.25, use: [0.25, 0.4, 0.55, 0.65], def: [0.2, 0.3, 0.5, 0.65], recent: 0 };
 const TYPICAL: Mix = { copy: 0.08, call: 0.11, use: [0.15, 0.17, 0.2, 0.22], def: [0.08, 0.1, 0.25, 0.28], recent: 0.85 };
+/** The realistic profile's instructions; operand values are chosen by structured.ts. */
+const REALISTIC: Mix = { copy: 0.06, call: 0.08, use: [0.15, 0.16, 0.19, 0.21], def: [0.08, 0.09, 0.25, 0.27], recent: 0 };
 
 interface Avail {
   readonly list: VReg[];
@@ -222,6 +228,10 @@ export function generateFunction(seed: number, opts: GenOptions = {}): FunctionD
   const rng = new Rng(seed);
   const [ni, nf] = opts.regs ?? [8, 6];
   const nRegs = [ni, nf];
+  if (opts.profile === 'realistic') {
+    const regsOf = (cls: RegClass): number => nRegs[cls];
+    return generateStructured(rng, opts, (avail, newV, pickVal) => genInst(rng, REALISTIC, avail, newV, pickVal, regsOf));
+  }
   const nBlocks0 = opts.blocks ?? rng.int(1, 10);
   const ipb = opts.instsPerBlock ?? 6;
   const loopiness = opts.loopiness ?? 0.3;

@@ -20,19 +20,29 @@ export class IntervalMap {
   // Scan cursor (see `rewind`/`seek`): chunk and entry of the last seek.
   private cc = 0;
   private ci = 0;
+  /** Chunk storage released by `clear`, reused before allocating. */
+  private pool: Int32Array[] = [];
 
   /** True when the map holds no entry. */
   get empty(): boolean {
     return this.len.length === 0;
   }
 
+  /** Empties the map, keeping its chunk storage for reuse. */
   clear(): void {
-    this.from = [];
-    this.to = [];
-    this.owner = [];
-    this.len = [];
-    this.end = [];
+    for (const a of this.from) this.pool.push(a);
+    for (const a of this.to) this.pool.push(a);
+    for (const a of this.owner) this.pool.push(a);
+    this.from.length = 0;
+    this.to.length = 0;
+    this.owner.length = 0;
+    this.len.length = 0;
+    this.end.length = 0;
     this.cc = this.ci = 0;
+  }
+
+  private newChunk(): Int32Array {
+    return this.pool.pop() ?? new Int32Array(CHUNK);
   }
 
   /** Index of the first chunk whose last entry ends after `x`, or chunk count. */
@@ -62,9 +72,9 @@ export class IntervalMap {
   insert(from: number, to: number, owner: number): void {
     let c = this.chunkAfter(from);
     if (this.len.length === 0) {
-      this.from.push(new Int32Array(CHUNK));
-      this.to.push(new Int32Array(CHUNK));
-      this.owner.push(new Int32Array(CHUNK));
+      this.from.push(this.newChunk());
+      this.to.push(this.newChunk());
+      this.owner.push(this.newChunk());
       this.len.push(0);
       this.end.push(0);
       c = 0;
@@ -74,9 +84,9 @@ export class IntervalMap {
     if (n === CHUNK) {
       // Split the chunk in half, then insert into the proper half.
       const half = CHUNK >>> 1;
-      const nf = new Int32Array(CHUNK);
-      const nt = new Int32Array(CHUNK);
-      const no = new Int32Array(CHUNK);
+      const nf = this.newChunk();
+      const nt = this.newChunk();
+      const no = this.newChunk();
       nf.set(this.from[c].subarray(half));
       nt.set(this.to[c].subarray(half));
       no.set(this.owner[c].subarray(half));
@@ -116,6 +126,7 @@ export class IntervalMap {
     const idx = IntervalMap.entryAfter(this.to[c], n, from);
     if (idx >= n || this.from[c][idx] !== from) return false;
     if (n === 1) {
+      this.pool.push(this.from[c], this.to[c], this.owner[c]);
       this.from.splice(c, 1);
       this.to.splice(c, 1);
       this.owner.splice(c, 1);

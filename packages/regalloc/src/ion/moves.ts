@@ -29,6 +29,13 @@ const PH_SPLIT = 1;
 const PH_EDGE_OUT = 2;
 const PH_FIXUP = 3;
 
+/** Edits as parallel arrays (point, from, to), in output order. */
+interface PackedEdits {
+  point: number[];
+  from: number[];
+  to: number[];
+}
+
 export interface ResolvedOutput {
   allocs: Uint32Array;
   edits: Edit[];
@@ -179,15 +186,19 @@ export function resolve(s: IonState): ResolvedOutput {
   for (let m = 0; m < nm; m++) keys[m] = mvKey[m] * shift + m;
   keys.sort();
   const pm = new ParallelMoves(s.env, (cls) => allocSlot(s, cls));
-  const edits: Edit[] = [];
-  let point = 0 as ProgPoint;
+  // Sequenced moves stay packed until redundant-move elimination has dropped
+  // what it can; only the survivors become `Edit` objects.
+  const edits: PackedEdits = { point: [], from: [], to: [] };
+  let point = 0;
   const emit = (from: number, to: number): void => {
-    edits.push({ point, from: from as Edit['from'], to: to as Edit['to'] });
+    edits.point.push(point);
+    edits.from.push(from);
+    edits.to.push(to);
   };
   let k = 0;
   while (k < nm) {
     const key = mvKey[keys[k] % shift];
-    point = Math.floor(key / 4) as ProgPoint;
+    point = Math.floor(key / 4);
     while (k < nm) {
       const m = keys[k] % shift;
       if (mvKey[m] !== key) break;
@@ -228,36 +239,38 @@ export function resolve(s: IonState): ResolvedOutput {
  * source location at the move, so only copies of copies are recognised).
  * State is reset at block starts, since predecessors may disagree.
  */
-function eliminateRedundantMoves(s: IonState, allocs: Uint32Array, edits: Edit[]): Edit[] {
+function eliminateRedundantMoves(s: IonState, allocs: Uint32Array, edits: PackedEdits): Edit[] {
   const f = s.f;
-  if (edits.length === 0) return edits;
+  const out: Edit[] = [];
+  const ne = edits.point.length;
+  if (ne === 0) return out;
+  const ePoint = edits.point;
+  const eFrom = edits.from;
+  const eTo = edits.to;
   // content: location -> symbolic value id. Value ids: fresh number per write.
   const content = new Map<number, number>();
   let nextId = 1;
-  const out: Edit[] = [];
   let e = 0;
-  const valueOf = (loc: number): number => {
-    let id = content.get(loc);
-    if (id === undefined) {
-      id = nextId++;
-      content.set(loc, id);
+  const applyEdit = (x: number): void => {
+    const from = eFrom[x];
+    const to = eTo[x];
+    let vs = content.get(from);
+    if (vs === undefined) {
+      vs = nextId++;
+      content.set(from, vs);
     }
-    return id;
-  };
-  const applyEdit = (ed: Edit): void => {
-    const vs = valueOf(ed.from);
-    if (content.get(ed.to) === vs) return;
-    content.set(ed.to, vs);
-    out.push(ed);
+    if (content.get(to) === vs) return;
+    content.set(to, vs);
+    out.push({ point: ePoint[x] as ProgPoint, from: from as Edit['from'], to: to as Edit['to'] });
   };
   for (let b = 0; b < f.numBlocks; b++) {
     content.clear();
     for (let i = f.blockFirst[b]; i < f.blockEnd[b]; i++) {
-      while (e < edits.length && edits[e].point === 2 * i) applyEdit(edits[e++]);
+      while (e < ne && ePoint[e] === 2 * i) applyEdit(e++);
       // The instruction writes its defs and clobbers: their old contents are gone.
       for (let k = f.opOff[i]; k < f.opOff[i + 1]; k++) if (f.opKind[k] === 1) content.set(allocs[k], nextId++);
       for (let k = f.clobOff[i]; k < f.clobOff[i + 1]; k++) content.set(REG | f.clobs[k], nextId++);
-      while (e < edits.length && edits[e].point === 2 * i + 1) applyEdit(edits[e++]);
+      while (e < ne && ePoint[e] === 2 * i + 1) applyEdit(e++);
     }
   }
   return out;

@@ -73,20 +73,74 @@ class BundleQueue {
 export class Allocator {
   private readonly s: IonState;
   private readonly queue: BundleQueue;
-  private buf = new Int32Array(1024);
-  private seen = new Int32Array(0);
+  // Scratch, borrowed from the context and handed back (possibly grown) at the end.
+  private buf: Int32Array;
+  private seen: Int32Array;
   private stamp = 0;
-  private conflicts = new Int32Array(64);
+  private conflicts: Int32Array;
   private nConflicts = 0;
-  private bestConflicts = new Int32Array(64);
+  private bestConflicts: Int32Array;
   private nBest = 0;
   private probeMaxW = 0;
   private probeFirst = 0;
   private readonly spilled: number[] = [];
 
+  /**
+   * Per class, prefix counts over instructions that clobber every preferred
+   * register of the class (calls), or null when none does: a bundle live
+   * across such an instruction cannot take a preferred register, so its
+   * probes start at the non-preferred ones.
+   */
+  private readonly crossPrefix: (Int32Array | null)[] = [null, null, null];
+
   constructor(s: IonState) {
     this.s = s;
     this.queue = new BundleQueue(s.bPrio);
+    const sc = s.ctx.scratch;
+    this.buf = sc.buf;
+    this.conflicts = sc.conflicts;
+    this.bestConflicts = sc.bestConflicts;
+    // Stamps restart at 0 each run, so old marks must not survive.
+    this.seen = sc.seen;
+    this.seen.fill(0);
+    const f = s.f;
+    const env = s.env;
+    const mark = new Int32Array(192).fill(-1);
+    for (let c = 0; c < 3; c++) {
+      const np = env.numPreferred[c];
+      if (np === 0 || np === env.order[c].length) continue;
+      let prefix: Int32Array | null = null;
+      for (let i = 0; i < f.numInsts; i++) {
+        const k0 = f.clobOff[i];
+        const k1 = f.clobOff[i + 1];
+        if (k1 - k0 < np) continue;
+        for (let k = k0; k < k1; k++) mark[f.clobs[k]] = i;
+        let all = true;
+        for (let q = 0; q < np && all; q++) if (mark[env.order[c][q]] !== i) all = false;
+        if (!all) continue;
+        if (prefix === null) prefix = new Int32Array(f.numInsts + 1);
+        prefix[i + 1] = 1;
+      }
+      if (prefix === null) continue;
+      for (let i = 0; i < f.numInsts; i++) prefix[i + 1] += prefix[i];
+      this.crossPrefix[c] = prefix;
+    }
+  }
+
+  /** Index in `order` of the first register worth probing for b (see crossPrefix). */
+  private firstCandidate(b: number, cls: number): number {
+    const prefix = this.crossPrefix[cls];
+    if (prefix === null) return 0;
+    const s = this.s;
+    const ranges = s.bRanges[b];
+    for (let ri = 0; ri < ranges.length; ri++) {
+      const r = ranges[ri];
+      // Instructions i with from <= 2i and 2i + 2 <= to: live before and after i.
+      const lo = (s.lrFrom[r] + 1) >> 1;
+      const hi = s.lrTo[r] >> 1;
+      if (hi > lo && prefix[hi] - prefix[lo] > 0) return s.env.numPreferred[cls];
+    }
+    return 0;
   }
 
   run(): void {
@@ -106,6 +160,7 @@ export class Allocator {
     }
     this.secondChance();
     this.assignSlots();
+    s.ctx.scratch = { buf: this.buf, seen: this.seen, conflicts: this.conflicts, bestConflicts: this.bestConflicts };
   }
 
   private logBundle(b: number): string {
@@ -228,7 +283,7 @@ export class Allocator {
     this.bestW = weight;
     this.splitPoint = -1;
     if (this.candidateOk(hint, req, cls) && this.tryReg(b, hint)) return;
-    for (let k = 0; k < order.length; k++) {
+    for (let k = this.firstCandidate(b, cls); k < order.length; k++) {
       const p = order[k];
       if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
       if (this.tryReg(b, p)) return;
@@ -448,7 +503,7 @@ export class Allocator {
         done = true;
       }
       const order = s.env.order[cls];
-      for (let k = 0; !done && k < order.length; k++) {
+      for (let k = this.firstCandidate(b, cls); !done && k < order.length; k++) {
         if (this.probe(b, order[k], 0) === FREE) {
           this.assign(b, order[k]);
           done = true;

@@ -15,9 +15,10 @@
 // and a spillset; a spillset's [from, to) covers every range of every vreg
 // that ever belonged to it, so its stack slot is exclusively its own there.
 
+import type { RegallocContext } from '../context.js';
 import type { Stats } from '../index.js';
 import type { FlatEnv, FlatFunction } from '../validate.js';
-import { IntervalMap } from './intervals.js';
+import type { IntervalMap } from './intervals.js';
 
 /** Bundle allocation states besides a real allocation. */
 export const UNASSIGNED = -1;
@@ -39,6 +40,8 @@ export class IonState {
   readonly env: FlatEnv;
   readonly log: LogFn;
   readonly stats: Stats;
+  /** Where the occupancy maps and the main loop's scratch live between runs. */
+  readonly ctx: RegallocContext;
 
   // Uses and defs per vreg, sorted by point (CSR by vreg).
   useOff!: Int32Array;
@@ -108,17 +111,21 @@ export class IonState {
    */
   readonly pregRes: (IntervalMap | undefined)[];
 
-  constructor(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats) {
+  constructor(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: RegallocContext) {
     this.f = f;
     this.env = env;
     this.log = log;
     this.stats = stats;
+    this.ctx = ctx;
+    // Only this run's allocatable pregs get maps; others stay undefined, as
+    // the probe loop expects.
     this.pregMap = [];
     this.pregRes = [];
     for (let c = 0; c < 3; c++)
       for (const p of env.order[c]) {
-        this.pregMap[p] = new IntervalMap();
-        this.pregRes[p] = new IntervalMap();
+        ctx.mapsFor(p);
+        this.pregMap[p] = ctx.pregMap[p];
+        this.pregRes[p] = ctx.pregRes[p];
       }
   }
 
