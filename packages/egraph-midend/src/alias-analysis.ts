@@ -1,5 +1,6 @@
 // Alias analysis over memory categories: redundant-load elimination and
-// store-to-load forwarding.
+// store-to-load forwarding (then, unless told otherwise, dead store
+// elimination from dead-stores.ts).
 //
 // Memory is split into disjoint categories by memflags: the `heap`,
 // `table` and `vmctx` regions, each declared `regionN`, and everything else.
@@ -35,6 +36,7 @@ import {
   type Inst,
   type Value,
 } from '@clift/ir';
+import { eliminateDeadStores } from './dead-stores.js';
 
 export interface AliasAnalysisStats {
   loadsRemoved: number;
@@ -52,7 +54,7 @@ const LOAD_STORE_PAIRS = new Map<number, number>([
 ]);
 
 /** The memory category of an access: 0 other, 1 heap, 2 table, 3 vmctx, 4+N regionN. */
-function category(flags: MemFlags): number {
+export function memoryCategory(flags: MemFlags): number {
   const idx = MemFlags.regionIndex(flags);
   if (idx !== undefined) return 4 + idx;
   return MemFlags.aliasRegion(flags);
@@ -84,7 +86,16 @@ function stateGet(s: State, c: number, fallback: number): number {
   return s.get(c) ?? s.get(-1) ?? fallback;
 }
 
-export function runAliasAnalysis(func: Function): AliasAnalysisStats {
+export interface AliasAnalysisOptions {
+  /**
+   * Also remove dead stores afterwards (default true, as upstream's
+   * `alias-analysis` pass does). The optimizer turns this off and runs the
+   * elimination after elaboration, when addresses are GVN-canonical.
+   */
+  readonly deadStores?: boolean;
+}
+
+export function runAliasAnalysis(func: Function, opts: AliasAnalysisOptions = {}): AliasAnalysisStats {
   const { dfg, layout } = func;
   const stats: AliasAnalysisStats = { loadsRemoved: 0, storesRemoved: 0 };
   const cfg = ControlFlowGraph.compute(func);
@@ -96,14 +107,23 @@ export function runAliasAnalysis(func: Function): AliasAnalysisStats {
   const used = new Set<number>();
   for (const b of rpo) {
     for (const inst of layout.blockInsts(b)) {
-      if (isPlainLoad(func, inst) || isPlainStore(func, inst)) used.add(category(dfg.imm0(inst) as MemFlags));
+      if (isPlainLoad(func, inst) || isPlainStore(func, inst)) used.add(memoryCategory(dfg.imm0(inst) as MemFlags));
     }
   }
   const cats = [...used];
 
+  // An access in category 0 (no region) may touch memory of any region,
+  // so a store there clobbers every category, and a store to a region also
+  // clobbers category 0 (upstream's alias/issue-13508.clif).
   const transfer = (s: State, inst: Inst): void => {
-    if (isPlainStore(func, inst)) s.set(category(dfg.imm0(inst) as MemFlags), inst);
-    else if (clobbersAll(func, inst)) for (const c of cats) s.set(c, inst);
+    if (isPlainStore(func, inst)) {
+      const c = memoryCategory(dfg.imm0(inst) as MemFlags);
+      if (c === 0) for (const k of cats) s.set(k, inst);
+      else {
+        s.set(c, inst);
+        if (used.has(0)) s.set(0, inst);
+      }
+    } else if (clobbersAll(func, inst)) for (const c of cats) s.set(c, inst);
   };
 
   // Dataflow to a fixpoint: block-entry states.
@@ -143,7 +163,7 @@ export function runAliasAnalysis(func: Function): AliasAnalysisStats {
       const op = dfg.opcode(inst);
       if (isPlainLoad(func, inst)) {
         const flags = dfg.imm0(inst) as MemFlags;
-        const c = category(flags);
+        const c = memoryCategory(flags);
         const addr = dfg.resolveAliases(dfg.arg(inst, 0));
         const res = dfg.result(inst, 0);
         const ty = dfg.valueType_(res);
@@ -163,7 +183,7 @@ export function runAliasAnalysis(func: Function): AliasAnalysisStats {
       } else if (isPlainStore(func, inst)) {
         transfer(s, inst);
         const flags = dfg.imm0(inst) as MemFlags;
-        const c = category(flags);
+        const c = memoryCategory(flags);
         const val = dfg.resolveAliases(dfg.arg(inst, 0));
         const addr = dfg.resolveAliases(dfg.arg(inst, 1));
         const endian = flags & (MemFlagBit.Big | MemFlagBit.Little);
@@ -173,5 +193,6 @@ export function runAliasAnalysis(func: Function): AliasAnalysisStats {
       transfer(s, inst);
     }
   }
+  if (opts.deadStores ?? true) stats.storesRemoved = eliminateDeadStores(func);
   return stats;
 }

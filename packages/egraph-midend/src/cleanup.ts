@@ -1,11 +1,13 @@
 // Whole-function cleanups around the e-graph pass: removal of blocks the
-// entry cannot reach, folding of branches on constant conditions, and dead
-// code elimination.
+// entry cannot reach, removal of block parameters that always receive one
+// value, folding of branches on constant conditions, and dead code
+// elimination.
 //
 // Invariant: each leaves a verifier-clean function verifier-clean; none
 // removes an instruction whose effect (store, call, trap, …) is observable.
 
 import {
+  BlockArg,
   ControlFlowGraph,
   DominatorTree,
   InstructionFormat,
@@ -14,6 +16,7 @@ import {
   canLoad,
   hasSideEffects,
   opcodeFormat,
+  type Block,
   type BlockCall,
   type Function,
   type Inst,
@@ -107,3 +110,78 @@ export function eliminateDeadCode(func: Function): number {
   return removed;
 }
 
+
+/**
+ * Removes block parameters that receive the same value `x` (or the
+ * parameter itself) on every incoming edge, replacing the parameter by `x`.
+ * `x` dominates the block: the first arrival at the block comes through an
+ * edge that cannot pass the parameter itself, and SSA makes the value it
+ * passes dominate that edge. Only blocks entered by `jump` and `brif` are
+ * considered (their block calls can be rebuilt); repeats to a fixpoint, as
+ * one removal can make another parameter's incoming values agree. Returns
+ * how many parameters went.
+ */
+export function removeConstantBlockParams(func: Function): number {
+  const { dfg, layout } = func;
+  const entry = layout.entryBlock();
+  let removed = 0;
+  for (let changed = true; changed; ) {
+    changed = false;
+    // Incoming edges per block: the branch and which of its destinations.
+    const incoming = new Map<Block, { inst: Inst; which: 0 | 1 }[]>();
+    const blocked = new Set<Block>();
+    for (const b of layout.blocks()) {
+      const term = layout.lastInst(b);
+      if (term === (0xffffffff as Inst)) continue;
+      const op = dfg.opcode(term) as Opcode;
+      const dests = dfg.branchDestinations(term);
+      dests.forEach((bc, which) => {
+        const t = dfg.blockCallBlock(bc);
+        if ((op !== Opcode.Jump && op !== Opcode.Brif) || which > 1) {
+          blocked.add(t);
+          return;
+        }
+        const list = incoming.get(t);
+        const edge = { inst: term, which: which as 0 | 1 };
+        if (list) list.push(edge);
+        else incoming.set(t, [edge]);
+      });
+    }
+    for (const [b, edges] of incoming) {
+      if (b === entry || blocked.has(b)) continue;
+      for (let i = dfg.numBlockParams(b) - 1; i >= 0; i--) {
+        const p = dfg.blockParam(b, i);
+        let x: Value | undefined;
+        let agree = true;
+        for (const e of edges) {
+          const bc = (e.which === 0 ? dfg.imm0(e.inst) : dfg.imm1(e.inst)) as BlockCall;
+          const v0 = BlockArg.asValue(dfg.blockCallArg(bc, i));
+          if (v0 === undefined) {
+            agree = false;
+            break;
+          }
+          const v = dfg.resolveAliases(v0);
+          if (v === p) continue;
+          if (x === undefined) x = v;
+          else if (x !== v) {
+            agree = false;
+            break;
+          }
+        }
+        if (!agree || x === undefined) continue;
+        for (const e of edges) {
+          const bc = (e.which === 0 ? dfg.imm0(e.inst) : dfg.imm1(e.inst)) as BlockCall;
+          const args = dfg.blockCallArgs(bc);
+          args.splice(i, 1);
+          dfg.setImm(e.inst, e.which, dfg.makeBlockCall(b, args));
+        }
+        dfg.removeBlockParam(b, i);
+        dfg.changeToAlias(p, x);
+        removed++;
+        changed = true;
+      }
+    }
+  }
+  if (removed > 0) for (const b of layout.blocks()) for (const inst of layout.blockInsts(b)) dfg.resolveAliasesInArguments(inst);
+  return removed;
+}

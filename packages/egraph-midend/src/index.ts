@@ -9,9 +9,11 @@
 //   cost.ts            extraction costs and rematerialization policy
 //   elaborate.ts       scoped elaboration with LICM and remat
 //   alias-analysis.ts  redundant loads and store-to-load forwarding
-//   cleanup.ts         unreachable blocks, constant branches, DCE
+//   dead-stores.ts     dead store elimination
+//   cleanup.ts         unreachable blocks, constant block params, constant branches, DCE
 
 export { optimize, countInsts, isPureForEgraph, type OptimizeOptions, type OptStats } from './optimize.js';
-export { runAliasAnalysis, type AliasAnalysisStats } from './alias-analysis.js';
-export { eliminateDeadCode, removeUnreachableBlocks, foldConstantBranches } from './cleanup.js';
+export { runAliasAnalysis, type AliasAnalysisOptions, type AliasAnalysisStats } from './alias-analysis.js';
+export { eliminateDeadStores } from './dead-stores.js';
+export { eliminateDeadCode, removeUnreachableBlocks, removeConstantBlockParams, foldConstantBranches } from './cleanup.js';
 export { OptimizerError } from './egraph.js';

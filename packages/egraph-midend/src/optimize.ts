@@ -1,9 +1,11 @@
 // The mid-end driver: `optimize(func)` runs, in order, unreachable-code
-// removal, alias analysis (redundant loads, store-to-load forwarding, dead
-// stores), the e-graph build over the dominator tree (pure instructions
-// leave the layout and become hash-consed, rewritten nodes; the skeleton of
+// removal, alias analysis (redundant loads, store-to-load forwarding),
+// removal of block parameters that always receive one value, the e-graph
+// build over the dominator tree (pure instructions leave the layout
+// and become hash-consed, rewritten nodes; the skeleton of
 // effectful instructions stays, with dominated duplicates of idempotent ones
-// merged), cost-based scoped elaboration, constant-branch folding and DCE.
+// merged), cost-based scoped elaboration, constant-branch folding, dead
+// store elimination (dead-stores.ts) and DCE.
 //
 // Invariants: the function is verifier-clean before and after (the caller's
 // contract for the input; the passes preserve it); results of instructions
@@ -28,7 +30,8 @@ import {
   type Inst,
 } from '@clift/ir';
 import { runAliasAnalysis } from './alias-analysis.js';
-import { eliminateDeadCode, foldConstantBranches, removeUnreachableBlocks } from './cleanup.js';
+import { eliminateDeadStores } from './dead-stores.js';
+import { eliminateDeadCode, foldConstantBranches, removeConstantBlockParams, removeUnreachableBlocks } from './cleanup.js';
 import { EGraph, hashInst, sameNode } from './egraph.js';
 import { Elaborator } from './elaborate.js';
 
@@ -46,6 +49,7 @@ export interface OptStats {
   instsBefore: number;
   instsAfter: number;
   unreachableBlocks: number;
+  blockParamsRemoved: number;
   nodesInserted: number;
   gvnHits: number;
   skeletonMerged: number;
@@ -127,6 +131,7 @@ export function optimize(func: Function, opts: OptimizeOptions = {}): OptStats {
     instsBefore: countInsts(func),
     instsAfter: 0,
     unreachableBlocks: 0,
+    blockParamsRemoved: 0,
     nodesInserted: 0,
     gvnHits: 0,
     skeletonMerged: 0,
@@ -149,10 +154,12 @@ export function optimize(func: Function, opts: OptimizeOptions = {}): OptStats {
   stats.unreachableBlocks = removeUnreachableBlocks(func).blocks;
 
   if (opts.aliasAnalysis ?? true) {
-    const aa = runAliasAnalysis(func);
+    const aa = runAliasAnalysis(func, { deadStores: false });
     stats.loadsRemoved = aa.loadsRemoved;
     stats.storesRemoved = aa.storesRemoved;
   }
+
+  stats.blockParamsRemoved = removeConstantBlockParams(func);
 
   const cfg = ControlFlowGraph.compute(func);
   const domtree = DominatorTree.compute(func, cfg);
@@ -175,6 +182,8 @@ export function optimize(func: Function, opts: OptimizeOptions = {}): OptStats {
 
   stats.branchesFolded = foldConstantBranches(func);
   if (stats.branchesFolded > 0) stats.unreachableBlocks += removeUnreachableBlocks(func).blocks;
+  // After elaboration: addresses are GVN-canonical and the CFG is final.
+  if (opts.aliasAnalysis ?? true) stats.storesRemoved += eliminateDeadStores(func);
   stats.deadInsts = eliminateDeadCode(func);
   stats.instsAfter = countInsts(func);
   if (log) {
@@ -183,7 +192,7 @@ export function optimize(func: Function, opts: OptimizeOptions = {}): OptStats {
         `skeleton merged ${stats.skeletonMerged}, rewrites ${stats.rewrites}, unions ${stats.unions}, subsumed ${stats.subsumes}, ` +
         `placed ${stats.placed}, hoisted ${stats.hoisted}, remat ${stats.remat}, loads removed ${stats.loadsRemoved}, ` +
         `stores removed ${stats.storesRemoved}, branches folded ${stats.branchesFolded}, dead ${stats.deadInsts}, ` +
-        `unreachable blocks ${stats.unreachableBlocks}`,
+        `unreachable blocks ${stats.unreachableBlocks}, block params removed ${stats.blockParamsRemoved}`,
     );
   }
   return stats;

@@ -117,11 +117,12 @@ export function callLocations(sig: Signature): CallLocations {
   const apple = sig.callConv === 'apple_aarch64';
   const rets = assign(sig.returns, apple, 'return');
   const args = assign(sig.params, apple, 'parameter');
-  // The tail convention passes register arguments and results as AAPCS64
-  // does; only its stack handling differs (the callee pops its stack
-  // arguments), which the driver does not model.
-  if (tail && (args.stack > 0 || rets.stack > 0)) {
-    throw new DriverError('tail-convention calls with stack arguments or results are not supported by the run harness');
+  // The tail convention passes arguments and results as AAPCS64 does; only
+  // its stack handling differs: the callee pops its stack arguments, which
+  // the driver undoes after the call (see `generateDriver`). Results on the
+  // stack are not modelled.
+  if (tail && rets.stack > 0) {
+    throw new DriverError('tail-convention calls with stack results are not supported by the run harness');
   }
   let argStack = args.stack;
   let retAreaPtr: ValueLocation | undefined;
@@ -256,6 +257,12 @@ export function generateDriver(calls: readonly DriverCall[]): DriverProgram {
       }
     });
     ins(`bl ${quoted(call.symbol)}`);
+    // A tail-convention callee pops its stack arguments: put SP back where
+    // the driver's frame expects it.
+    if (call.signature.callConv === 'tail' && locs.argStackBytes > 0) {
+      movImm('x10', locs.argStackBytes).forEach(ins);
+      ins('sub sp, sp, x10');
+    }
 
     // Results.
     const size = SLOT * (1 + call.signature.returns.length);

@@ -2,8 +2,9 @@
 // upstream Cranelift implements them: `system_v` (and `fast`, `cold`, which
 // use the same rules on AArch64), `apple_aarch64` (stack arguments packed at
 // their natural size, no even-register rule for 128-bit values) and `tail`
-// (same registers; nothing is callee-saved, every allocatable register is
-// clobbered by a call).
+// (same registers and callee-saved set as AAPCS64, but the callee pops its
+// stack arguments, so `return_call` can hand a differently sized argument
+// area to its callee).
 //
 // Arguments: integers in x0-x7, floats in v0-v7, then the stack in 8-byte
 // slots (natural size on Apple); i128 in an even/odd register pair; a
@@ -89,15 +90,13 @@ function computeArgLocs(callConv: CallConv, params: readonly AbiParam[], kind: '
 const X_CALLER_SAVED = Array.from({ length: 16 }, (_, i) => xpreg(i));
 const V_ALL = Array.from({ length: 32 }, (_, i) => vpreg(i));
 const DEFAULT_CLOBBERS: readonly PReg[] = [...X_CALLER_SAVED, ...V_ALL];
-const TAIL_CLOBBERS: readonly PReg[] = [...X_CALLER_SAVED, ...Array.from({ length: 10 }, (_, i) => xpreg(19 + i)), ...V_ALL];
 
 export const AARCH64_ABI: AbiMachineSpec = {
   computeArgLocs,
-  callClobbers(callConv: CallConv): readonly PReg[] {
-    return callConv === 'tail' ? TAIL_CLOBBERS : DEFAULT_CLOBBERS;
+  callClobbers(): readonly PReg[] {
+    return DEFAULT_CLOBBERS;
   },
-  isCalleeSaved(callConv: CallConv, p: PReg): boolean {
-    if (callConv === 'tail') return false;
+  isCalleeSaved(_callConv: CallConv, p: PReg): boolean {
     const hw = pregHw(p);
     return pregClass(p) === RegClass.Int ? hw >= 19 && hw <= 28 : hw >= 8 && hw <= 15;
   },

@@ -32,9 +32,9 @@ import {
 import { AARCH64_ABI } from './abi.js';
 import { AMode, FpuOp1, HintOp, MemOp, PairAMode, condName } from './inst/args.js';
 import { BUFFER_HOOKS, LABEL_USE_KINDS, emitInst, emitSpAdjust, type EmitState } from './inst/emit.js';
-import { Op, newMInst, visitOperands, type MInst } from './inst/mod.js';
-import { HW_NAMES, printInst, type RegNamer } from './inst/print.js';
-import { HW_FP, HW_LR } from './inst/regs.js';
+import { Op, ReturnCallKind, newMInst, visitOperands, type ExtNameInfo, type MInst, type ReturnCallInfo } from './inst/mod.js';
+import { HW_NAMES, printInst, spAdjustText, type RegNamer } from './inst/print.js';
+import { HW_FP, HW_LR, HW_SPILLTMP, HW_TMP2 } from './inst/regs.js';
 import type { FunctionAbi } from './lower.js';
 
 interface ListingLine {
@@ -108,8 +108,45 @@ function frameInsts(frame: FrameLayout, isaFlags: Flags, callConv: string): { pr
   popList(ints, false);
   if (frame.setupFrame) epilogue.push(mk(Op.LoadPair, { r0: HW_FP, r1: HW_LR, r2: 31, i0: 0, i1: PairAMode.PostIndexed, i2: 16 }));
   const retInsts: MInst[] = [];
-  if (signRa && !isaFlags.bool('has_pauth')) retInsts.push(mk(Op.Hint, { i0: zeroModifier ? (bkey ? HintOp.AUTIBZ : HintOp.AUTIAZ) : bkey ? HintOp.AUTIBSP : HintOp.AUTIASP }));
+  // `retaa`/`retab` need SP as the modifier; the tail convention signs with zero and authenticates with a hint.
+  if (signRa && (!isaFlags.bool('has_pauth') || zeroModifier)) retInsts.push(mk(Op.Hint, { i0: zeroModifier ? (bkey ? HintOp.AUTIBZ : HintOp.AUTIAZ) : bkey ? HintOp.AUTIBSP : HintOp.AUTIASP }));
   return { prologue, epilogue, retInsts };
+}
+
+/**
+ * The frame teardown of a `return_call` whose callee takes stack arguments,
+ * or undefined when the plain epilogue does (no stack arguments: SP ends at
+ * the incoming argument area's top, which the callee then owns).
+ *
+ * The callee's arguments sit at the bottom of this frame and must end just
+ * below the top of this function's incoming argument area, which may be
+ * smaller than the new one, so the destination can overlap the saved
+ * registers. Hence: restore the saved registers first, addressing them from
+ * x17 without moving SP (everything stays below SP-protected memory), then
+ * copy the arguments from the highest word down (the destination is never
+ * below the source, so a downward copy never reads a word it overwrote),
+ * then set SP to the destination. x16/x17 are free: the allocator never
+ * hands them out.
+ */
+function tailCallTeardown(info: ReturnCallInfo, frameBytes: number, epilogue: readonly MInst[], retInsts: readonly MInst[], popIn: number): MInst[] | undefined {
+  const n = info.stackArgBytes;
+  if (n === 0) return undefined;
+  const mk = (op: Op, f: Partial<MInst>): MInst => ({ ...newMInst(op), ...f });
+  const out: MInst[] = [mk(Op.LoadAddr, { r0: HW_TMP2, i0: AMode.SPOffset, i1: frameBytes })];
+  epilogue.forEach((e, k) => {
+    if (e.op === Op.LoadPair) out.push({ ...e, r2: HW_TMP2, i1: PairAMode.Offset, i2: 16 * k });
+    else out.push({ ...e, r1: HW_TMP2, i1: AMode.RegOffset, i2: 16 * k });
+  });
+  out.push(...retInsts);
+  // Entry SP + incoming stack arguments − the callee's stack arguments.
+  const dest = frameBytes + 16 * epilogue.length + popIn - n;
+  out.push(mk(Op.LoadAddr, { r0: HW_TMP2, i0: AMode.SPOffset, i1: dest }));
+  for (let k = n - 8; k >= 0; k -= 8) {
+    out.push(mk(Op.Load, { r0: HW_SPILLTMP, r1: 31, i0: MemOp.ULoad64, i1: AMode.SPOffset, i2: k }));
+    out.push(mk(Op.Store, { r0: HW_SPILLTMP, r1: HW_TMP2, i0: MemOp.Store64, i1: AMode.RegOffset, i2: k }));
+  }
+  out.push(mk(Op.MovSp, { r0: 31, r1: HW_TMP2 }));
+  return out;
 }
 
 /** `ret`, or `retaa`/`retab` when pointer authentication is available. */
@@ -196,13 +233,25 @@ export function emitFunction(vcode: VCode, ra: Output, flags: Flags, isaFlags: F
     if (!disassemble || text === '') return;
     for (const t of text.split('\n')) lines.push({ offset, text: t });
   };
+  // The tail convention's callee pops its incoming stack arguments.
+  const popIn = abi.callConv === 'tail' ? abi.sig.stackArgSize : 0;
   const epilogueText = (): string[] => {
     const st = state;
-    const out: string[] = [];
-    if (frameBytes > 0) out.push(`add sp, sp, #${frameBytes}`);
+    const out: string[] = [...spAdjustText(frameBytes)];
     for (const m of epilogue) out.push(printInst(m, st));
     for (const m of retInsts) out.push(printInst(m, st));
+    out.push(...spAdjustText(popIn));
     return out;
+  };
+  const tailInsts = (m: MInst): MInst[] | undefined => tailCallTeardown(m.aux as ReturnCallInfo, frameBytes, epilogue, retInsts, popIn);
+  const tailBranch = (m: MInst): MInst[] => {
+    const info = m.aux as ReturnCallInfo;
+    if (m.i0 === ReturnCallKind.Far) {
+      const ext: ExtNameInfo = { target: info.dest!, offset: 0n, text: info.callee };
+      return [{ ...newMInst(Op.LoadExtName), r0: HW_SPILLTMP, aux: ext }, { ...newMInst(Op.BranchReg), r1: HW_SPILLTMP }];
+    }
+    if (m.i0 === ReturnCallKind.Reg) return [{ ...newMInst(Op.BranchReg), r1: m.i1 }];
+    return [];
   };
   const state: EmitState = {
     slotBase: frame.slotBase,
@@ -211,9 +260,30 @@ export function emitFunction(vcode: VCode, ra: Output, flags: Flags, isaFlags: F
       emitSpAdjust(b, frameBytes);
       for (const m of epilogue) emitInst(b, m, state);
       for (const m of retInsts) emitInst(b, m, state);
+      emitSpAdjust(b, popIn);
       b.put4(ret.word);
     },
     epilogueText,
+    emitReturnCall(b, m) {
+      const seq = tailInsts(m);
+      if (seq === undefined) {
+        emitSpAdjust(b, frameBytes);
+        for (const x of epilogue) emitInst(b, x, state);
+        for (const x of retInsts) emitInst(b, x, state);
+        emitSpAdjust(b, popIn);
+      } else for (const x of seq) emitInst(b, x, state);
+      if (m.i0 === ReturnCallKind.Near) {
+        b.addReloc('Arm64Call', (m.aux as ReturnCallInfo).dest!, 0n);
+        b.put4(0x14000000);
+      } else for (const x of tailBranch(m)) emitInst(b, x, state);
+    },
+    returnCallText(m) {
+      const seq = tailInsts(m);
+      const out = seq === undefined ? epilogueText() : seq.map((x) => printInst(x, state));
+      if (m.i0 === ReturnCallKind.Near) out.push(`b ${(m.aux as ReturnCallInfo).callee}`);
+      else for (const x of tailBranch(m)) out.push(printInst(x, state));
+      return out;
+    },
   };
   // Prologue.
   for (const m of prologue) {
@@ -221,7 +291,7 @@ export function emitFunction(vcode: VCode, ra: Output, flags: Flags, isaFlags: F
     emitInst(buf, m, state);
   }
   if (frameBytes > 0) {
-    list(buf.curOffset(), `sub sp, sp, #${frameBytes}`);
+    list(buf.curOffset(), spAdjustText(-frameBytes).join('\n'));
     emitSpAdjust(buf, -frameBytes);
   }
 
@@ -296,7 +366,10 @@ function renderListing(lines: ListingLine[], size: number, buf: MachBuffer, vcod
   const out: string[] = [];
   for (let k = 0; k < lines.length; k++) {
     const l = lines[k];
-    const isBranch = /^(b|b\.\w+|cbn?z)\s/.test(l.text) && !/#trap=/.test(l.text);
+    // Only branches to block labels are subject to branch simplification; a
+    // pseudo-instruction's internal branch (`b #12` over a literal) and a
+    // tail call's `b %callee` always stay.
+    const isBranch = /^(b|b\.\w+|cbn?z)\s.*\blabel\d+$/.test(l.text);
     if (isBranch) {
       // A removed branch: the next listed line starts at the same offset, or the code ends here.
       const next = lines.slice(k + 1).find((x) => !x.text.endsWith(':'));

@@ -22,7 +22,7 @@ import { allocIndex, allocIsReg, allocIsStack, instAllocs, pregHw, pregClass, vr
 import { machineEnv } from './abi.js';
 import { emitFunction, frameLayoutFor } from './emit-function.js';
 import type { EmitState } from './inst/emit.js';
-import { newMInst, visitOperands, OP_NAMES, type MInst } from './inst/mod.js';
+import { newMInst, visitOperands, OP_NAMES, ReturnCallKind, type MInst, type ReturnCallInfo } from './inst/mod.js';
 import { printInst, type RegNamer } from './inst/print.js';
 import { fprName, gprName } from './inst/regs.js';
 import { AArch64Lowering } from './lower.js';
@@ -80,6 +80,14 @@ class AArch64Isa implements TargetIsa {
         throw new Error('printing only');
       },
       epilogueText: () => [],
+      emitReturnCall: () => {
+        throw new Error('printing only');
+      },
+      returnCallText: (r) => {
+        const info = r.aux as ReturnCallInfo;
+        const callee = r.i0 === ReturnCallKind.Reg ? `x${r.i1}` : info.callee;
+        return [`return_call ${callee} new_stack_arg_size:${info.stackArgBytes}`];
+      },
     };
     // Before allocation, vreg fields are shown as `v<N>`: they are renumbered past the
     // hardware range so the printer's alias checks (register 31) cannot misfire.

@@ -9,6 +9,7 @@
 // the same CLIF instruction set, except those that consume a `Cond`.
 
 import {
+  CodegenError,
   computeSigData,
   InstFlags,
   layoutStackSlots,
@@ -54,12 +55,12 @@ import {
   type Type,
   type Value,
 } from '@clift/ir';
-import { RegClass, type PReg, type VReg } from '@clift/regalloc';
+import { RegClass, pregHw, type PReg, type VReg } from '@clift/regalloc';
 import { AARCH64_ABI } from './abi.js';
 import { ALUOp, AMode, BitOp, CondKind, CSelOp, Cond, FpuOp1, HintOp, MemOp, condFromIntCC, condInvert, type ALUOp3, type FpuOp2, type ShiftOp } from './inst/args.js';
 import { Imm12, ImmLogic } from './inst/imms.js';
-import { Op, type CallInfo, type FixedReg, type JumpTableInfo } from './inst/mod.js';
-import { FP, SP, XZR, type Reg } from './inst/regs.js';
+import { Op, ReturnCallKind, type CallInfo, type FixedReg, type JumpTableInfo, type ReturnCallInfo } from './inst/mod.js';
+import { FP, SP, XZR, xpreg, type Reg } from './inst/regs.js';
 import { constructor_lower, constructor_lower_branch, constructor_lower_icmp, type Context } from './generated/lower.js';
 import { RULES_BY_OPCODE } from './generated/rule-index.js';
 
@@ -1326,7 +1327,6 @@ export class AArch64Lowering implements Context, LowerBackend {
       colocated = ext.colocated;
     }
     const sd = computeSigData(AARCH64_ABI, sig, this.flags);
-    if (sig.callConv === 'tail' && sd.stackArgSize > 0) throw this.ctx.unsupported('stack arguments under the tail calling convention');
     this.abi.isLeaf = false;
     this.abi.outgoingArgsSize = Math.max(this.abi.outgoingArgsSize, sd.stackArgSize + sd.stackRetSize);
     const uses: FixedReg[] = [];
@@ -1370,11 +1370,70 @@ export class AArch64Lowering implements Context, LowerBackend {
       this.emit(Op.LoadExtName, t, 0, 0, 0, 0, 0, 0, 0, { target: dest!.target, offset: 0n, text: dest!.text });
       callee = t;
     }
-    const info: CallInfo = { dest: dest?.target, uses, defs, clobbers, callee: name };
+    const calleePop = sig.callConv === 'tail' ? sd.stackArgSize : 0;
+    const info: CallInfo = { dest: dest?.target, uses, defs, clobbers, callee: name, calleePop };
     if (!isIndirect && colocated) this.emit(Op.Call, 0, 0, 0, 0, 0, 0, 0, 0, info);
     else this.emit(Op.CallInd, 0, callee, 0, 0, 0, 0, 0, 0, info);
     for (const [r, ty, off] of stackLoads) this.emit(Op.Load, r, 0, 0, 0, this.loadMemOp(ty), AMode.SPOffset, off, 0);
     results.forEach((_, i) => this.ctx.setResult(i, resultRegs[i][0], resultRegs[i][1]));
+    return 0;
+  }
+
+  /**
+   * `return_call` / `return_call_indirect`: arguments go where a call would
+   * put them (stack arguments at the bottom of this frame); the
+   * `ReturnCall` instruction then restores the caller's registers, moves the
+   * stack arguments over this function's incoming ones and branches.
+   */
+  lower_return_call(inst: Inst): number {
+    const dfg = this.dfg;
+    const isIndirect = dfg.opcode(inst) === Opcode.ReturnCallIndirect;
+    let sig: Signature;
+    let args: Value[];
+    let calleeVal: Value | undefined;
+    let dest: { target: RelocTarget; text: string } | undefined;
+    let kind: ReturnCallKind = ReturnCallKind.Reg;
+    if (isIndirect) {
+      sig = dfg.signatures[dfg.imm0(inst) as SigRef]!;
+      const all = dfg.instArgs(inst);
+      calleeVal = all[0];
+      args = all.slice(1);
+    } else {
+      const ext = dfg.extFuncs[dfg.imm0(inst) as FuncRef]!;
+      sig = dfg.signatures[ext.signature]!;
+      args = dfg.instArgs(inst);
+      dest = externalTarget(this.func, ext.name);
+      kind = ext.colocated ? ReturnCallKind.Near : ReturnCallKind.Far;
+    }
+    if (sig.callConv !== 'tail') throw this.ctx.unsupported(`tail call to a function with the ${sig.callConv} calling convention (only tail)`);
+    const sd = computeSigData(AARCH64_ABI, sig, this.flags);
+    // The copy loop addresses both areas with scaled 12-bit offsets and uses x16/x17.
+    if (sd.stackArgSize > 4095 * 8) throw new CodegenError('impl-limit', `return_call with ${sd.stackArgSize} bytes of stack arguments (at most ${4095 * 8} on aarch64)`);
+    this.abi.outgoingArgsSize = Math.max(this.abi.outgoingArgsSize, sd.stackArgSize);
+    const uses: FixedReg[] = [];
+    const place = (a: AbiArg, regs: readonly Reg[]): void => {
+      a.slots.forEach((s, k) => {
+        const r = regs[k];
+        if (s.kind === 'reg') uses.push({ vreg: r as VReg, preg: s.preg });
+        else this.emit(Op.Store, r, 0, 0, 0, this.storeMemOp(s.ty), AMode.SPOffset, s.offset, 0);
+      });
+    };
+    sd.params.forEach((a, i) => {
+      const v = args[i];
+      place(a, a.slots.length === 2 ? this.ctx.putValueInRegs(v) : [this.ctx.putValueInReg(v)]);
+    });
+    // Same return values as ours: the callee writes them through our return area.
+    if (sd.retAreaPtr) place(sd.retAreaPtr, [this.retAreaPtrReg()]);
+    let calleeHw = 0;
+    if (calleeVal !== undefined) {
+      // A caller-saved register no argument uses, so restoring callee-saved registers cannot clobber it.
+      const taken = new Set<number>(uses.map((u) => u.preg));
+      const preg = [9, 10, 11, 12, 13, 14, 15].map((hw) => xpreg(hw)).find((p) => !taken.has(p))!;
+      calleeHw = pregHw(preg);
+      uses.push({ vreg: this.ctx.putValueInReg(calleeVal), preg });
+    }
+    const info: ReturnCallInfo = { uses, dest: dest?.target, callee: dest ? dest.text : 'indirect', stackArgBytes: sd.stackArgSize };
+    this.emit(Op.ReturnCall, 0, 0, 0, 0, kind, calleeHw, 0, 0, info, InstFlags.Ret);
     return 0;
   }
 
@@ -1391,7 +1450,7 @@ export class AArch64Lowering implements Context, LowerBackend {
         }
       });
     });
-    this.emit(Op.Ret, 0, 0, 0, 0, 0, 0, 0, 0, { uses, popBytes: 0 }, InstFlags.Ret);
+    this.emit(Op.Ret, 0, 0, 0, 0, 0, 0, 0, 0, { uses, popBytes: this.abi.callConv === 'tail' ? this.abi.sig.stackArgSize : 0 }, InstFlags.Ret);
     return 0;
   }
 

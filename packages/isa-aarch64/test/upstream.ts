@@ -20,7 +20,8 @@ export const INTEGER_RUNTESTS = [
   'fibonacci.clif', 'fold-bitops.clif', 'global_value.clif', 'i128-ireduce.clif', 'icmp-eq-imm.clif', 'icmp-eq.clif',
   'icmp-ne.clif', 'icmp-of-icmp.clif', 'icmp-sge.clif', 'icmp-sgt.clif', 'icmp-sle.clif', 'icmp-slt.clif',
   'icmp-uge.clif', 'icmp-ugt.clif', 'icmp-ule.clif', 'icmp-ult.clif', 'integer-minmax.clif', 'ireduce.clif',
-  'issue-5498.clif', 'issue5839.clif', 'or-and-y-with-not-y.clif', 'sdiv.clif', 'shift-right-left.clif',
+  'issue-5498.clif', 'issue5839.clif', 'or-and-y-with-not-y.clif', 'return-call-loop.clif', 'return-call.clif',
+  'sdiv.clif', 'shift-right-left.clif',
   'smulhi.clif', 'spill-reload.clif', 'srem_opts.clif', 'stack-addr-64.clif', 'uadd_overflow_trap.clif',
   'udiv.clif', 'umulhi.clif', 'urem.clif', 'x64-bmi1.clif',
 ];

@@ -26,6 +26,10 @@ export interface EmitState {
   emitEpilogue(buf: MachBuffer): void;
   /** Text of the epilogue, for listings. */
   epilogueText(): string[];
+  /** Emits a `ReturnCall` (frame teardown, argument move, branch), which needs the frame layout. */
+  emitReturnCall(buf: MachBuffer, m: MInst): void;
+  /** Text of a `ReturnCall`, one line per emitted instruction. */
+  returnCallText(m: MInst): string[];
 }
 
 // ---------------------------------------------------------------------------
@@ -631,10 +635,15 @@ export function emitInst(buf: MachBuffer, m: MInst, st: EmitState): void {
       const info = m.aux as CallInfo;
       buf.addReloc('Arm64Call', info.dest!, 0n);
       buf.put4(0x94000000);
+      emitSpAdjust(buf, -info.calleePop);
       return;
     }
     case Op.CallInd:
       buf.put4((0xd63f0000 | (m.r1 << 5)) >>> 0);
+      emitSpAdjust(buf, -(m.aux as CallInfo).calleePop);
+      return;
+    case Op.ReturnCall:
+      st.emitReturnCall(buf, m);
       return;
     case Op.BranchReg:
       buf.put4((0xd61f0000 | (m.r1 << 5)) >>> 0);

@@ -66,6 +66,8 @@
 //   Fence                                      (dmb ish)
 //   MovToVecHi    rd=r0 (reuses rn) rn=r1 rm=r2  (mov vd.d[1], xm: sets the high 64 bits of a q register)
 //   MovFromVecHi  rd=r0 rn=r1                  (mov xd, vn.d[1])
+//   ReturnCall                                 i0 ReturnCallKind i1 callee hw reg (Reg), aux ReturnCallInfo: tears the frame down,
+//                 moves the callee's stack arguments over the incoming ones and branches (see emit-function.ts)
 //   (FpuRR with FpuOp1.Mov and size 2 is a full q-register move, `mov vd.16b, vn.16b`.)
 
 import type { PReg, RegClass, VReg } from '@clift/regalloc';
@@ -82,7 +84,7 @@ export const Op = {
   LoadAddr: 30, LoadExtName: 31, Hint: 32, Brk: 33, Adr: 34, BranchReg: 35,
   FpuRRR: 36, FpuRR: 37, FpuCmp: 38, MovToFpu: 39, MovFromFpu: 40, FpuCSel: 41, IntToFpu: 42, FpuToInt: 43, FpuRRRR: 44,
   LoadConst: 45, AtomicRmwLoop: 46, AtomicCasLoop: 47, LoadAcquire: 48, StoreRelease: 49, Fence: 50,
-  MovToVecHi: 51, MovFromVecHi: 52,
+  MovToVecHi: 51, MovFromVecHi: 52, ReturnCall: 53,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 export const OP_NAMES: readonly string[] = (() => {
@@ -130,6 +132,28 @@ export interface CallInfo {
   readonly clobbers: readonly PReg[];
   /** CLIF text of the call, for listings. */
   readonly callee: string;
+  /** Bytes of stack arguments a `tail` callee pops; the caller lowers SP again after the call. */
+  readonly calleePop: number;
+}
+/** How a `ReturnCall` reaches its callee. */
+export const ReturnCallKind = {
+  /** `b name` (colocated callee, Arm64Call relocation). */
+  Near: 0,
+  /** Address loaded into x16 from an inline literal, then `br x16`. */
+  Far: 1,
+  /** `br rn`; rn is pinned to a caller-saved register the epilogue does not restore. */
+  Reg: 2,
+} as const;
+export type ReturnCallKind = (typeof ReturnCallKind)[keyof typeof ReturnCallKind];
+export interface ReturnCallInfo {
+  /** Argument registers (fixed uses), plus the callee register for `Reg`. */
+  readonly uses: readonly FixedReg[];
+  /** Callee symbol for `Near` and `Far`. */
+  readonly dest: RelocTarget | undefined;
+  /** CLIF text of the callee, for listings. */
+  readonly callee: string;
+  /** Bytes of stack arguments the callee receives (already stored at the bottom of the frame). */
+  readonly stackArgBytes: number;
 }
 export interface JumpTableInfo {
   /** Labels of the table entries, in index order. */
@@ -256,6 +280,11 @@ export function visitOperands(m: MInst, v: OperandVisitor): void {
     }
     case Op.Ret: {
       const info = m.aux as RetInfo;
+      for (const u of info.uses) v.fixedUse(u.vreg, u.preg);
+      return;
+    }
+    case Op.ReturnCall: {
+      const info = m.aux as ReturnCallInfo;
       for (const u of info.uses) v.fixedUse(u.vreg, u.preg);
       return;
     }

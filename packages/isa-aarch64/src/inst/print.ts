@@ -50,6 +50,21 @@ function signedDec(v: bigint, bits: number): string {
 }
 
 /** Text of a movz/movn/movk word (used for expansions). */
+/** Text of `emitSpAdjust(amount)`, one line per instruction. */
+export function spAdjustText(amount: number): string[] {
+  if (amount === 0) return [];
+  const op = amount > 0 ? 'add' : 'sub';
+  let a = Math.abs(amount);
+  if (Imm12.maybeFrom(a) !== undefined) return [a >= 0x1000 ? `${op} sp, sp, #${a >>> 12}, lsl #12` : `${op} sp, sp, #${a}`];
+  if (a < 0x1000000) {
+    const out = [`${op} sp, sp, #${a >>> 12}, lsl #12`];
+    a &= 0xfff;
+    if (a !== 0) out.push(`${op} sp, sp, #${a}`);
+    return out;
+  }
+  return [...movImmWords(HW_SPILLTMP, BigInt(a), true).map((w) => printMovWord(w, HW_NAMES)), `${op} sp, sp, x16`];
+}
+
 function printMovWord(w: number, n: RegNamer, regText?: string): string {
   const is64 = w >>> 31 === 1;
   const opc = (w >>> 29) & 3;
@@ -268,9 +283,11 @@ export function printInst(m: MInst, st: EmitState, n: RegNamer = HW_NAMES): stri
     case Op.Args:
       return '';
     case Op.Call:
-      return `bl ${(m.aux as CallInfo).callee}`;
+      return [`bl ${(m.aux as CallInfo).callee}`, ...spAdjustText(-(m.aux as CallInfo).calleePop)].join('\n');
     case Op.CallInd:
-      return `blr ${n.gpr(m.r1, true, false)}`;
+      return [`blr ${n.gpr(m.r1, true, false)}`, ...spAdjustText(-(m.aux as CallInfo).calleePop)].join('\n');
+    case Op.ReturnCall:
+      return st.returnCallText(m).join('\n');
     case Op.BranchReg:
       return `br ${n.gpr(m.r1, true, false)}`;
     case Op.JTSequence: {
