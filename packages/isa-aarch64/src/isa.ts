@@ -56,7 +56,7 @@ class AArch64Isa implements TargetIsa {
   }
 
   lower(func: Function): VCode {
-    const backend = new AArch64Lowering(func, this.flags);
+    const backend = new AArch64Lowering(func, this.flags, this.isaFlags);
     const ctx = new Lower(func, backend);
     return ctx.run(SPEC, backend.abi);
   }

@@ -21,6 +21,8 @@ import {
   type SigData,
 } from '@clift/codegen';
 import {
+  abiParam,
+  AtomicRmwOp,
   type FuncRef,
   F128,
   F16,
@@ -57,7 +59,7 @@ import {
 } from '@clift/ir';
 import { RegClass, pregHw, type PReg, type VReg } from '@clift/regalloc';
 import { AARCH64_ABI } from './abi.js';
-import { ALUOp, AMode, BitOp, CondKind, CSelOp, Cond, FpuOp1, HintOp, MemOp, condFromIntCC, condInvert, type ALUOp3, type FpuOp2, type ShiftOp } from './inst/args.js';
+import { ALUOp, AMode, BitOp, CondKind, CSelOp, Cond, FpuOp1, HintOp, LseOp, MemOp, condFromIntCC, condInvert, type ALUOp3, type FpuOp2, type ShiftOp } from './inst/args.js';
 import { Imm12, ImmLogic } from './inst/imms.js';
 import { Op, ReturnCallKind, type CallInfo, type FixedReg, type JumpTableInfo, type ReturnCallInfo } from './inst/mod.js';
 import { FP, SP, XZR, xpreg, type Reg } from './inst/regs.js';
@@ -85,12 +87,37 @@ const I128_OPCODES: ReadonlySet<number> = new Set([
   Opcode.Sextend, Opcode.Ireduce, Opcode.Iconcat, Opcode.Isplit, Opcode.Bitcast, Opcode.Bmask, Opcode.Iabs,
   Opcode.Bitrev, Opcode.Bswap, Opcode.Clz, Opcode.Ctz, Opcode.Cls, Opcode.Load, Opcode.Store,
   Opcode.UaddOverflow, Opcode.SaddOverflow, Opcode.UsubOverflow, Opcode.SsubOverflow, Opcode.Popcnt,
-  Opcode.Smin, Opcode.Smax, Opcode.Umin, Opcode.Umax,
+  Opcode.Smin, Opcode.Smax, Opcode.Umin, Opcode.Umax, Opcode.Udiv, Opcode.Sdiv, Opcode.Urem, Opcode.Srem,
+  Opcode.FcvtFromUint, Opcode.FcvtFromSint,
+]);
+
+/** libgcc's i128 division routines, which do not trap: the caller checks the divisor first. */
+const I128_DIV_LIBCALLS: ReadonlyMap<number, string> = new Map([
+  [Opcode.Udiv, '__udivti3'],
+  [Opcode.Sdiv, '__divti3'],
+  [Opcode.Urem, '__umodti3'],
+  [Opcode.Srem, '__modti3'],
 ]);
 
 const SHIFT_OR_SELECT: ReadonlySet<number> = new Set([
   Opcode.Ishl, Opcode.Ushr, Opcode.Sshr, Opcode.Rotl, Opcode.Rotr, Opcode.Select, Opcode.SelectSpectreGuard,
 ]);
+
+/** The FEAT_LSE instruction for each `AtomicRmwOp` (nand has none: it keeps the exclusive loop). */
+const LSE_FOR_RMW: readonly (LseOp | undefined)[] = (() => {
+  const t: (LseOp | undefined)[] = [];
+  t[AtomicRmwOp.Add] = LseOp.Add;
+  t[AtomicRmwOp.Sub] = LseOp.Add;
+  t[AtomicRmwOp.And] = LseOp.Clr;
+  t[AtomicRmwOp.Or] = LseOp.Set;
+  t[AtomicRmwOp.Xor] = LseOp.Eor;
+  t[AtomicRmwOp.Xchg] = LseOp.Swp;
+  t[AtomicRmwOp.Umin] = LseOp.Umin;
+  t[AtomicRmwOp.Umax] = LseOp.Umax;
+  t[AtomicRmwOp.Smin] = LseOp.Smin;
+  t[AtomicRmwOp.Smax] = LseOp.Smax;
+  return t;
+})();
 
 const SIZE32 = 0;
 const SIZE64 = 1;
@@ -130,11 +157,15 @@ export class AArch64Lowering implements Context, LowerBackend {
   /** Output buffer: per produced value, two register slots. */
   private readonly out = new Int32Array(8);
   readonly abi: FunctionAbi;
+  /** FEAT_LSE: single-instruction atomic read-modify-write and compare-and-swap. */
+  private readonly hasLse: boolean;
 
   constructor(
     private readonly func: Function,
     private readonly flags: Flags,
+    isaFlags: Flags,
   ) {
+    this.hasLse = isaFlags.bool('has_lse');
     const sig = computeSigData(AARCH64_ABI, func.signature, flags);
     this.abi = {
       sig,
@@ -826,6 +857,35 @@ export class AArch64Lowering implements Context, LowerBackend {
         const l = this.aluFlags(ALUOp.Subs, XZR, lo);
         return this.pair(l, this.alu64(ALUOp.Sbc, XZR, hi));
       }
+      case Opcode.Udiv:
+      case Opcode.Sdiv:
+      case Opcode.Urem:
+      case Opcode.Srem: {
+        const [alo, ahi] = this.regs(a0);
+        const [blo, bhi] = this.regs(a1);
+        this.emit(Op.TrapIf, 0, this.alu64(ALUOp.Orr, blo, bhi), 0, 0, TrapCode.INTEGER_DIVISION_BY_ZERO, 0, CondKind.Zero, SIZE64);
+        if (op === Opcode.Sdiv) {
+          // Trap on INT128_MIN / -1: y == -1 when its words' conjunction is all ones, then
+          // x == INT128_MIN when (x.hi ^ 1<<63) | x.lo is zero.
+          const both = this.alu64(ALUOp.And, blo, bhi);
+          const flip = this.alu_rr_imm_logic(ALUOp.Eor, I64, ahi, ImmLogic.maybeFrom(1n << 63n, 64)!);
+          const rest = this.alu64(ALUOp.Orr, flip, alo);
+          this.emit(Op.AluRRImm12, XZR, both, 0, 0, ALUOp.Adds, SIZE64, Imm12.maybeFrom(1)!, 0);
+          this.emit(Op.CCmpImm, 0, rest, 0, 0, Cond.Eq, SIZE64, 0, 0);
+          this.emit(Op.TrapIf, 0, 0, 0, 0, TrapCode.INTEGER_OVERFLOW, 0, CondKind.Cond, Cond.Eq);
+        }
+        const [lo, hi] = this.libcall(I128_DIV_LIBCALLS.get(op)!, [I128, I128], [[alo, ahi], [blo, bhi]], I128);
+        return this.pair(lo, hi);
+      }
+      case Opcode.FcvtFromUint:
+      case Opcode.FcvtFromSint: {
+        if (resTy !== F32 && resTy !== F64) throw this.ctx.unsupported();
+        const signed = op === Opcode.FcvtFromSint;
+        const name = `__float${signed ? '' : 'un'}ti${resTy === F32 ? 'sf' : 'df'}`;
+        this.out[0] = this.libcall(name, [I128], [this.regs(a0)], resTy)[0];
+        this.out[1] = -1;
+        return 1;
+      }
       case Opcode.Imul: {
         const [alo, ahi] = this.regs(a0);
         const [blo, bhi] = this.regs(a1);
@@ -1110,13 +1170,33 @@ export class AArch64Lowering implements Context, LowerBackend {
       case Opcode.AtomicStore:
         this.emit(Op.StoreRelease, this.ctx.putValueInReg(dfg.arg(inst, 0)), this.ctx.putValueInReg(dfg.arg(inst, 1)), 0, 0, 0, log2, 0, trap);
         return 0;
-      case Opcode.AtomicRmw:
+      case Opcode.AtomicRmw: {
+        const rmw = dfg.imm1(inst) as AtomicRmwOp;
+        const lse = this.hasLse ? LSE_FOR_RMW[rmw] : undefined;
+        if (lse !== undefined) {
+          let x = this.ctx.putValueInReg(dfg.arg(inst, 1));
+          const size = log2 === 3 ? SIZE64 : SIZE32;
+          // LSE has add and bit-clear: sub adds the negation, and clears the complement.
+          if (rmw === AtomicRmwOp.Sub || rmw === AtomicRmwOp.And) {
+            const t = this.tmp();
+            const neg = rmw === AtomicRmwOp.Sub;
+            this.emit(Op.AluRRR, t, XZR, x, 0, neg ? ALUOp.Sub : ALUOp.OrrNot, size, 0, 0);
+            x = t;
+          }
+          this.emit(Op.AtomicRmwLse, rd, this.ctx.putValueInReg(dfg.arg(inst, 0)), x, 0, lse, log2, 0, trap);
+          return this.output_reg(rd);
+        }
         this.emit(Op.AtomicRmwLoop, rd, this.ctx.putValueInReg(dfg.arg(inst, 0)), this.ctx.putValueInReg(dfg.arg(inst, 1)), 0, dfg.imm1(inst), log2, 0, trap);
         return this.output_reg(rd);
+      }
       default: {
         const p = this.ctx.putValueInReg(dfg.arg(inst, 0));
         const e = this.ctx.putValueInReg(dfg.arg(inst, 1));
         const n = this.ctx.putValueInReg(dfg.arg(inst, 2));
+        if (this.hasLse) {
+          this.emit(Op.AtomicCasLse, rd, p, e, n, 0, log2, 0, trap);
+          return this.output_reg(rd);
+        }
         this.emit(Op.AtomicCasLoop, rd, p, e, n, 0, log2, 0, trap);
         return this.output_reg(rd);
       }
@@ -1327,6 +1407,30 @@ export class AArch64Lowering implements Context, LowerBackend {
       colocated = ext.colocated;
     }
     const sd = computeSigData(AARCH64_ABI, sig, this.flags);
+    const argRegs = sd.params.map((a, i) => {
+      const v = args[i];
+      return a.slots.length === 2 ? this.ctx.putValueInRegs(v) : [this.ctx.putValueInReg(v)];
+    });
+    const resultRegs = this.emitCall(sig, sd, argRegs, callee, dest, colocated);
+    dfg.instResults(inst).forEach((_, i) => this.ctx.setResult(i, resultRegs[i][0], resultRegs[i][1]));
+    return 0;
+  }
+
+  /**
+   * Emits a call of `sig` with its arguments in `argRegs` (one list per
+   * parameter: a register pair for i128) and returns each result's
+   * registers (the second -1 unless the result is a pair). `dest` undefined
+   * calls through `callee`.
+   */
+  private emitCall(
+    sig: Signature,
+    sd: SigData,
+    argRegs: readonly (readonly Reg[])[],
+    callee: Reg,
+    dest: { target: RelocTarget; text: string } | undefined,
+    colocated: boolean,
+  ): [number, number][] {
+    const isIndirect = dest === undefined;
     this.abi.isLeaf = false;
     this.abi.outgoingArgsSize = Math.max(this.abi.outgoingArgsSize, sd.stackArgSize + sd.stackRetSize);
     const uses: FixedReg[] = [];
@@ -1337,18 +1441,13 @@ export class AArch64Lowering implements Context, LowerBackend {
         else this.emit(Op.Store, r, 0, 0, 0, this.storeMemOp(s.ty), AMode.SPOffset, s.offset, 0);
       });
     };
-    sd.params.forEach((a, i) => {
-      const v = args[i];
-      const regs = a.slots.length === 2 ? this.ctx.putValueInRegs(v) : [this.ctx.putValueInReg(v)];
-      place(a, regs);
-    });
+    sd.params.forEach((a, i) => place(a, argRegs[i]));
     if (sd.retAreaPtr) {
       const p = this.tmp();
       this.emit(Op.LoadAddr, p, 0, 0, 0, AMode.SPOffset, sd.stackArgSize, 0, 0);
       place(sd.retAreaPtr, [p]);
     }
     const defs: FixedReg[] = [];
-    const results = dfg.instResults(inst);
     const resultRegs: [number, number][] = [];
     const stackLoads: [Reg, Type, number][] = [];
     sd.rets.forEach((a) => {
@@ -1367,7 +1466,7 @@ export class AArch64Lowering implements Context, LowerBackend {
     if (!isIndirect && !colocated) {
       // Far call: load the address (absolute relocation), then blr.
       const t = this.tmp();
-      this.emit(Op.LoadExtName, t, 0, 0, 0, 0, 0, 0, 0, { target: dest!.target, offset: 0n, text: dest!.text });
+      this.emit(Op.LoadExtName, t, 0, 0, 0, 0, 0, 0, 0, { target: dest.target, offset: 0n, text: dest.text });
       callee = t;
     }
     const calleePop = sig.callConv === 'tail' ? sd.stackArgSize : 0;
@@ -1375,8 +1474,20 @@ export class AArch64Lowering implements Context, LowerBackend {
     if (!isIndirect && colocated) this.emit(Op.Call, 0, 0, 0, 0, 0, 0, 0, 0, info);
     else this.emit(Op.CallInd, 0, callee, 0, 0, 0, 0, 0, 0, info);
     for (const [r, ty, off] of stackLoads) this.emit(Op.Load, r, 0, 0, 0, this.loadMemOp(ty), AMode.SPOffset, off, 0);
-    results.forEach((_, i) => this.ctx.setResult(i, resultRegs[i][0], resultRegs[i][1]));
-    return 0;
+    return resultRegs;
+  }
+
+  /**
+   * Calls the C runtime function `name` (libgcc's `__udivti3`, …) with the
+   * libcall calling convention; `args` are the parameters' registers.
+   */
+  private libcall(name: string, params: readonly Type[], args: readonly (readonly Reg[])[], ret: Type): [number, number] {
+    const conv = this.flags.enumValue('libcall_call_conv');
+    const callConv = (conv === 'isa_default' ? 'system_v' : conv) as Signature['callConv'];
+    const sig: Signature = { params: params.map((t) => abiParam(t)), returns: [abiParam(ret)], callConv };
+    const sd = computeSigData(AARCH64_ABI, sig, this.flags);
+    const dest = { target: { kind: 'libcall', name } as RelocTarget, text: `%${name}` };
+    return this.emitCall(sig, sd, args, 0, dest, this.flags.bool('use_colocated_libcalls'))[0];
   }
 
   /**

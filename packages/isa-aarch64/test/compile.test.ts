@@ -67,12 +67,12 @@ block0(v0: i64):
   });
 
   it('names the rules tried when no rule matches', () => {
-    const f = fn(`function %w(i128, i128) -> i128 fast {
-block0(v0: i128, v1: i128):
-  v2 = udiv v0, v1
-  return v2
+    const f = fn(`function %w(f64) -> i128 fast {
+block0(v0: f64):
+  v1 = fcvt_to_sint.i128 v0
+  return v1
 }`);
-    expect(() => compile(f)).toThrow(/unsupported: udiv i128 on aarch64: `v2 = udiv v0, v1`; rules tried: .*udiv \(lower\.isle:\d+\)/);
+    expect(() => compile(f)).toThrow(/unsupported: fcvt_to_sint i128 on aarch64: `v1 = fcvt_to_sint.i128 v0`; rules tried: .*fcvt_to_sint \(lower\.isle:\d+\)/);
     const g = fn(`function %f() -> i64 fast {
 block0:
   v0 = get_pinned_reg.i64

@@ -69,6 +69,14 @@ export const ExtendOp = { UXTB: 0, UXTH: 1, UXTW: 2, UXTX: 3, SXTB: 4, SXTH: 5, 
 export type ExtendOp = (typeof ExtendOp)[keyof typeof ExtendOp];
 export const EXTEND_OP_NAMES = ['uxtb', 'uxth', 'uxtw', 'uxtx', 'sxtb', 'sxth', 'sxtw', 'sxtx'];
 
+/**
+ * FEAT_LSE atomic memory operations, numbered as the encoding's o3:opc
+ * field (each one's acquire-release form is what the backend emits).
+ */
+export const LseOp = { Add: 0, Clr: 1, Eor: 2, Set: 3, Smax: 4, Smin: 5, Umax: 6, Umin: 7, Swp: 8 } as const;
+export type LseOp = (typeof LseOp)[keyof typeof LseOp];
+export const LSE_OP_NAMES = ['ldaddal', 'ldclral', 'ldeoral', 'ldsetal', 'ldsmaxal', 'ldsminal', 'ldumaxal', 'lduminal', 'swpal'];
+
 /** Conditional-select family. */
 export const CSelOp = { CSel: 0, CSInc: 1, CSInv: 2, CSNeg: 3 } as const;
 export type CSelOp = (typeof CSelOp)[keyof typeof CSelOp];

@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { MachBuffer } from '@clift/codegen';
 import { describe, expect, it } from 'vitest';
-import { ALUOp, AMode, BitOp, Cond, HintOp, MemOp, PairAMode } from './args.js';
+import { ALUOp, AMode, BitOp, Cond, HintOp, LseOp, MemOp, PairAMode } from './args.js';
 import { BUFFER_HOOKS, LABEL_USE_KINDS, emitInst, type EmitState } from './emit.js';
 import { Imm12, ImmLogic } from './imms.js';
 import { Op, newMInst, type CallInfo, type MInst } from './mod.js';
@@ -233,6 +233,21 @@ const TABLE: Row[] = [
   [{ op: Op.AtomicRmwLoop, r0: 0, r1: 1, r2: 2, i0: 6, i1: 2 }, '20fc5f8822fc1188d1ffff35', "ldaxr w0, [x1]\nstlxr w17, w2, [x1]\ncbnz w17, #-8"],
   [{ op: Op.AtomicRmwLoop, r0: 0, r1: 1, r2: 2, i0: 8, i1: 3 }, '20fc5fc81f0002eb1080829a30fc11c891ffff35', "ldaxr x0, [x1]\ncmp x0, x2\ncsel x16, x0, x2, hi\nstlxr w17, x16, [x1]\ncbnz w17, #-16"],
   [{ op: Op.AtomicCasLoop, r0: 0, r1: 1, r2: 2, r3: 3, i1: 0 }, '20fc5f081f00226b6100005423fc110891ffff35', "ldaxrb w0, [x1]\ncmp w0, w2, uxtb\nb.ne #12\nstlxrb w17, w3, [x1]\ncbnz w17, #-16"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Add, i1: 3 }, '2000e2f8', "ldaddal x2, x0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Add, i1: 0 }, '2000e238', "ldaddalb w2, w0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Clr, i1: 1 }, '2010e278', "ldclralh w2, w0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Eor, i1: 2 }, '2020e2b8', "ldeoral w2, w0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Set, i1: 3 }, '2030e2f8', "ldsetal x2, x0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Smax, i1: 3 }, '2040e2f8', "ldsmaxal x2, x0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Smin, i1: 0 }, '2050e238', "ldsminalb w2, w0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Umax, i1: 2 }, '2060e2b8', "ldumaxal w2, w0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Umin, i1: 1 }, '2070e278', "lduminalh w2, w0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Swp, i1: 3 }, '2080e2f8', "swpal x2, x0, [x1]"],
+  [{ op: Op.AtomicRmwLse, r0: 0, r1: 1, r2: 2, i0: LseOp.Swp, i1: 0 }, '2080e238', "swpalb w2, w0, [x1]"],
+  [{ op: Op.AtomicCasLse, r0: 2, r1: 1, r2: 2, r3: 3, i1: 3 }, '23fce2c8', "casal x2, x3, [x1]"],
+  [{ op: Op.AtomicCasLse, r0: 2, r1: 1, r2: 2, r3: 3, i1: 0 }, '23fce208', "casalb w2, w3, [x1]"],
+  [{ op: Op.AtomicCasLse, r0: 2, r1: 1, r2: 2, r3: 3, i1: 1 }, '23fce248', "casalh w2, w3, [x1]"],
+  [{ op: Op.AtomicCasLse, r0: 2, r1: 1, r2: 2, r3: 3, i1: 2 }, '23fce288', "casal w2, w3, [x1]"],
   [{ op: Op.Jump, i0: 0 }, '00000014', "b #0"],
   [{ op: Op.CondBr, i0: 0, i1: 0, i2: 0, i3: Cond.Eq }, '00000054ffffff17', "b.eq #0\nb #-4"],
   [{ op: Op.CondBr, r1: 3, i0: 0, i1: 0, i2: 1, i3: 1 }, '030000b4ffffff17', "cbz x3, #0\nb #-4"],
@@ -310,7 +325,7 @@ describe('AArch64 encodings', () => {
       for (let i = 0; i < b.length; i += 4) words.push(Array.from(b.subarray(i, i + 4), (x) => `0x${x.toString(16).padStart(2, '0')}`).join(' '));
       return [...words, '0xe0 0xee 0x2e 0xd4'].join('\n');
     }).join('\n');
-    const out = execFileSync('llvm-mc', ['-triple=aarch64', '-mattr=+pauth,+bti,+fullfp16', '-disassemble'], { input: input + '\n' }).toString();
+    const out = execFileSync('llvm-mc', ['-triple=aarch64', '-mattr=+pauth,+bti,+fullfp16,+lse', '-disassemble'], { input: input + '\n' }).toString();
     const lines = out.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('.text'));
     const groups: string[][] = [[]];
     for (const l of lines) {
@@ -347,4 +362,4 @@ describe('immediates', () => {
 });
 
 // Keep the enum imports used by the table even if a future edit drops a row kind.
-void [ALUOp, AMode, BitOp, Cond, HintOp, MemOp, PairAMode];
+void [ALUOp, AMode, BitOp, Cond, HintOp, LseOp, MemOp, PairAMode];

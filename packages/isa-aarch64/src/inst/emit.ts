@@ -396,6 +396,14 @@ function encStlxr(log2: number, rs: number, rt: number, rn: number): number {
   return ((log2 << 30) | 0x0800fc00 | (rs << 16) | (rn << 5) | rt) >>> 0;
 }
 export const DMB_ISH = 0xd5033bbf;
+/** `ld<op>al` / `swpal` (FEAT_LSE): rt gets the old value, memory gets old op rs. */
+export function encLse(op: number, log2: number, rs: number, rt: number, rn: number): number {
+  return ((log2 << 30) | 0x38e00000 | (rs << 16) | (op << 12) | (rn << 5) | rt) >>> 0;
+}
+/** `casal` (FEAT_LSE): rs is the expected value on entry and the old value on exit. */
+export function encCasal(log2: number, rs: number, rt: number, rn: number): number {
+  return ((log2 << 30) | 0x08e0fc00 | (rs << 16) | (rn << 5) | rt) >>> 0;
+}
 
 /**
  * The words of an atomic loop pseudo-instruction, with the assembly of each.
@@ -757,6 +765,15 @@ export function emitInst(buf: MachBuffer, m: MInst, st: EmitState): void {
       for (const w of words) buf.put4(w);
       return;
     }
+    case Op.AtomicRmwLse:
+      if (m.i3 !== 0) buf.addTrap(m.i3 as TrapCode);
+      buf.put4(encLse(m.i0, m.i1, m.r2, m.r0, m.r1));
+      return;
+    case Op.AtomicCasLse:
+      if (m.r0 !== m.r2) throw new Error(`casal: destination x${m.r0} is not the compare register x${m.r2}`);
+      if (m.i3 !== 0) buf.addTrap(m.i3 as TrapCode);
+      buf.put4(encCasal(m.i1, m.r2, m.r3, m.r1));
+      return;
     case Op.LoadAcquire:
       if (m.i3 !== 0) buf.addTrap(m.i3 as TrapCode);
       buf.put4(encLoadAcquire(false, m.i1, m.r0, m.r1));

@@ -61,6 +61,10 @@
 //   AtomicRmwLoop rd=r0 (early def) rn=r1 rm=r2   i0 AtomicRmwOp i1 log2 bytes i3 trap code: ldaxr/op/stlxr/cbnz loop
 //                 computing x16 = old op rm, status in w17; rd gets the old value (zero-extended)
 //   AtomicCasLoop rd=r0 (early def) rn=r1 exp=r2 new=r3  i1 log2 bytes i3 trap code
+//   AtomicRmwLse  rd=r0 rn=r1 rs=r2            i0 LseOp i1 log2 bytes i3 trap code (ld<op>al / swpal, FEAT_LSE);
+//                 rd gets the old value (zero-extended)
+//   AtomicCasLse  rd=r0 (reuses rs) rn=r1 rs=r2 rt=r3  i1 log2 bytes i3 trap code (casal: compares rs with memory,
+//                 stores rt if equal; rd = rs's register gets the old value)
 //   LoadAcquire   rt=r0 rn=r1                  i1 log2 bytes i3 trap code (ldar, zero-extending)
 //   StoreRelease  rt=r0 rn=r1                  i1 log2 bytes i3 trap code (stlr)
 //   Fence                                      (dmb ish)
@@ -84,7 +88,7 @@ export const Op = {
   LoadAddr: 30, LoadExtName: 31, Hint: 32, Brk: 33, Adr: 34, BranchReg: 35,
   FpuRRR: 36, FpuRR: 37, FpuCmp: 38, MovToFpu: 39, MovFromFpu: 40, FpuCSel: 41, IntToFpu: 42, FpuToInt: 43, FpuRRRR: 44,
   LoadConst: 45, AtomicRmwLoop: 46, AtomicCasLoop: 47, LoadAcquire: 48, StoreRelease: 49, Fence: 50,
-  MovToVecHi: 51, MovFromVecHi: 52, ReturnCall: 53,
+  MovToVecHi: 51, MovFromVecHi: 52, ReturnCall: 53, AtomicRmwLse: 54, AtomicCasLse: 55,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 export const OP_NAMES: readonly string[] = (() => {
@@ -233,6 +237,18 @@ export function visitOperands(m: MInst, v: OperandVisitor): void {
       v.use(2);
       v.use(3);
       v.earlyDef(0);
+      return;
+    case Op.AtomicRmwLse:
+      v.use(1);
+      v.use(2);
+      v.def(0);
+      return;
+    case Op.AtomicCasLse:
+      // casal overwrites rs with the old value, so rd is rs's register.
+      v.use(2);
+      v.use(1);
+      v.use(3);
+      v.reuseDef(0, 0);
       return;
     case Op.LoadAcquire:
     case Op.MovFromVecHi:

@@ -17,6 +17,7 @@ import {
   FPU_OP1_NAMES,
   FPU_OP2_NAMES,
   HINT_NAMES,
+  LSE_OP_NAMES,
   MEM_OPS,
   PairAMode,
   SHIFT_OP_NAMES,
@@ -358,6 +359,10 @@ export function printInst(m: MInst, st: EmitState, n: RegNamer = HW_NAMES): stri
     case Op.AtomicRmwLoop:
     case Op.AtomicCasLoop:
       return atomicLoop(m).text.join('\n');
+    case Op.AtomicRmwLse:
+      return `${LSE_OP_NAMES[m.i0]}${['b', 'h', '', ''][m.i1]} ${n.gpr(m.r2, m.i1 === 3, false)}, ${n.gpr(m.r0, m.i1 === 3, false)}, [${n.gpr(m.r1, true, true)}]`;
+    case Op.AtomicCasLse:
+      return `casal${['b', 'h', '', ''][m.i1]} ${n.gpr(m.r0, m.i1 === 3, false)}, ${n.gpr(m.r3, m.i1 === 3, false)}, [${n.gpr(m.r1, true, true)}]`;
     case Op.LoadAcquire:
       return `${['ldarb', 'ldarh', 'ldar', 'ldar'][m.i1]} ${n.gpr(m.r0, m.i1 === 3, false)}, [${n.gpr(m.r1, true, true)}]`;
     case Op.StoreRelease:

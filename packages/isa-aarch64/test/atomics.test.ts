@@ -1,0 +1,146 @@
+// Atomic read-modify-write and compare-and-swap at every width, both as
+// exclusive-access loops and as FEAT_LSE instructions (`has_lse`), run
+// under QEMU (which implements LSE) and checked against a BigInt model.
+// The operands include the values where signed and unsigned orders
+// disagree and where subword results would show stray upper bits.
+import { parseSharedFlags, type CompiledCode } from '@clift/codegen';
+import { formatUserFuncName } from '@clift/ir';
+import { parseFunctions } from '@clift/reader';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../src/index.js';
+import { qemuAvailable, runFunctions, type Invocation } from './qemu.js';
+
+const OPS = ['add', 'sub', 'and', 'nand', 'or', 'xor', 'xchg', 'umin', 'umax', 'smin', 'smax'] as const;
+type RmwName = (typeof OPS)[number];
+const WIDTHS = [8, 16, 32, 64] as const;
+
+/** Memory's new value after `op` with old value `a` and operand `x` (both unsigned `bits`-bit). */
+function model(op: RmwName, a: bigint, x: bigint, bits: number): bigint {
+  const u = (v: bigint): bigint => BigInt.asUintN(bits, v);
+  const s = (v: bigint): bigint => BigInt.asIntN(bits, v);
+  switch (op) {
+    case 'add': return u(a + x);
+    case 'sub': return u(a - x);
+    case 'and': return a & x;
+    case 'nand': return u(~(a & x));
+    case 'or': return a | x;
+    case 'xor': return a ^ x;
+    case 'xchg': return x;
+    case 'umin': return a < x ? a : x;
+    case 'umax': return a > x ? a : x;
+    case 'smin': return s(a) < s(x) ? a : x;
+    case 'smax': return s(a) > s(x) ? a : x;
+  }
+}
+
+/** Each function stores its first argument to a stack slot, applies the atomic, and returns (old, reloaded memory). */
+function source(): string {
+  const fns: string[] = [];
+  for (const bits of WIDTHS) {
+    const t = `i${bits}`;
+    for (const op of OPS) {
+      fns.push(`function %rmw_${op}_${t}(${t}, ${t}) -> ${t}, ${t} {
+    ss0 = explicit_slot 8
+block0(v0: ${t}, v1: ${t}):
+    v2 = stack_addr.i64 ss0
+    store.${t} little v0, v2
+    v3 = atomic_rmw.${t} little ${op} v2, v1
+    v4 = load.${t} little v2
+    return v3, v4
+}`);
+    }
+    // %cas_same passes one value as both expected and replacement: casal's
+    // compare register is overwritten, so the allocator must keep a copy.
+    fns.push(`function %cas_${t}(${t}, ${t}, ${t}) -> ${t}, ${t} {
+    ss0 = explicit_slot 8
+block0(v0: ${t}, v1: ${t}, v2: ${t}):
+    v3 = stack_addr.i64 ss0
+    store.${t} little v0, v3
+    v4 = atomic_cas.${t} little v3, v1, v2
+    v5 = load.${t} little v3
+    return v4, v5
+}
+function %cas_same_${t}(${t}, ${t}) -> ${t}, ${t} {
+    ss0 = explicit_slot 8
+block0(v0: ${t}, v1: ${t}):
+    v2 = stack_addr.i64 ss0
+    store.${t} little v0, v2
+    v3 = atomic_cas.${t} little v2, v1, v1
+    v4 = iadd v3, v1
+    v5 = load.${t} little v2
+    return v4, v5
+}`);
+  }
+  return fns.join('\n\n');
+}
+
+function operands(bits: number): bigint[] {
+  const max = (1n << BigInt(bits)) - 1n;
+  const half = 1n << BigInt(bits - 1);
+  return [0n, 1n, 5n, max, half, half - 1n, BigInt.asUintN(bits, 0x5a3c96e1f00d1234n)];
+}
+
+const flags = parseSharedFlags([{ name: 'regalloc_checker', value: 'true' }]);
+const FUNCS = parseFunctions(source());
+
+function compileAll(lse: boolean): Map<string, CompiledCode> {
+  const out = new Map<string, CompiledCode>();
+  const isa = lse ? [{ name: 'has_lse', value: undefined }] : [];
+  for (const f of FUNCS) out.set(formatUserFuncName(f.name).slice(1), compile(f, { flags, isa, disassemble: true }));
+  return out;
+}
+
+describe('atomics', () => {
+  const loops = compileAll(false);
+  const lse = compileAll(true);
+
+  it('uses single LSE instructions under has_lse, except for nand', () => {
+    const dis = (m: Map<string, CompiledCode>, name: string): string => m.get(name)!.disassembly!;
+    expect(dis(lse, 'rmw_add_i64')).toMatch(/ldaddal x\d+, x\d+, \[x\d+\]/);
+    expect(dis(lse, 'rmw_sub_i8')).toMatch(/neg (w\d+), w\d+\n\s+ldaddalb \1, /);
+    expect(dis(lse, 'rmw_and_i16')).toMatch(/mvn (w\d+), w\d+\n\s+ldclralh \1, /);
+    expect(dis(lse, 'rmw_or_i32')).toMatch(/ldsetal w/);
+    expect(dis(lse, 'rmw_xor_i8')).toMatch(/ldeoralb w/);
+    expect(dis(lse, 'rmw_smax_i16')).toMatch(/ldsmaxalh w/);
+    expect(dis(lse, 'rmw_smin_i64')).toMatch(/ldsminal x/);
+    expect(dis(lse, 'rmw_umax_i8')).toMatch(/ldumaxalb w/);
+    expect(dis(lse, 'rmw_umin_i32')).toMatch(/lduminal w/);
+    expect(dis(lse, 'rmw_xchg_i64')).toMatch(/swpal x/);
+    expect(dis(lse, 'cas_i16')).toMatch(/casalh w/);
+    expect(dis(lse, 'rmw_nand_i32')).toMatch(/ldaxr w/);
+    for (const [name, code] of loops) expect(code.disassembly, name).not.toMatch(/ld(add|clr|set|eor|smax|smin|umax|umin)al|swpal|casal/);
+  });
+
+  it.skipIf(!qemuAvailable())('compute what the model computes, with and without LSE', () => {
+    const calls: Invocation[] = [];
+    const want: { text: string; values: bigint[]; bits: number }[] = [];
+    for (const bits of WIDTHS) {
+      const vals = operands(bits);
+      for (const op of OPS) {
+        for (const a of vals) {
+          for (const x of vals) {
+            calls.push({ func: `rmw_${op}_i${bits}`, args: [a, x], numResults: 2 });
+            want.push({ text: `rmw_${op}_i${bits}(${a}, ${x})`, values: [a, model(op, a, x, bits)], bits });
+          }
+        }
+      }
+      for (const a of vals) {
+        for (const e of [a, vals[1], vals[3]]) {
+          calls.push({ func: `cas_i${bits}`, args: [a, e, vals[4]], numResults: 2 });
+          want.push({ text: `cas_i${bits}(${a}, ${e}, ${vals[4]})`, values: [a, a === e ? vals[4] : a], bits });
+          calls.push({ func: `cas_same_i${bits}`, args: [a, e], numResults: 2 });
+          want.push({ text: `cas_same_i${bits}(${a}, ${e})`, values: [BigInt.asUintN(bits, a + e), a], bits });
+        }
+      }
+    }
+    for (const [label, funcs] of [['loops', loops], ['lse', lse]] as const) {
+      const results = runFunctions(funcs, calls);
+      const failures: string[] = [];
+      results.forEach((r, i) => {
+        const got = r.map((v) => BigInt.asUintN(want[i].bits, v));
+        if (got[0] !== want[i].values[0] || got[1] !== want[i].values[1]) failures.push(`${label}: ${want[i].text} = ${got.join(', ')}, want ${want[i].values.join(', ')}`);
+      });
+      expect(failures).toEqual([]);
+    }
+  });
+});
