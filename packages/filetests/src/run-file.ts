@@ -68,6 +68,18 @@ function describeError(e: unknown): string {
   return `internal error: ${String(e)}`;
 }
 
+/**
+ * Decodes every function's run commands (the reader defers them to first
+ * read), so that a malformed `; run:` line fails the whole file as a parse
+ * error at its file:line:column, whichever tests the file runs and even when
+ * `test run` would skip for want of a toolchain. Returns how many there are.
+ */
+function decodeRunCommands(file: TestFile): number {
+  let n = 0;
+  for (const f of file.functions) n += f.runCommands.length;
+  return n;
+}
+
 function runOnFunctions(
   subtest: Subtest,
   path: string,
@@ -114,6 +126,7 @@ export function runTestText(path: string, text: string, options: RunFileOptions 
   let file: TestFile;
   try {
     file = parseTestFile(text, path);
+    decodeRunCommands(file);
   } catch (e) {
     const tests = scanTestCommands(text);
     const message = describeError(e);

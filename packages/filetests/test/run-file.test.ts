@@ -103,6 +103,15 @@ block0(v0: i32):
     }
   });
 
+  it('fails every test of a file with a malformed run command, at its file:line:column', () => {
+    const text = 'test cat\ntest interpret\nfunction %f(i8) -> i8 {\nblock0(v0: i8):\n    return v0\n}\n; run: %f(1) == 1\n; run: %f(1, 2) == 1\n';
+    const recs = run(text);
+    expect(recs.map((r) => r.test)).toEqual(['cat', 'interpret']);
+    for (const r of recs) expect(r).toMatchObject({ status: 'fail', message: "parse error at mem.clif:8:12: expected ')' after the arguments, found ','" });
+    expect(run(text.replace('%f(1, 2)', '%f(2)'))[1]).toMatchObject({ test: 'interpret', status: 'fail' });
+    expect(run(text.replace('%f(1, 2) == 1', '%f(2) == 2')).map((r) => r.status)).toEqual(['pass', 'pass']);
+  });
+
   it('runs the verifier first for subtests that need it', () => {
     const bad = `test domtree
 function %g(i32) -> i32 {

@@ -95,8 +95,13 @@ const RESERVED_TRAPS: Record<number, string> = {
 export function trapCodeName(c: TrapCode): string {
   return RESERVED_TRAPS[c] ?? `user${c}`;
 }
+/** RESERVED_TRAPS inverted, built once: the reader looks names up for every trapping instruction. */
+const RESERVED_TRAP_CODES: ReadonlyMap<string, TrapCode> = new Map(
+  Object.entries(RESERVED_TRAPS).map(([k, v]) => [v, Number(k) as TrapCode]),
+);
 export function parseTrapCode(s: string): TrapCode | undefined {
-  for (const [k, v] of Object.entries(RESERVED_TRAPS)) if (v === s) return Number(k) as TrapCode;
+  const reserved = RESERVED_TRAP_CODES.get(s);
+  if (reserved !== undefined) return reserved;
   const m = /^user(\d+)$/.exec(s);
   if (!m) return undefined;
   const n = Number(m[1]);

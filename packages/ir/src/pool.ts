@@ -161,8 +161,13 @@ export class ListPool {
 
   /** Allocates a list holding `items`; returns its start. */
   alloc(items: ArrayLike<number>): number {
-    const start = this.vec.length;
-    for (let i = 0; i < items.length; i++) this.vec.push(items[i]);
+    const vec = this.vec;
+    const start = vec.length;
+    const n = items.length;
+    // One capacity check for the whole list, then plain stores.
+    vec.resize(start + n);
+    const data = vec.data;
+    for (let i = 0; i < n; i++) data[start + i] = items[i];
     return start;
   }
   /**

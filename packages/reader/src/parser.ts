@@ -123,6 +123,12 @@ export interface ParsedFunction {
   func: Function;
   /** Materialized on first read (the parser keeps comments as source offsets). */
   comments: Comment[];
+  /**
+   * The function's `; run:` / `; print:` comments, decoded on first read
+   * (most readers of a file never look at them). A malformed command throws
+   * its ParseError (file:line:column) from this read, every time it is
+   * read; later reads give the same array.
+   */
   runCommands: RunCommand[];
   /** Line of the `function` keyword. */
   line: number;
@@ -218,28 +224,78 @@ class CommentLog {
   }
 }
 
-/** A parsed function whose comments are made into objects only when read. */
+/**
+ * What a file's functions need to decode their run commands later: the
+ * comment log and one run-command reader, made on the first decode.
+ */
+class RunCommandSource {
+  private reader: RunCommandReader | undefined = undefined;
+  constructor(
+    readonly log: CommentLog,
+    private readonly filename: string,
+  ) {}
+  get runCommands(): RunCommandReader {
+    return (this.reader ??= new RunCommandReader(this.log.src, this.filename));
+  }
+}
+
+/**
+ * A parsed function whose comments and run commands are made into objects
+ * only when read. Values are typed by the signature object the function was
+ * parsed with, kept here: a consumer that gives `func` a new signature
+ * before asking for the commands changes nothing (nothing in Clift edits a
+ * signature's lists in place; copying them for every function would cost
+ * more than decoding the commands of most files).
+ */
 class LazyParsedFunction implements ParsedFunction {
   private comments_: Comment[] | undefined = undefined;
+  private runCommands_: RunCommand[] | undefined = undefined;
+  private readonly sig: Signature;
+  /** The function's own name, for a bare `run`/`print`; undefined for user names. */
+  private readonly ownName: string | undefined;
   constructor(
     readonly func: Function,
-    private readonly log: CommentLog,
+    private readonly source: RunCommandSource,
     private readonly firstComment: number,
     private readonly endComment: number,
-    readonly runCommands: RunCommand[],
     readonly line: number,
     readonly endLine: number,
-  ) {}
+  ) {
+    this.sig = func.signature;
+    this.ownName = func.name.kind === 'testcase' ? func.name.name : undefined;
+  }
   get comments(): Comment[] {
     if (this.comments_ === undefined) {
       const out: Comment[] = [];
-      for (let i = this.firstComment; i < this.endComment; i++) out.push(this.log.comment(i));
+      const log = this.source.log;
+      for (let i = this.firstComment; i < this.endComment; i++) out.push(log.comment(i));
       this.comments_ = out;
     }
     return this.comments_;
   }
   set comments(c: Comment[]) {
     this.comments_ = c;
+  }
+  get runCommands(): RunCommand[] {
+    if (this.runCommands_ === undefined) {
+      // Not cached until complete: a malformed command throws on every read.
+      const out: RunCommand[] = [];
+      const reader = this.source.runCommands;
+      const log = this.source.log.log;
+      for (let i = this.firstComment; i < this.endComment; i++) {
+        const r = i * COMMENT_RECORD;
+        const rc = reader.read(log[r], log[r + 1], log[r], this.sig, log[r + 2]);
+        if (rc) {
+          if (rc.funcName === 'default' && this.ownName !== undefined) rc.funcName = this.ownName;
+          out.push(rc);
+        }
+      }
+      this.runCommands_ = out;
+    }
+    return this.runCommands_;
+  }
+  set runCommands(c: RunCommand[]) {
+    this.runCommands_ = c;
   }
 }
 
@@ -272,16 +328,22 @@ export class Parser {
   private readonly filename: string;
   /** Every comment passed so far; those past the claimed ones await an owner. */
   private readonly comments: CommentLog;
-  private readonly runCommands: RunCommandReader;
+  private readonly runCommandSource: RunCommandSource;
   private defaultCallConv: CallConv;
   private readonly explicitCallConv: boolean;
+  // Scratch lists, emptied before each use: the DFG copies operand lists
+  // into its pool and results are consumed before the next instruction, so
+  // one array each serves a whole parse instead of one per instruction.
+  private readonly scratchResults: number[] = [];
+  private readonly scratchArgs: number[] = [];
+  private readonly scratchBlockArgs: number[] = [];
 
   constructor(text: string, filename: string, options: ParseOptions = {}) {
     this.filename = filename;
     this.lex = new Lexer(text, filename, undefined);
     this.comments = new CommentLog(text);
     this.lex.commentLog = this.comments.log;
-    this.runCommands = new RunCommandReader(text, filename);
+    this.runCommandSource = new RunCommandSource(this.comments, filename);
     this.defaultCallConv = options.defaultCallConv ?? 'fast';
     this.explicitCallConv = options.defaultCallConv !== undefined;
   }
@@ -415,18 +477,7 @@ export class Parser {
     lex.next();
     this.claim(Ent.Function);
     const endComment = this.comments.kinds.length;
-    const runCommands: RunCommand[] = [];
-    const ownName = func.name.kind === 'testcase' ? func.name.name : undefined;
-    const log = this.comments.log;
-    for (let i = firstComment; i < endComment; i++) {
-      const r = i * COMMENT_RECORD;
-      const rc = this.runCommands.read(log[r], log[r + 1], log[r], func.signature, log[r + 2]);
-      if (rc) {
-        if (rc.funcName === 'default' && ownName !== undefined) rc.funcName = ownName;
-        runCommands.push(rc);
-      }
-    }
-    return new LazyParsedFunction(func, this.comments, firstComment, endComment, runCommands, line, endLine);
+    return new LazyParsedFunction(func, this.runCommandSource, firstComment, endComment, line, endLine);
   }
 
   private parseFuncName(): Function['name'] {
@@ -970,7 +1021,8 @@ export class Parser {
       }
     }
     // Results (or the alias name): value, line, column for each, in one array.
-    const results: number[] = [];
+    const results = this.scratchResults;
+    results.length = 0;
     if (lex.tok() === Tok.Value) {
       for (;;) {
         if (lex.tok() !== Tok.Value) throw this.expected('a result value');
@@ -1117,7 +1169,8 @@ export class Parser {
     if (b >= MAX_BLOCKS) throw this.err(`block number ${b} is too large (the limit is ${MAX_BLOCKS - 1})`);
     dfg.ensureBlock(b);
     lex.next();
-    const args: number[] = [];
+    const args = this.scratchBlockArgs;
+    args.length = 0;
     if (lex.tok() === Tok.LPar) {
       lex.next();
       if (lex.tok() !== Tok.RPar) {
@@ -1199,7 +1252,8 @@ export class Parser {
   private parseOperands(st: FunctionState, op: Opcode, explicit: Type | undefined, opText: string): Inst {
     const lex = this.lex;
     const dfg = st.func.dfg;
-    const args: number[] = [];
+    const args = this.scratchArgs;
+    args.length = 0;
     let imm0 = 0;
     let imm1 = 0;
     let imm2 = 0;

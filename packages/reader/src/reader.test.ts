@@ -42,9 +42,10 @@ function roundTrip(text: string): string {
   return printed;
 }
 
+/** The error of reading `text` and all its run commands (decoded only when read). */
 function parseError(text: string): ParseError {
   try {
-    parseTestFile(text, 'bad.clif');
+    for (const f of parseTestFile(text, 'bad.clif').functions) void f.runCommands.length;
   } catch (e) {
     expect(e).toBeInstanceOf(ParseError);
     return e as ParseError;
@@ -352,6 +353,43 @@ block0(v0: i8):
     const tf = parseTestFile('test run\nfunction %f() -> i8 {\nblock0:\n    v0 = iconst.i8 1\n    return v0\n}\n; run\n');
     expect(tf.functions[0].func.signature.callConv).toBe('system_v');
     expect(tf.functions[0].runCommands[0]).toMatchObject({ kind: 'run', funcName: 'f', comparison: '!=' });
+  });
+
+  it('decodes run commands on first read, by the signature as parsed, and reports a malformed one there', () => {
+    const text = [
+      'test interpret',
+      'function %ok(i32) -> i32 {',
+      'block0(v0: i32):',
+      '    return v0',
+      '}',
+      '; run: %ok(7) == 7',
+      '',
+      'function %bad(i8) -> i8 {',
+      'block0(v0: i8):',
+      '    return v0',
+      '}',
+      '; run: %bad(1) == 2',
+      '; run: %bad(300) == 1',
+    ].join('\n');
+    const tf = parseTestFile(text, 'lazy.clif');
+    const [ok, bad] = tf.functions;
+    // Giving the function a new signature before the first read changes nothing.
+    ok.func.signature = { params: [], returns: [], callConv: 'fast' };
+    const cmds = ok.runCommands;
+    expect(cmds).toHaveLength(1);
+    expect(cmds[0]).toMatchObject({ funcName: 'ok', line: 6, args: [{ type: I32, bits: 7n }], expected: [{ type: I32, bits: 7n }] });
+    expect(ok.runCommands).toBe(cmds);
+    for (let i = 0; i < 2; i++) {
+      let err: unknown;
+      try {
+        void bad.runCommands.length;
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ParseError);
+      expect((err as ParseError).message).toBe('lazy.clif:13:13: integer 300 does not fit in 8 bits');
+    }
+    expect(bad.comments.map((c) => c.line)).toEqual([12, 13]);
   });
 });
 
