@@ -32,6 +32,8 @@ import {
   type Value,
   InstructionFormat,
   BlockArg,
+  BlockArgKind,
+  I64,
 } from '@clift/ir';
 import type { RegClass, VReg } from '@clift/regalloc';
 import { BlockLoweringOrder } from './blockorder.js';
@@ -62,6 +64,13 @@ export class Lower {
   private readonly valueReg: Int32Array;
   private readonly valueReg2: Int32Array;
   private readonly valueUsed: Uint8Array;
+  /**
+   * Per try_call: the registers of its return values (`retN`, two for i128)
+   * and exception payloads (`exnN`) as block arguments see them. Allocated on
+   * first request (a successor's arguments are lowered before the call) and
+   * aliased to the registers the call defines when it is lowered.
+   */
+  private readonly tryCallRegs = new Map<Inst, { rets: number[][]; exns: number[] }>();
   /** The CLIF instruction being lowered (NONE between instructions). */
   curInst: Inst = NONE as Inst;
   /** The machine block being lowered. */
@@ -175,11 +184,66 @@ export class Lower {
     return false;
   }
 
-  private branchArgRegs(bcArgs: readonly BlockArg[]): VReg[] {
+  private tryCallEntry(inst: Inst): { rets: number[][]; exns: number[] } {
+    let e = this.tryCallRegs.get(inst);
+    if (e === undefined) {
+      e = { rets: [], exns: [] };
+      this.tryCallRegs.set(inst, e);
+    }
+    return e;
+  }
+  /** The signature a try_call's `retN` values come from. */
+  private tryCallRetType(inst: Inst, i: number): Type {
+    const table = this.dfg.exceptionTables[this.dfg.imm1(inst)];
+    const ret = this.dfg.signatures[table.sig]?.returns[i];
+    if (ret === undefined) throw this.unsupported(`ret${i} of a call with fewer return values`);
+    return ret.type;
+  }
+  /** Registers of `retN` (kind TryCallRet) or `exnN` of try_call `inst`, allocated on first request. */
+  private tryCallArgRegs(inst: Inst, a: BlockArg): number[] {
+    const e = this.tryCallEntry(inst);
+    const i = BlockArg.index(a);
+    if (BlockArg.kind(a) === BlockArgKind.TryCallRet) {
+      if (e.rets[i] === undefined) {
+        const classes = this.backend.regClasses(this.tryCallRetType(inst, i));
+        if (classes === undefined) throw this.unsupported(`ret${i} of type ${typeName(this.tryCallRetType(inst, i))}`);
+        e.rets[i] = classes.map((c) => this.builder.allocVreg(c));
+      }
+      return e.rets[i];
+    }
+    if (e.exns[i] === undefined) {
+      // Exception payloads are pointer-sized integers.
+      const classes = this.backend.regClasses(I64);
+      if (classes === undefined) throw this.unsupported('exception payload registers');
+      e.exns[i] = this.builder.allocVreg(classes[0]);
+    }
+    return [e.exns[i]];
+  }
+  /** Whether a successor of the current try_call passes its exception payload `i`. */
+  isTryCallExnUsed(i: number): boolean {
+    return this.tryCallRegs.get(this.curInst)?.exns[i] !== undefined;
+  }
+  /** Records that return value `i` of the current try_call lives in `r0` (and `r1`). */
+  setTryCallRet(i: number, r0: number, r1 = -1): void {
+    const regs = this.tryCallRegs.get(this.curInst)?.rets[i];
+    if (regs === undefined) return;
+    this.builder.setAlias(regs[0] as VReg, r0);
+    if (regs.length > 1 && r1 >= 0) this.builder.setAlias(regs[1] as VReg, r1);
+  }
+  /** Records that exception payload `i` of the current try_call lives in `r`. */
+  setTryCallExn(i: number, r: number): void {
+    const reg = this.tryCallRegs.get(this.curInst)?.exns[i];
+    if (reg !== undefined) this.builder.setAlias(reg as VReg, r);
+  }
+
+  private branchArgRegs(term: Inst, bcArgs: readonly BlockArg[]): VReg[] {
     const out: VReg[] = [];
     for (const a of bcArgs) {
       const v = BlockArg.asValue(a);
-      if (v === undefined) throw this.unsupported('try_call block arguments');
+      if (v === undefined) {
+        for (const r of this.tryCallArgRegs(term, a)) out.push(r as VReg);
+        continue;
+      }
       out.push(this.putValueInReg(v));
       if (this.valueReg2[this.dfg.resolveAliases(v)] >= 0) out.push(this.valueReg2[this.dfg.resolveAliases(v)] as VReg);
     }
@@ -224,7 +288,7 @@ export class Lower {
         const from = order.edgeFrom[b];
         const term = layout.lastInst(from as never);
         const bc = dfg.branchDestinations(term)[order.edgeSucc[b]];
-        this.builder.setBranchArgs(b, 0, this.branchArgRegs(dfg.blockCallArgs(bc)));
+        this.builder.setBranchArgs(b, 0, this.branchArgRegs(term, dfg.blockCallArgs(bc)));
         this.backend.genJump(this, order.blockSuccs(b)[0]);
         this.builder.finishIrInst(-1);
       } else {
@@ -235,7 +299,7 @@ export class Lower {
           const succs = order.blockSuccs(b);
           const dests = dfg.branchDestinations(term);
           for (let k = 0; k < dests.length; k++) {
-            const args = order.isEdge(succs[k]) ? [] : this.branchArgRegs(dfg.blockCallArgs(dests[k]));
+            const args = order.isEdge(succs[k]) ? [] : this.branchArgRegs(term, dfg.blockCallArgs(dests[k]));
             this.builder.setBranchArgs(b, k, args);
           }
           this.curInst = term;

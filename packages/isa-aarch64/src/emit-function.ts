@@ -29,7 +29,7 @@ import {
   type Output,
   type PReg,
 } from '@clift/regalloc';
-import { AARCH64_ABI } from './abi.js';
+import { AARCH64_ABI, machineEnv } from './abi.js';
 import { AMode, FpuOp1, HintOp, MemOp, PairAMode, condName } from './inst/args.js';
 import { BUFFER_HOOKS, LABEL_USE_KINDS, emitInst, emitSpAdjust, type EmitState } from './inst/emit.js';
 import { Op, ReturnCallKind, newMInst, visitOperands, type ExtNameInfo, type MInst, type ReturnCallInfo } from './inst/mod.js';
@@ -43,6 +43,11 @@ interface ListingLine {
 }
 
 /** Registers written by the body (defs and move destinations). */
+function allAllocatable(): Set<PReg> {
+  const env = machineEnv();
+  return new Set([...env.preferredRegsByClass, ...env.nonPreferredRegsByClass].flat());
+}
+
 function writtenRegs(vcode: VCode, ra: Output): Set<PReg> {
   const out = new Set<PReg>();
   const n = vcode.numInsts();
@@ -59,7 +64,9 @@ function writtenRegs(vcode: VCode, ra: Output): Set<PReg> {
 
 export function frameLayoutFor(vcode: VCode, ra: Output, flags: Flags): FrameLayout {
   const abi = vcode.abi as FunctionAbi;
-  const saves = [...writtenRegs(vcode, ra)].filter((p) => AARCH64_ABI.isCalleeSaved(abi.callConv, p)).sort((a, b) => a - b);
+  // A try_call's handler is entered with every register clobbered: save them all for our caller.
+  const candidates = abi.hasTryCall ? allAllocatable() : writtenRegs(vcode, ra);
+  const saves = [...candidates].filter((p) => AARCH64_ABI.isCalleeSaved(abi.callConv, p)).sort((a, b) => a - b);
   return computeFrameLayout({
     func: vcode.func,
     isLeaf: abi.isLeaf,

@@ -58,7 +58,7 @@ import {
   type Value,
 } from '@clift/ir';
 import { RegClass, pregHw, type PReg, type VReg } from '@clift/regalloc';
-import { AARCH64_ABI } from './abi.js';
+import { AARCH64_ABI, machineEnv } from './abi.js';
 import { ALUOp, AMode, BitOp, CondKind, CSelOp, Cond, FpuOp1, HintOp, LseOp, MemOp, condFromIntCC, condInvert, type ALUOp3, type FpuOp2, type ShiftOp } from './inst/args.js';
 import { Imm12, ImmLogic } from './inst/imms.js';
 import { Op, ReturnCallKind, type CallInfo, type FixedReg, type JumpTableInfo, type ReturnCallInfo } from './inst/mod.js';
@@ -77,7 +77,27 @@ export interface FunctionAbi {
   outgoingArgsSize: number;
   /** vreg holding the return-area address (callee side), if any. */
   retAreaPtr: VReg | undefined;
+  /**
+   * Whether the body has a try_call: an unwinder resuming at a handler
+   * restores no registers, so the frame saves every callee-saved register.
+   */
+  hasTryCall: boolean;
 }
+
+/**
+ * Every allocatable register: what a try_call clobbers, since on the
+ * exceptional path the unwinder restores none of them (upstream's rule).
+ */
+const ALL_ALLOCATABLE: readonly PReg[] = (() => {
+  const env = machineEnv();
+  return [...env.preferredRegsByClass, ...env.nonPreferredRegsByClass].flat();
+})();
+
+/**
+ * Registers carrying the exception payload into a handler (upstream's
+ * aarch64 exception ABI): `exn0` in x0, `exn1` in x1.
+ */
+const EXCEPTION_PAYLOAD_REGS: readonly PReg[] = [xpreg(0), xpreg(1)];
 
 /** Opcodes `lower_i128` handles when an operand or result is i128. */
 const I128_OPCODES: ReadonlySet<number> = new Set([
@@ -174,6 +194,7 @@ export class AArch64Lowering implements Context, LowerBackend {
       isLeaf: true,
       outgoingArgsSize: 0,
       retAreaPtr: undefined,
+      hasTryCall: false,
     };
   }
 
@@ -1429,6 +1450,7 @@ export class AArch64Lowering implements Context, LowerBackend {
     callee: Reg,
     dest: { target: RelocTarget; text: string } | undefined,
     colocated: boolean,
+    clobberAll = false,
   ): [number, number][] {
     const isIndirect = dest === undefined;
     this.abi.isLeaf = false;
@@ -1461,7 +1483,7 @@ export class AArch64Lowering implements Context, LowerBackend {
       resultRegs.push([regs[0], regs[1] ?? -1]);
     });
     const defPregs = new Set<number>(defs.map((d) => d.preg));
-    const clobbers = AARCH64_ABI.callClobbers(sig.callConv).filter((p: PReg) => !defPregs.has(p));
+    const clobbers = (clobberAll ? ALL_ALLOCATABLE : AARCH64_ABI.callClobbers(sig.callConv)).filter((p: PReg) => !defPregs.has(p));
     const name = dest ? dest.text : 'indirect';
     if (!isIndirect && !colocated) {
       // Far call: load the address (absolute relocation), then blr.
@@ -1620,6 +1642,50 @@ export class AArch64Lowering implements Context, LowerBackend {
     if (bits < 32) return this.cond_br(this.test_nonzero(ty, r));
     this.emit(Op.CondBr, 0, r, 0, 0, this.targets[0], this.targets[1], CondKind.NotZero, sizeOf(ty), undefined, InstFlags.Branch);
     return 0;
+  }
+  /**
+   * `try_call` / `try_call_indirect`: the call (clobbering every register),
+   * its return values handed to the normal-return block as `retN`, the
+   * exception payloads `exnN` defined from x0/x1 for the handlers, and a
+   * jump to the normal-return block. The handler blocks are the branch's
+   * other machine successors (`targets[1..]`), so they stay real CFG edges.
+   */
+  lower_try_call(inst: Inst): 0 {
+    const dfg = this.dfg;
+    const table = dfg.exceptionTables[dfg.imm1(inst)];
+    const sig = dfg.signatures[table.sig];
+    if (sig === undefined) throw this.ctx.unsupported(`undeclared signature sig${table.sig}`);
+    const all = dfg.instArgs(inst);
+    let callee: Reg = 0;
+    let args = all;
+    let dest: { target: RelocTarget; text: string } | undefined;
+    let colocated = false;
+    if (dfg.opcode(inst) === Opcode.TryCallIndirect) {
+      callee = this.ctx.putValueInReg(all[0]);
+      args = all.slice(1);
+    } else {
+      const ext = dfg.extFuncs[dfg.imm0(inst) as FuncRef]!;
+      dest = externalTarget(this.func, ext.name);
+      colocated = ext.colocated;
+    }
+    const sd = computeSigData(AARCH64_ABI, sig, this.flags);
+    if (args.length !== sd.params.length) throw this.ctx.unsupported(`${args.length} arguments for a signature of ${sd.params.length}`);
+    const argRegs = sd.params.map((a, i) => (a.slots.length === 2 ? this.ctx.putValueInRegs(args[i]) : [this.ctx.putValueInReg(args[i])]));
+    this.abi.hasTryCall = true;
+    const resultRegs = this.emitCall(sig, sd, argRegs, callee, dest, colocated, true);
+    resultRegs.forEach(([r0, r1], i) => this.ctx.setTryCallRet(i, r0, r1));
+    if (this.ctx.isTryCallExnUsed(EXCEPTION_PAYLOAD_REGS.length))
+      throw this.ctx.unsupported(`exn${EXCEPTION_PAYLOAD_REGS.length} (aarch64 has ${EXCEPTION_PAYLOAD_REGS.length} exception payload registers)`);
+    const payloadDefs: FixedReg[] = [];
+    EXCEPTION_PAYLOAD_REGS.forEach((preg, i) => {
+      if (!this.ctx.isTryCallExnUsed(i)) return;
+      const r = this.tmp();
+      payloadDefs.push({ vreg: r, preg });
+      this.ctx.setTryCallExn(i, r);
+    });
+    // Defines the payload registers without code; on the normal path they hold nothing meaningful.
+    if (payloadDefs.length > 0) this.emit(Op.Args, 0, 0, 0, 0, 0, 0, 0, 0, { defs: payloadDefs });
+    return this.jump_to_target();
   }
   jump_to_target(): 0 {
     this.emit(Op.Jump, 0, 0, 0, 0, this.targets[0], 0, 0, 0, undefined, InstFlags.Branch);
