@@ -30,6 +30,9 @@ import type {
 } from './ast.js';
 import { TokenKind, type Token, type TokenStream } from './lexer.js';
 
+type IntLiteralNode = { readonly kind: 'int'; readonly value: bigint; readonly span: Span };
+type BoolLiteralNode = { readonly kind: 'bool'; readonly value: boolean; readonly span: Span };
+
 /** Thrown inside a form to abandon it; caught at the top level. */
 class SyntaxError_ extends Error {
   constructor(
@@ -476,20 +479,30 @@ class Parser {
   // -------------------------------------------------------------------------
   // Patterns and expressions
 
+  /** An integer or `#t`/`#f` literal, shared by patterns and expressions. */
+  private parseLiteral(tok: Token): IntLiteralNode | BoolLiteralNode | undefined {
+    if (tok.kind === TokenKind.Int) {
+      this.pos++;
+      return { kind: 'int', value: tok.value, span: this.spanOf(tok) };
+    }
+    if (tok.kind === TokenKind.Symbol) {
+      const lit = boolLiteral(tok.text);
+      if (lit !== undefined) {
+        this.pos++;
+        return { kind: 'bool', value: lit, span: this.spanOf(tok) };
+      }
+    }
+    return undefined;
+  }
+
   private parsePattern(): Pattern {
     const tok = this.peek();
     if (tok === undefined) throw new Error('internal error: ran past the end of a balanced form');
     const start = this.pos;
+    const literal = this.parseLiteral(tok);
+    if (literal !== undefined) return literal;
     switch (tok.kind) {
-      case TokenKind.Int:
-        this.pos++;
-        return { kind: 'int', value: tok.value, span: this.spanOf(tok) };
       case TokenKind.Symbol: {
-        const lit = boolLiteral(tok.text);
-        if (lit !== undefined) {
-          this.pos++;
-          return { kind: 'bool', value: lit, span: this.spanOf(tok) };
-        }
         if (tok.text === '_') {
           this.pos++;
           return { kind: 'wildcard', span: this.spanOf(tok) };
@@ -527,6 +540,8 @@ class Parser {
         this.pos++;
         return { kind: 'term', sym, args, span: this.spanFrom(start) };
       }
+      case TokenKind.Int:
+        throw new Error('internal error: integer literals are parsed by parseLiteral');
       case TokenKind.RParen:
       case TokenKind.At:
         this.fail(`expected a pattern, found ${describe(tok)}`);
@@ -572,16 +587,10 @@ class Parser {
     const tok = this.peek();
     if (tok === undefined) throw new Error('internal error: ran past the end of a balanced form');
     const start = this.pos;
+    const literal = this.parseLiteral(tok);
+    if (literal !== undefined) return literal;
     switch (tok.kind) {
-      case TokenKind.Int:
-        this.pos++;
-        return { kind: 'int', value: tok.value, span: this.spanOf(tok) };
       case TokenKind.Symbol: {
-        const lit = boolLiteral(tok.text);
-        if (lit !== undefined) {
-          this.pos++;
-          return { kind: 'bool', value: lit, span: this.spanOf(tok) };
-        }
         if (tok.text === '_') this.fail('a wildcard `_` is a pattern, not an expression: expected a value', this.spanOf(tok));
         if (tok.text.startsWith('$')) {
           this.pos++;
@@ -619,6 +628,8 @@ class Parser {
         this.pos++;
         return { kind: 'term', sym, args, span: this.spanFrom(start) };
       }
+      case TokenKind.Int:
+        throw new Error('internal error: integer literals are parsed by parseLiteral');
       case TokenKind.RParen:
       case TokenKind.At:
         this.fail(`expected an expression, found ${describe(tok)}`);
