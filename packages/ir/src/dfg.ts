@@ -81,10 +81,26 @@ export class DataFlowGraph {
   readonly jumpTables: JumpTableData[] = [];
   readonly exceptionTables: ExceptionTableData[] = [];
   readonly dynamicTypes: (DynamicTypeData | undefined)[] = [];
+  // Made on first write: few functions have either, and a Map costs more
+  // to create than a small function's whole instruction table.
+  private debugTags_: Map<Inst, number[]> | undefined = undefined;
+  private userStackMaps_: Map<Inst, UserStackMapEntry[]> | undefined = undefined;
   /** Debug tags attached to calls and sequence points (`<1, 2>`). */
-  readonly debugTags = new Map<Inst, number[]>();
+  get debugTags(): Map<Inst, number[]> {
+    return (this.debugTags_ ??= new Map());
+  }
   /** User stack maps attached to calls (`stack_map=[…]`). */
-  readonly userStackMaps = new Map<Inst, UserStackMapEntry[]>();
+  get userStackMaps(): Map<Inst, UserStackMapEntry[]> {
+    return (this.userStackMaps_ ??= new Map());
+  }
+  /** The debug tags of `inst`, if any (never creates the table). */
+  instDebugTags(inst: Inst): number[] | undefined {
+    return this.debugTags_?.get(inst);
+  }
+  /** The user stack map of `inst`, if any (never creates the table). */
+  instUserStackMap(inst: Inst): UserStackMapEntry[] | undefined {
+    return this.userStackMaps_?.get(inst);
+  }
 
   // ===================================================================
   // Values

@@ -581,10 +581,10 @@ class Verifier {
     const reachable = this.domtree === undefined || this.domtree.isReachable(block);
     // (With `singleBlock`, `block` is the entry: reachable.)
 
-    if (dfg.debugTags.has(inst) && !isCall(op) && op !== Opcode.SequencePoint) {
+    if (dfg.instDebugTags(inst) !== undefined && !isCall(op) && op !== Opcode.SequencePoint) {
       this.reportInst(inst, 'debug tags present on non-call, non-sequence point instruction');
     }
-    const stackMap = dfg.userStackMaps.get(inst);
+    const stackMap = dfg.instUserStackMap(inst);
     if (stackMap !== undefined) {
       if (!isCall(op)) this.reportInst(inst, 'user stack map present on a non-call instruction');
       for (const e of stackMap) {

@@ -201,7 +201,7 @@ class FunctionWriter {
     let prefix = '';
     const loc = dfg.srcLoc(inst);
     if (loc !== NONE) prefix += `@${loc.toString(16).padStart(4, '0')} `;
-    const tags = dfg.debugTags.get(inst);
+    const tags = dfg.instDebugTags(inst);
     if (tags) prefix += `<${tags.join(', ')}> `;
     let s = prefix.padEnd(this.indent, ' ') + this.instText(inst, true) + '\n';
     const n = dfg.numResults(inst);
@@ -225,7 +225,7 @@ class FunctionWriter {
     s += opcodeName(op);
     if (this.needsTypeSuffix(inst, op)) s += '.' + typeName(dfg.ctrlType(inst));
     s += this.operands(inst, op);
-    const map = dfg.userStackMaps.get(inst);
+    const map = dfg.instUserStackMap(inst);
     if (map) s += `, stack_map=[${map.map((e) => `${typeName(e.type)} @ ss${e.slot}${formatOffset32(e.offset) || '+0'}`).join(', ')}]`;
     return annotate ? s + this.constantAnnotations(inst) : s;
   }

@@ -115,17 +115,27 @@ const C_UNDERSCORE = 95;
 const C_LBRACE = 123;
 const C_RBRACE = 125;
 
+/** Character classes, one byte per UTF-16 code unit (non-ASCII units have none). */
+const CH_DIGIT = 1;
+const CH_ALPHA = 2;
+const CH_IDENT = 4; // letters, digits and `_`: the tail of a word
+const CH_HEX = 8;
+const CH_SPACE = 16; // space, tab, CR (LF is counted separately)
+const CHAR_CLASS = ((): Uint8Array => {
+  const t = new Uint8Array(65536);
+  for (let c = C_0; c <= C_9; c++) t[c] = CH_DIGIT | CH_IDENT | CH_HEX;
+  for (let c = 65; c <= 90; c++) t[c] = CH_ALPHA | CH_IDENT | (c <= 70 ? CH_HEX : 0);
+  for (let c = 97; c <= 122; c++) t[c] = CH_ALPHA | CH_IDENT | (c <= 102 ? CH_HEX : 0);
+  t[C_UNDERSCORE] = CH_IDENT;
+  t[C_SPACE] = t[C_TAB] = t[C_CR] = CH_SPACE;
+  return t;
+})();
+
 function isDigit(c: number): boolean {
   return c >= C_0 && c <= C_9;
 }
-function isAlpha(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-function isAlnum(c: number): boolean {
-  return isAlpha(c) || isDigit(c);
-}
 function isHex(c: number): boolean {
-  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+  return (CHAR_CLASS[c] & CH_HEX) !== 0;
 }
 
 /**
@@ -134,8 +144,14 @@ function isHex(c: number): boolean {
  * place. A hash collision just replaces the entry (the caller falls back to
  * its slow path on a miss), so this is only ever a cache.
  */
+const WORD_CACHE_SLOTS = 1024;
+
 export class WordCache<T> {
-  private readonly entries = new Map<number, { text: string; value: T }>();
+  // Direct-mapped on the hash's low bits: one typed-array read and one
+  // in-place compare per lookup, no Map and no entry object.
+  private readonly hashes = new Int32Array(WORD_CACHE_SLOTS);
+  private readonly texts: (string | undefined)[] = new Array<string | undefined>(WORD_CACHE_SLOTS).fill(undefined);
+  private readonly values: (T | undefined)[] = new Array<T | undefined>(WORD_CACHE_SLOTS).fill(undefined);
   static hash(s: string, start: number, end: number): number {
     let h = end - start;
     for (let i = start; i < end; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
@@ -143,15 +159,19 @@ export class WordCache<T> {
   }
   /** The value cached for `s[start, end)`, whose hash is `h`; undefined on a miss. */
   get(s: string, start: number, end: number, h: number): T | undefined {
-    const e = this.entries.get(h);
-    if (e === undefined || e.text.length !== end - start || !s.startsWith(e.text, start)) return undefined;
-    return e.value;
+    const i = (h ^ (h >>> 10)) & (WORD_CACHE_SLOTS - 1);
+    if (this.hashes[i] !== h) return undefined;
+    const text = this.texts[i];
+    if (text === undefined || text.length !== end - start || !s.startsWith(text, start)) return undefined;
+    return this.values[i];
   }
   set(h: number, text: string, value: T): void {
-    this.entries.set(h, { text, value });
+    const i = (h ^ (h >>> 10)) & (WORD_CACHE_SLOTS - 1);
+    this.hashes[i] = h;
+    this.texts[i] = text;
+    this.values[i] = value;
   }
 }
-
 /** Type spellings seen so far (null: not a type); types repeat constantly, the regex runs once per spelling. */
 const TYPE_CACHE = new WordCache<Type | null>();
 
@@ -313,6 +333,15 @@ export class Lexer {
     this.tokLine = line;
     this.tokCol = p - lineStart + 1;
     this.start = p;
+    // Words (opcodes, values, types, entities) are most tokens: test for
+    // them before the switch over punctuation.
+    if ((CHAR_CLASS[c] & CH_ALPHA) !== 0) {
+      // Unsigned float specials lex as numbers, as after a sign.
+      if ((c === 78 /* N */ || c === 73 /* I */ || c === 115) /* s */ && (s.startsWith('NaN', p) || s.startsWith('Inf', p) || s.startsWith('sNaN', p))) {
+        return this.number(p);
+      }
+      return this.word(p);
+    }
     switch (c) {
       case C_LPAR: return this.single(p, Tok.LPar);
       case C_RPAR: return this.single(p, Tok.RPar);
@@ -340,7 +369,7 @@ export class Lexer {
         let q = p + 1;
         while (q < n) {
           const d = s.charCodeAt(q);
-          if (!isAlnum(d) && d !== C_UNDERSCORE) break;
+          if ((CHAR_CLASS[d] & CH_IDENT) === 0) break;
           q++;
         }
         this.start = p + 1;
@@ -369,13 +398,7 @@ export class Lexer {
       }
       default:
         if (isDigit(c)) return this.number(p);
-        if (isAlpha(c) || c === C_UNDERSCORE) {
-          // Unsigned float specials lex as numbers, as after a sign.
-          if ((c === 78 /* N */ || c === 73 /* I */ || c === 115) /* s */ && (s.startsWith('NaN', p) || s.startsWith('Inf', p) || s.startsWith('sNaN', p))) {
-            return this.number(p);
-          }
-          return this.word(p);
-        }
+        if (c === C_UNDERSCORE) return this.word(p);
         throw this.error(`invalid character '${String.fromCodePoint(s.codePointAt(p) ?? c)}'`);
     }
   }
@@ -423,7 +446,7 @@ export class Lexer {
     while (q < n) {
       const d = s.charCodeAt(q);
       if (d === C_DOT) isFloat = true;
-      else if (!(isAlnum(d) || d === C_UNDERSCORE || d === C_MINUS)) break;
+      else if ((CHAR_CLASS[d] & CH_IDENT) === 0 && d !== C_MINUS) break;
       q++;
     }
     this.pos = this.end = q;
@@ -433,20 +456,27 @@ export class Lexer {
   private word(p: number): Tok {
     const s = this.src;
     const n = this.limit;
+    // One scan: `ds` ends up at the start of the trailing run of decimal
+    // digits (`block12` → `block` + 12), `v` is that run's value.
     let q = p + 1;
+    let ds = q;
+    let v = 0;
     while (q < n) {
       const d = s.charCodeAt(q);
-      if (!isAlnum(d) && d !== C_UNDERSCORE) break;
+      const k = CHAR_CLASS[d];
+      if ((k & CH_DIGIT) !== 0) {
+        v = v * 10 + (d - C_0);
+      } else if ((k & CH_IDENT) !== 0) {
+        ds = q + 1;
+        v = 0;
+      } else {
+        break;
+      }
       q++;
     }
     this.pos = this.end = q;
-    // Split off trailing decimal digits: `block12` → `block` + 12.
-    let ds = q;
-    while (ds > p && isDigit(s.charCodeAt(ds - 1))) ds--;
     const digits = q - ds;
-    if (digits > 0 && ds > p && (digits === 1 || s.charCodeAt(ds) !== C_0) && digits <= 10) {
-      let v = 0;
-      for (let i = ds; i < q; i++) v = v * 10 + (s.charCodeAt(i) - C_0);
+    if (digits > 0 && (digits === 1 || s.charCodeAt(ds) !== C_0) && digits <= 10) {
       if (ds === p + 1) {
         // `i32`, `f64`, …: the scalar types, without the type cache.
         const t = scalarType(s.charCodeAt(p), v);

@@ -306,20 +306,53 @@ interface PendingInst {
   results: number;
 }
 
-/** Per-function parsing state. */
+// Argument purposes without data are shared: nothing edits a purpose in
+// place (a consumer replaces the whole object), and most parameters are
+// plain ones, so one object serves them all.
+const PURPOSE_NORMAL: ArgumentPurpose = Object.freeze({ kind: 'normal' });
+const PURPOSE_SRET: ArgumentPurpose = Object.freeze({ kind: 'struct_return' });
+const PURPOSE_VMCTX: ArgumentPurpose = Object.freeze({ kind: 'vmctx' });
+const PURPOSE_STACK_LIMIT: ArgumentPurpose = Object.freeze({ kind: 'stack_limit' });
+
+/**
+ * A reusable list of numbers. `length` is a plain field, so emptying the
+ * list is one store (setting an array's length is a runtime call, and the
+ * parser empties its scratch lists once per instruction).
+ */
+class ScratchList implements ArrayLike<number> {
+  [index: number]: number;
+  length = 0;
+  push(v: number, w?: number, x?: number): void {
+    this[this.length++] = v;
+    if (w !== undefined) this[this.length++] = w;
+    if (x !== undefined) this[this.length++] = x;
+  }
+}
+
+/**
+ * Per-function parsing state. One serves every function of a parse
+ * (`reset` empties it), so a function costs no state allocation.
+ */
 class FunctionState {
-  readonly func: Function;
+  func!: Function;
   /** Instruction positions, for errors found after the body is read. */
-  readonly instLine: number[] = [];
-  readonly instCol: number[] = [];
+  readonly instLine = new ScratchList();
+  readonly instCol = new ScratchList();
   readonly pending: PendingInst[] = [];
   readonly aliasValues: Value[] = [];
   /** userextnameN references from global values, with positions, checked at the end. */
   readonly userRefs: { ref: number; line: number; col: number }[] = [];
   readonly constDefined: boolean[] = [];
 
-  constructor(func: Function) {
+  reset(func: Function): void {
     this.func = func;
+    this.instLine.length = 0;
+    this.instCol.length = 0;
+    // An array's length setter is a runtime call: skip it when already empty.
+    if (this.pending.length !== 0) this.pending.length = 0;
+    if (this.aliasValues.length !== 0) this.aliasValues.length = 0;
+    if (this.userRefs.length !== 0) this.userRefs.length = 0;
+    if (this.constDefined.length !== 0) this.constDefined.length = 0;
   }
 }
 
@@ -334,9 +367,10 @@ export class Parser {
   // Scratch lists, emptied before each use: the DFG copies operand lists
   // into its pool and results are consumed before the next instruction, so
   // one array each serves a whole parse instead of one per instruction.
-  private readonly scratchResults: number[] = [];
-  private readonly scratchArgs: number[] = [];
-  private readonly scratchBlockArgs: number[] = [];
+  private readonly scratchResults = new ScratchList();
+  private readonly scratchArgs = new ScratchList();
+  private readonly scratchBlockArgs = new ScratchList();
+  private readonly state = new FunctionState();
 
   constructor(text: string, filename: string, options: ParseOptions = {}) {
     this.filename = filename;
@@ -466,7 +500,8 @@ export class Parser {
     if (lex.tok() !== Tok.LBrace) throw this.expected("'{' before the function body");
     lex.next();
     this.claim(Ent.Function);
-    const st = new FunctionState(func);
+    const st = this.state;
+    st.reset(func);
     this.parsePreamble(st);
     while (lex.tok() !== Tok.RBrace) {
       if (lex.tok() === Tok.EOF) throw this.expected("'}' at the end of the function body");
@@ -535,7 +570,7 @@ export class Parser {
     const type = lex.num as Type;
     lex.next();
     let extension: ArgumentExtension = 'none';
-    let purpose: ArgumentPurpose = { kind: 'normal' };
+    let purpose: ArgumentPurpose = PURPOSE_NORMAL;
     while (lex.tok() === Tok.Identifier) {
       const w = lex.text();
       if (!ABI_FLAGS.has(w)) break;
@@ -543,9 +578,9 @@ export class Parser {
       switch (w) {
         case 'uext': extension = 'uext'; break;
         case 'sext': extension = 'sext'; break;
-        case 'sret': purpose = { kind: 'struct_return' }; break;
-        case 'vmctx': purpose = { kind: 'vmctx' }; break;
-        case 'stack_limit': purpose = { kind: 'stack_limit' }; break;
+        case 'sret': purpose = PURPOSE_SRET; break;
+        case 'vmctx': purpose = PURPOSE_VMCTX; break;
+        case 'stack_limit': purpose = PURPOSE_STACK_LIMIT; break;
         case 'sarg': {
           this.expect(Tok.LPar, "'(' after 'sarg'");
           const size = this.u32Literal('a byte size in sarg(…)');
@@ -1145,7 +1180,7 @@ export class Parser {
     this.lex.next();
   }
   /** Values separated by commas, possibly none (stops at anything but a value). */
-  private valueList(out: number[]): void {
+  private valueList(out: ScratchList): void {
     const lex = this.lex;
     if (lex.tok() !== Tok.Value) return;
     out.push(this.value('a value'));
@@ -1154,7 +1189,7 @@ export class Parser {
       out.push(this.value('a value in the argument list'));
     }
   }
-  private parenValueList(out: number[], what: string): void {
+  private parenValueList(out: ScratchList, what: string): void {
     this.expect(Tok.LPar, `'(' before the ${what}`);
     this.valueList(out);
     this.expect(Tok.RPar, `',' or ')' after the ${what}`);
@@ -1556,7 +1591,7 @@ export class Parser {
     op: Opcode,
     explicit: Type | undefined,
     /** Result values with their positions: value, line, column for each. */
-    results: number[],
+    results: ScratchList,
     line: number,
     col: number,
     opText: string,
