@@ -199,7 +199,7 @@ describe('clifIsleDefinitions: shapes', () => {
       [
         '(decl iadd (Value Value) Inst)',
         '(extractor (iadd x y)',
-        '    (inst_data_value (InstructionData.Binary (Opcode.Iadd) (value_array_2 x y))))',
+        '    (and (clif_opcode (Opcode.Iadd)) (clif_value_0 x) (clif_value_1 y)))',
       ].join('\n'),
     );
     expect(declOf(LOWER, 'iconst')).toBe('(decl iconst (Imm64) Inst)');
@@ -218,9 +218,17 @@ describe('clifIsleDefinitions: shapes', () => {
     expect(declOf(LOWER, 'f32const')).toBe('(decl f32const (Ieee32) Inst)');
     expect(declOf(LOWER, 'debugtrap')).toBe('(decl debugtrap () Inst)');
     expect(blockOf(LOWER, 'call_indirect')).toContain(
-      '(InstructionData.CallIndirect (Opcode.CallIndirect) (unwrap_head_value_list_1 callee args) SIG)',
+      '(and (clif_opcode (Opcode.CallIndirect)) (clif_value_0 callee) (clif_value_list_1 args) (clif_sig_ref SIG))',
     );
-    expect(blockOf(LOWER, 'brif')).toContain('(InstructionData.Brif (Opcode.Brif) c (block_array_2 block_then block_else))');
+    expect(blockOf(LOWER, 'brif')).toContain(
+      '(and (clif_opcode (Opcode.Brif)) (clif_value_0 c) (clif_block_call_0 block_then) (clif_block_call_1 block_else))',
+    );
+    expect(blockOf(LOWER, 'load')).toContain('(clif_value_0 p) (clif_memflags MemFlags) (clif_offset32 Offset)');
+    // Every accessor the extractors use is declared as an infallible extern extractor.
+    const used = new Set(LOWER.match(/\(clif_\w+/g)?.map((m) => m.slice(1)));
+    for (const a of used) {
+      expect(LOWER, a).toContain(`(extern extractor infallible ${a} ${a})`);
+    }
   });
 
   it('declares mid-end terms over Value (pure) or Inst (skeleton) as upstream does', () => {
@@ -264,9 +272,12 @@ describe('clifIsleDefinitions: shapes', () => {
       } else {
         expect(opt, spec.name).toBe(`(decl ${spec.name} (${types.join(' ')}) Inst)`);
       }
-      expect(blockOf(LOWER, spec.name)).toContain(
-        `(InstructionData.${formatInfo(opcodeFormat(op)).name} (Opcode.${opcodePascalName(op)})`,
-      );
+      expect(blockOf(LOWER, spec.name)).toContain(`(and (clif_opcode (Opcode.${opcodePascalName(op)}))`);
+      if (opt !== undefined) {
+        expect(blockOf(OPT, spec.name)).toContain(
+          `(InstructionData.${formatInfo(opcodeFormat(op)).name} (Opcode.${opcodePascalName(op)})`,
+        );
+      }
     }
   });
 
@@ -374,29 +385,48 @@ describe('clifIsleDefinitions: compiled with @clift/isle', () => {
   it('type-checks and runs a lowering rule set', async () => {
     const mod = await load('lower', compile('lower', LOWER_RULES));
     const Opcode = mod.Opcode as Record<string, number>;
-    const Data = mod.InstructionData as Record<string, number>;
     const IntCCTags = mod.IntCC as Record<string, number>;
     const lower = mod.constructor_lower as (ctx: unknown, inst: number) => unknown;
 
     // A tiny function: inst i defines value i; v10/v11 are block parameters.
+    // Each instruction is its fields, read one at a time by the accessors.
+    interface Fields {
+      opcode: number;
+      values?: number[];
+      list?: number[];
+      blocks?: number[];
+      imm?: bigint;
+      cond?: number;
+      funcRef?: number;
+    }
     const I64 = 0x77;
-    const insts = new Map<number, object>([
-      [1, { $tag: Data.UnaryImm, opcode: Opcode.Iconst, imm: 5n }],
-      [2, { $tag: Data.Binary, opcode: Opcode.Iadd, args: [10, 1] }],
-      [3, { $tag: Data.Binary, opcode: Opcode.Iadd, args: [10, 11] }],
-      [4, { $tag: Data.IntCompare, opcode: Opcode.Icmp, args: [10, 11], cond: IntCCTags.UnsignedLessThan }],
-      [5, { $tag: Data.Ternary, opcode: Opcode.Select, args: [4, 10, 11] }],
-      [6, { $tag: Data.Brif, opcode: Opcode.Brif, arg: 10, blocks: [100, 200] }],
-      [7, { $tag: Data.Call, opcode: Opcode.Call, args: [10, 11], func_ref: 3 }],
-      [8, { $tag: Data.Ternary, opcode: Opcode.Fma, args: [10, 11, 10] }],
+    const insts = new Map<number, Fields>([
+      [1, { opcode: Opcode.Iconst, imm: 5n }],
+      [2, { opcode: Opcode.Iadd, values: [10, 1] }],
+      [3, { opcode: Opcode.Iadd, values: [10, 11] }],
+      [4, { opcode: Opcode.Icmp, values: [10, 11], cond: IntCCTags.UnsignedLessThan }],
+      [5, { opcode: Opcode.Select, values: [4, 10, 11] }],
+      [6, { opcode: Opcode.Brif, values: [10], blocks: [100, 200] }],
+      [7, { opcode: Opcode.Call, list: [10, 11], funcRef: 3 }],
+      [8, { opcode: Opcode.Fma, values: [10, 11, 10] }],
     ]);
+    const at = (i: number): Fields => {
+      const f = insts.get(i);
+      if (f === undefined) throw new Error(`no inst ${i}`);
+      return f;
+    };
+    const reads: string[] = [];
     const ctx = {
-      inst_data_value: (i: number) => insts.get(i),
-      unpack_value_array_2: (a: readonly number[]) => [a[0], a[1]],
-      unpack_value_array_3: (a: readonly number[]) => [a[0], a[1], a[2]],
-      unpack_block_array_2: (a: readonly number[]) => [a[0], a[1]],
-      value_list_slice: (l: readonly number[]) => l,
-      value_slice_unwrap: (s: readonly number[]) => (s.length > 0 ? [s[0], s.slice(1)] : undefined),
+      clif_opcode: (i: number) => at(i).opcode,
+      clif_value_0: (i: number) => at(i).values?.[0],
+      clif_value_1: (i: number) => at(i).values?.[1],
+      clif_value_2: (i: number) => at(i).values?.[2],
+      clif_value_list_0: (i: number) => at(i).list,
+      clif_block_call_0: (i: number) => at(i).blocks?.[0],
+      clif_block_call_1: (i: number) => at(i).blocks?.[1],
+      clif_imm64: (i: number) => at(i).imm,
+      clif_intcc: (i: number) => at(i).cond,
+      clif_func_ref: (i: number) => at(i).funcRef,
       def_inst: (v: number) => (insts.has(v) ? v : undefined),
       first_result: (i: number) => (i === 6 || i === 7 ? undefined : i),
       value_type: () => I64,
@@ -409,16 +439,29 @@ describe('clifIsleDefinitions: compiled with @clift/isle', () => {
       cond_br: (c: number, t: number, e: number) => ['cbr', c, t, e],
       call_op: (f: number, args: readonly number[]) => ['call', f, args],
       trap_op: (code: number) => ['trap', code],
-      pack_value_array_2: (a: number, b: number) => [a, b],
-      pack_value_array_3: (a: number, b: number, c: number) => [a, b, c],
-      pack_block_array_2: (a: number, b: number) => [a, b],
     };
-    expect(lower(ctx, 2)).toEqual(['add_imm', I64, 1010, 5n]);
-    expect(lower(ctx, 3)).toEqual(['add', I64, 1010, 1011]);
-    expect(lower(ctx, 5)).toEqual(['csel', IntCCTags.UnsignedLessThan, 1010, 1011, 1010, 1011]);
-    expect(lower(ctx, 6)).toEqual(['cbr', 1010, 100, 200]);
-    expect(lower(ctx, 7)).toEqual(['call', 3, [10, 11]]);
-    expect(lower(ctx, 8)).toBeUndefined(); // no rule for fma
+    // Log every accessor call: matching reads fields, it never needs more.
+    const logged = new Proxy(ctx, {
+      get(target, key: string) {
+        const f = (target as Record<string, unknown>)[key];
+        if (typeof f !== 'function' || !key.startsWith('clif_')) return f;
+        return (...a: unknown[]) => {
+          reads.push(key);
+          return (f as (...x: unknown[]) => unknown)(...a);
+        };
+      },
+    });
+    expect(lower(logged, 2)).toEqual(['add_imm', I64, 1010, 5n]);
+    reads.length = 0;
+    expect(lower(logged, 3)).toEqual(['add', I64, 1010, 1011]);
+    // One switch on the opcode; each operand read once (v11 is a block
+    // parameter, so no instruction of its is examined).
+    expect(reads.filter((r) => r === 'clif_opcode')).toEqual(['clif_opcode']);
+    expect(reads.filter((r) => r === 'clif_value_1')).toEqual(['clif_value_1']);
+    expect(lower(logged, 5)).toEqual(['csel', IntCCTags.UnsignedLessThan, 1010, 1011, 1010, 1011]);
+    expect(lower(logged, 6)).toEqual(['cbr', 1010, 100, 200]);
+    expect(lower(logged, 7)).toEqual(['call', 3, [10, 11]]);
+    expect(lower(logged, 8)).toBeUndefined(); // no rule for fma
   });
 
   it('type-checks and runs a mid-end rule set', async () => {

@@ -5,7 +5,8 @@
 //
 // Owns: the ISLE spelling of the immediate and entity types, the `Opcode`
 // and `InstructionData` extern enums, the `ValueArrayN`/`BlockArrayN` helper
-// types, and one term per opcode. It does not define the primitive types and
+// types, the lowering flavor's per-field instruction accessors (`clif_*`),
+// and one term per opcode. It does not define the primitive types and
 // helper terms those declarations lean on (`Value`, `Inst`, `Type`,
 // `ValueList`, `ValueSlice`, `BlockCall`, `inst_data_value`, `make_inst`, …):
 // each consumer's prelude does, as upstream's prelude*.isle do. The list is
@@ -15,7 +16,9 @@
 // - Term names are opcode names and their argument order is upstream's
 //   `operands_in` order, so rules written against upstream's generated files
 //   read the same here: `(iadd x y)` on an `Inst` when lowering,
-//   `(iadd ty x y)` on a `Value` in the mid-end.
+//   `(iadd ty x y)` on a `Value` in the mid-end. Only the bodies of the
+//   lowering extractors differ from upstream's (field accessors rather than
+//   an `InstructionData` value; see `clifIsleDefinitions`).
 // - `InstructionData` has one variant per instruction format, in
 //   `InstructionFormat` order, with fields named as upstream's
 //   `InstructionData` members: `opcode`, then the values (`arg`, or `args` as
@@ -185,6 +188,7 @@ interface SortedOperands {
   readonly blockCalls: readonly string[];
   readonly rawBlock: string | undefined;
   readonly fields: readonly string[];
+  readonly fieldKinds: readonly FieldKind[];
 }
 
 function sortOperands(op: Opcode): SortedOperands {
@@ -236,7 +240,7 @@ function sortOperands(op: Opcode): SortedOperands {
       `${where}: immediates [${fieldKinds.join(', ')}] but the format's layout has [${l.fields.join(', ')}]`,
     );
   }
-  return { values, varargs, blockCalls, rawBlock, fields };
+  return { values, varargs, blockCalls, rawBlock, fields, fieldKinds };
 }
 
 function checkFieldType(where: string, o: OperandSpec, kind: FieldKind): void {
@@ -368,12 +372,51 @@ function lowerTerms(op: Opcode): string[] {
   const name = opcodeName(op);
   const s = sortOperands(op);
   const pattern = [name, ...operandNames(op)].join(' ');
-  return [
-    `(decl ${name} (${operandTypes(op).join(' ')}) Inst)`,
-    `(extractor (${pattern})`,
-    `    (inst_data_value ${instructionData(op, s, (n) => `value_array_${n}`)}))`,
-    '',
-  ];
+  const parts = [`(clif_opcode (Opcode.${opcodePascalName(op)}))`];
+  s.values.forEach((v, i) => parts.push(`(clif_value_${i} ${v})`));
+  if (s.varargs !== undefined) parts.push(`(clif_value_list_${s.values.length} ${s.varargs})`);
+  s.blockCalls.forEach((b, i) => parts.push(`(clif_block_call_${i} ${b})`));
+  if (s.rawBlock !== undefined) parts.push(`(clif_block ${s.rawBlock})`);
+  s.fields.forEach((f, i) => parts.push(`(clif_${s.fieldKinds[i]} ${f})`));
+  return [`(decl ${name} (${operandTypes(op).join(' ')}) Inst)`, `(extractor (${pattern})`, `    (and ${parts.join(' ')}))`, ''];
+}
+
+/**
+ * The lowering flavor's accessors: one infallible extern extractor per part
+ * of an instruction that some opcode has, each reading one field of the
+ * instruction it is given (so a matcher tests the opcode once, in a
+ * `switch`, and binds operands without building any object).
+ */
+function lowerAccessors(): string[] {
+  const out: string[] = [banner('Instruction field accessors (lowering)'), ''];
+  let maxValues = 0;
+  let maxBlockCalls = 0;
+  let rawBlock = false;
+  const listHeads = new Set<number>();
+  const kinds = new Set<FieldKind>();
+  for (const op of ALL_OPCODES) {
+    const s = sortOperands(op);
+    maxValues = Math.max(maxValues, s.values.length);
+    maxBlockCalls = Math.max(maxBlockCalls, s.blockCalls.length);
+    if (s.varargs !== undefined) listHeads.add(s.values.length);
+    if (s.rawBlock !== undefined) rawBlock = true;
+    for (const k of s.fieldKinds) kinds.add(k);
+  }
+  const accessor = (doc: string, name: string, ty: string): void => {
+    out.push(`;; ${doc}`, `(decl ${name} (${ty}) Inst)`, `(extern extractor infallible ${name} ${name})`, '');
+  };
+  accessor('The opcode of an instruction.', 'clif_opcode', 'Opcode');
+  for (let i = 0; i < maxValues; i++) accessor(`Fixed value operand ${i} (in \`operands_in\` order).`, `clif_value_${i}`, 'Value');
+  for (const n of [...listHeads].sort((a, b) => a - b)) {
+    const doc = n === 0 ? 'The variable value operands (the format has no fixed ones).' : `The variable value operands after the first ${n} fixed one(s).`;
+    accessor(doc, `clif_value_list_${n}`, 'ValueSlice');
+  }
+  for (let i = 0; i < maxBlockCalls; i++) accessor(`Branch target ${i} (block and arguments).`, `clif_block_call_${i}`, 'BlockCall');
+  if (rawBlock) accessor('The block an instruction names without arguments.', 'clif_block', 'Block');
+  for (const k of Object.keys(FIELD_KINDS) as FieldKind[]) {
+    if (kinds.has(k)) accessor(`The \`${FIELD_KINDS[k][0]}\` immediate of an instruction that has one of type \`${FIELD_KINDS[k][1]}\`.`, `clif_${k}`, FIELD_KINDS[k][1]);
+  }
+  return out;
 }
 
 /**
@@ -420,33 +463,45 @@ function optTerms(op: Opcode): string[] {
  * Both flavors declare the immediate types (`Imm64`, `MemFlags`, …, and the
  * `IntCC`/`FloatCC`/`AtomicRmwOp`/`TrapCode` enums), `ValueArray2/3` with
  * `value_array_2/3`, `BlockArray2` with `block_array_2`, `Block`, `Opcode`
- * and `InstructionData`, then one term per opcode:
+ * and `InstructionData`, then one term per opcode, named and typed as
+ * upstream's:
  *
  * - `'lower'`: an extractor on `Inst` for every opcode, arguments in operand
  *   order: `(decl iadd (Value Value) Inst)`,
  *   `(decl load (MemFlags Value Offset32) Inst)`,
- *   `(decl call (FuncRef ValueSlice) Inst)`.
+ *   `(decl call (FuncRef ValueSlice) Inst)`. Where upstream's extractors
+ *   unpack an `InstructionData` (which Rust returns by value), these read
+ *   the instruction through accessors declared here, one infallible extern
+ *   extractor per field: `(iadd x y)` is `(and (clif_opcode (Opcode.Iadd))
+ *   (clif_value_0 x) (clif_value_1 y))`. A matcher then switches on the
+ *   opcode once and binds operands straight from the IR's arrays, with no
+ *   object per match. The accessors are `clif_opcode`, `clif_value_0..2`,
+ *   `clif_value_list_0/1` (variable operands after that many fixed ones, as
+ *   a `ValueSlice`), `clif_block_call_0/1`, `clif_block`, and `clif_<kind>`
+ *   for each immediate kind (`clif_imm64`, `clif_memflags`,
+ *   `clif_offset32`, `clif_intcc`, …); their Context methods have the same
+ *   names.
  * - `'opt'`: opcodes without variable arguments only. A pure opcode (one
  *   result, cannot trap, no other side effects) is a `Value` term with its
  *   result type first, both extractor and constructor:
  *   `(decl iadd (Type Value Value) Value)`. Any other is an `Inst` term over
- *   skeleton instructions: `(decl trapz (Value TrapCode) Inst)`.
+ *   skeleton instructions: `(decl trapz (Value TrapCode) Inst)`. These go
+ *   through `InstructionData` as upstream's do, since the mid-end also
+ *   builds instructions from it.
  *
  * The consumer's prelude must define the types `Value`, `Inst`, `Type`,
- * `BlockCall`, `ValueList` and `ValueSlice`, and these terms:
- * - `'lower'`: `(decl inst_data_value (InstructionData) Inst)` (an
- *   infallible extractor), `(decl value_list_slice (ValueSlice) ValueList)`,
- *   `(decl unwrap_head_value_list_1 (Value ValueSlice) ValueList)` (both
- *   extractors);
- * - `'opt'`: `(decl inst_data_value (Type InstructionData) Value)` and
- *   `(decl inst_data (InstructionData) Inst)` (extractors; upstream's first
- *   is `multi`), `(decl make_inst (Type InstructionData) Value)`,
- *   `(decl make_skeleton_inst (InstructionData) Inst)`,
- *   `(decl value_array_2_ctor (Value Value) ValueArray2)` and
- *   `value_array_3_ctor` (constructors).
- * The extern functions the declarations name (`pack_value_array_2`,
- * `unpack_value_array_2`, `pack_block_array_2`, …) belong to the
- * generated matcher's `Context`.
+ * `BlockCall`, `ValueList` and `ValueSlice`; for `'opt'` also these terms:
+ * `(decl inst_data_value (Type InstructionData) Value)` and
+ * `(decl inst_data (InstructionData) Inst)` (extractors; upstream's first
+ * is `multi`), `(decl make_inst (Type InstructionData) Value)`,
+ * `(decl make_skeleton_inst (InstructionData) Inst)`,
+ * `(decl value_array_2_ctor (Value Value) ValueArray2)` and
+ * `value_array_3_ctor` (constructors). (Upstream's preludes also declare
+ * `value_list_slice`, `unwrap_head_value_list_1`, … over the types defined
+ * here; neither flavor's terms need them.) The extern
+ * functions the declarations name (`pack_value_array_2`,
+ * `unpack_value_array_2`, `pack_block_array_2`, the `clif_*` accessors, …)
+ * belong to the generated matcher's `Context`.
  *
  * @throws IsleTermsError if the opcode table and the format layouts disagree
  *   (a table bug, not an input error).
@@ -461,6 +516,7 @@ export function clifIsleDefinitions(flavor: 'lower' | 'opt'): string {
       : ';; `InstructionData`, and one term per opcode without variable arguments, for the mid-end.',
     '',
     ...commonDeclarations(),
+    ...(flavor === 'lower' ? lowerAccessors() : []),
     banner('Extracting Opcode, Operands, and Immediates from `InstructionData`'),
     '',
   ];

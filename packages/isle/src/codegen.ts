@@ -18,6 +18,10 @@
 // - Matching allocates nothing of its own: bindings are `const`s, tests are
 //   `switch`/`if`, loops are `for...of` over what the Context returns. The
 //   only allocations are the values the right-hand sides build.
+// - The tuple an infallible extern extractor with several outputs returns
+//   is read completely right after the call, before any other Context call,
+//   so the Context may return one reused array (no allocation per match).
+// - With a `typesModule`, only the types the module mentions are imported.
 // - Every rule's leaf is preceded by a comment naming its `.isle` file and line.
 
 import type { Binding, BindingId, TermRules } from './bindings.js';
@@ -118,23 +122,34 @@ class Generator {
     if (this.options.banner !== undefined) for (const l of this.options.banner.split('\n')) out.line('// ' + l);
     out.line('/* eslint-disable */');
     out.line('');
-    this.imports(out);
-    this.typeDecls(out);
-    this.context(out);
+    const body = new Lines();
+    this.typeDecls(body);
+    this.context(body);
     const sorted = [...tries].sort((a, b) => a.term.term - b.term.term);
-    for (const trie of sorted) new FunctionGen(this, this.program, trie).emit(out);
-    return out.out.join('\n') + '\n';
+    for (const trie of sorted) new FunctionGen(this, this.program, trie).emit(body);
+    const text = body.out.join('\n');
+    this.imports(out, text);
+    return [...out.out, ...body.out].join('\n') + '\n';
   }
 
-  private imports(out: Lines): void {
+  /**
+   * Imports from the types module the external types that `text` (the rest
+   * of the module) mentions, and only those: a program may declare many
+   * more types than its rules and Context use (a whole generated opcode
+   * set, say), and the embedder need not supply the unused ones.
+   */
+  private imports(out: Lines, text: string): void {
     if (this.typesModule === undefined) return;
     const typeOnly: string[] = [];
     const values: string[] = [];
+    const mentioned = (name: string): boolean => new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text);
     for (const t of this.program.types) {
       if (t.builtin) continue;
       if (t.kind === 'primitive') {
-        if (t.repr === 'opaque' && /^[A-Za-z_$][\w$]*$/.test(t.tsName) && !typeOnly.includes(t.tsName)) typeOnly.push(t.tsName);
-      } else if (t.isExtern) values.push(tsIdent(t.name));
+        if (t.repr === 'opaque' && /^[A-Za-z_$][\w$]*$/.test(t.tsName) && !typeOnly.includes(t.tsName) && mentioned(t.tsName)) {
+          typeOnly.push(t.tsName);
+        }
+      } else if (t.isExtern && mentioned(tsIdent(t.name))) values.push(tsIdent(t.name));
     }
     if (typeOnly.length > 0) out.line(`import type { ${typeOnly.join(', ')} } from '${this.typesModule}';`);
     if (values.length > 0) out.line(`import { ${values.join(', ')} } from '${this.typesModule}';`);
@@ -323,6 +338,8 @@ class FunctionGen {
   /** `each` binding for a loop source. */
   private readonly eachOf = new Map<BindingId, BindingId>();
   private readonly multi: boolean;
+  /** The output bindings of each multi-output extractor call. */
+  private readonly outsOf = new Map<BindingId, BindingId[]>();
 
   constructor(
     private readonly g: Generator,
@@ -335,6 +352,11 @@ class FunctionGen {
     this.multi = this.term.multi;
     this.bindings.forEach((b, i) => {
       if (b.kind === 'each') this.eachOf.set(b.source, i);
+      if (b.kind === 'out' && b.arity > 1 && this.bindings[b.source].kind === 'extract') {
+        const outs = this.outsOf.get(b.source) ?? [];
+        outs.push(i);
+        this.outsOf.set(b.source, outs);
+      }
     });
   }
 
@@ -360,6 +382,14 @@ class FunctionGen {
         body.line(`throw new Error(${JSON.stringify(msg)});`);
       }
     }
+    // Drop eager tuple reads (see `value`) that no rule went on to use.
+    const all = body.out.join('\n');
+    const pruned = body.out.filter((l) => {
+      const m = /^\s*const (v\d+) = v\d+\[\d+\];$/.exec(l);
+      return m === null || (all.match(new RegExp(`\\b${m[1]}\\b`, 'g'))?.length ?? 0) > 1;
+    });
+    body.out.length = 0;
+    body.out.push(...pruned);
     const text = body.out.join('\n');
     const used = (name: string) => new RegExp(`\\b${name.replace('$', '\\$')}\\b`).test(text);
     const params = [`${used('ctx') ? 'ctx' : '_ctx'}: Context`];
@@ -527,6 +557,23 @@ class FunctionGen {
         const e = term.extractor;
         if (e?.kind !== 'extern') throw new Error('internal error: extract of a non-extern extractor');
         expr = `ctx.${tsIdent(e.func)}(${[src, ...ins].join(', ')})`;
+        const outs = this.outsOf.get(b);
+        if (outs !== undefined && extractShape(this.program, bind.term) === 'plain') {
+          // The tuple an infallible extractor returns is read at once, before
+          // any other Context call, so the Context may hand out one reused
+          // array rather than a new one per match. Unused reads are pruned.
+          const name = this.fresh('v');
+          out.line(`const ${name} = ${expr};`);
+          env.set(b, name);
+          for (const o of outs) {
+            const ob = this.bindings[o];
+            if (ob.kind !== 'out') continue;
+            const oname = this.fresh('v');
+            out.line(`const ${oname} = ${name}[${ob.index}];`);
+            env.set(o, oname);
+          }
+          return name;
+        }
         break;
       }
       case 'out': {

@@ -661,9 +661,15 @@ class Analyzer {
       const term = this.terms[t];
       if (term.span !== def.term.span) continue; // a duplicate declaration
       if (term.constructor === undefined && term.extractor === undefined && !this.rejected.has(t)) {
-        this.diags.error(
+        // Upstream's rule sets are split across files (a prelude declares
+        // `simplify`, the opts/ files give its rules), so a declaration
+        // alone is no error; every use of such a term is one (see the
+        // pattern and expression checks).
+        this.diags.warning(
           def.term.span,
           `term \`${def.term.name}\` is declared but has no rules, no extractor, and no external constructor or extractor`,
+          [],
+          'any use of it is an error; give it rules or an `extern` definition, or remove the declaration',
         );
       }
     }

@@ -363,10 +363,12 @@ const CASES: readonly Case[] = [
     ],
   },
   {
-    name: "sema: undefined decl",
-    source: "(decl f () u32)",
+    name: "sema: undefined decl (a warning; its uses are errors)",
+    source: "(decl f () u32)\n(decl g () u32)\n(rule (g) (f))\n(decl h (u32) u32)\n(rule (h (f)) 1)",
     expected: [
-      ['error', 3, 7, "term `f` is declared but has no rules, no extractor, and no external constructor or extractor"],
+      ['warning', 3, 7, "term `f` is declared but has no rules, no extractor, and no external constructor or extractor"],
+      ['error', 5, 12, "term `f` cannot be used in an expression: it has no constructor"],
+      ['error', 7, 11, "term `f` cannot be used in a pattern: it has no extractor"],
     ],
   },
   {
@@ -745,7 +747,7 @@ describe('rendering', () => {
     const text = formatDiagnostics(result.diagnostics, result.sources);
     const order = [...text.matchAll(/--> m\.isle:(\d+):/g)].map((m) => Number(m[1]));
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(text.endsWith('4 errors reported')).toBe(true);
+    expect(text.endsWith('3 errors, 1 warning reported')).toBe(true);
   });
 
   test('a multi-line span is underlined to the end of its first line', () => {
