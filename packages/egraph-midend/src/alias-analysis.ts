@@ -1,6 +1,6 @@
-// Alias analysis over memory categories: redundant-load elimination and
-// store-to-load forwarding (then, unless told otherwise, dead store
-// elimination from dead-stores.ts).
+// Alias analysis over memory categories: redundant-load elimination,
+// store-to-load forwarding and removal of idempotent stores (then, unless
+// told otherwise, dead store elimination from dead-stores.ts).
 //
 // Memory is split into disjoint categories by memflags: the `heap`,
 // `table` and `vmctx` regions, each declared `regionN`, and everything else.
@@ -11,7 +11,7 @@
 // accesses of the same category, kind, type, address value and offset that
 // see the same last writer read the same bytes, so a later load whose
 // earlier twin (or a store to the same place) dominates it is replaced by
-// that value.
+// that value, and a store of the value those bytes are known to hold goes.
 //
 // Invariants: nothing is removed unless its replacement dominates it; a
 // load is only forwarded from a store that wrote exactly its bytes (same
@@ -19,11 +19,10 @@
 // earlier access to the same address would have trapped first.
 
 import {
-  ControlFlowGraph,
-  DominatorTree,
   InstructionFormat,
   MemFlagBit,
   MemFlags,
+  NONE,
   Opcode,
   canLoad,
   canStore,
@@ -37,6 +36,7 @@ import {
   type Value,
 } from '@clift/ir';
 import { eliminateDeadStores } from './dead-stores.js';
+import { computeFlow, type Flow } from './flow.js';
 
 export interface AliasAnalysisStats {
   loadsRemoved: number;
@@ -93,23 +93,71 @@ export interface AliasAnalysisOptions {
    * elimination after elaboration, when addresses are GVN-canonical.
    */
   readonly deadStores?: boolean;
+  /** The function's current control-flow facts, when the caller has them. */
+  readonly flow?: Flow;
 }
 
 export function runAliasAnalysis(func: Function, opts: AliasAnalysisOptions = {}): AliasAnalysisStats {
-  const { dfg, layout } = func;
   const stats: AliasAnalysisStats = { loadsRemoved: 0, storesRemoved: 0 };
-  const cfg = ControlFlowGraph.compute(func);
-  const domtree = DominatorTree.compute(func, cfg);
-  const rpo: Block[] = [...domtree.cfgPostorder()].reverse();
+  const flow = opts.flow ?? computeFlow(func);
+  if (flow !== undefined) {
+    const r = removeRedundantAccesses(func, flow);
+    stats.loadsRemoved = r.loads;
+    stats.storesRemoved = r.stores;
+  }
+  if ((opts.deadStores ?? true) && flow !== undefined) {
+    const r = removeDeadAndIdempotentStores(func, flow);
+    stats.storesRemoved += r.stores;
+    stats.loadsRemoved += r.loads;
+  }
+  return stats;
+}
+
+/**
+ * Dead store elimination, then again idempotent-store removal while either
+ * finds something: removing a dead store can expose the memory version
+ * before it to a later store, which then writes what memory already holds
+ * (a save / clear / restore sequence collapses entirely). `flow` must
+ * describe the current CFG; neither pass changes it.
+ */
+export function removeDeadAndIdempotentStores(func: Function, flow: Flow): { stores: number; loads: number } {
+  let stores = 0;
+  let loads = 0;
+  for (;;) {
+    const dead = eliminateDeadStores(func, flow);
+    stores += dead;
+    if (dead === 0) break;
+    const r = removeRedundantAccesses(func, flow);
+    stores += r.stores;
+    loads += r.loads;
+    if (r.stores === 0) break;
+  }
+  return { stores, loads };
+}
+
+/** Removes redundant loads and idempotent stores; returns how many of each. */
+function removeRedundantAccesses(func: Function, flow: Flow): { loads: number; stores: number } {
+  const { dfg, layout } = func;
+  let loadsRemoved = 0;
+  let storesRemoved = 0;
+  const rpo = flow.rpo;
   const entryMarker = (b: Block, c: number): number => -(2 + b * CATEGORIES + c);
 
   // Categories the function touches, plus -1 for "all others" after a clobber.
   const used = new Set<number>();
+  let loads = 0;
+  let stores = 0;
   for (const b of rpo) {
-    for (const inst of layout.blockInsts(b)) {
-      if (isPlainLoad(func, inst) || isPlainStore(func, inst)) used.add(memoryCategory(dfg.imm0(inst) as MemFlags));
+    for (let inst = layout.firstInst(b); inst !== (NONE as Inst); inst = layout.nextInst(inst)) {
+      const load = isPlainLoad(func, inst);
+      const store = !load && isPlainStore(func, inst);
+      if (load) loads++;
+      if (store) stores++;
+      if (load || store) used.add(memoryCategory(dfg.imm0(inst) as MemFlags));
     }
   }
+  // Only loads and stores after a load or store can be removed.
+  if (loads === 0 && stores < 2) return { loads: 0, stores: 0 };
   const cats = [...used];
 
   // An access in category 0 (no region) may touch memory of any region,
@@ -129,10 +177,16 @@ export function runAliasAnalysis(func: Function, opts: AliasAnalysisOptions = {}
   // Dataflow to a fixpoint: block-entry states.
   const exitState = new Map<Block, State>();
   const entryState = new Map<Block, State>();
+  // A single block has no incoming edges: its entry state is its markers,
+  // and there is nothing to iterate.
   for (let changed = true; changed; ) {
     changed = false;
+    if (rpo.length === 1) {
+      entryState.set(rpo[0], new Map(cats.map((c) => [c, entryMarker(rpo[0], c)])));
+      break;
+    }
     for (const b of rpo) {
-      const preds = cfg.predBlocks(b).filter((p) => exitState.has(p));
+      const preds = flow.predBlocks(b).filter((p) => exitState.has(p));
       const inState: State = new Map();
       for (const c of cats) {
         let v: number | undefined;
@@ -173,26 +227,41 @@ export function runAliasAnalysis(func: Function, opts: AliasAnalysisOptions = {}
         const storeOp = LOAD_STORE_PAIRS.get(op);
         const keyStore = op === Opcode.Load ? `${ver}:${c}:${addr}:${dfg.imm1(inst)}:s${storeOp}:${ty}:${endian}` : undefined;
         const hit = known.get(keyLoad) ?? (keyStore !== undefined ? known.get(keyStore) : undefined);
-        if (hit && layout.isInstInserted(hit[1]) && domtree.instDominates(func, hit[1], inst)) {
+        if (hit && layout.isInstInserted(hit[1]) && flow.instDominates(hit[1], inst)) {
           layout.removeInst(inst);
           dfg.changeToAlias(res, hit[0]);
-          stats.loadsRemoved++;
+          loadsRemoved++;
           continue;
         }
         known.set(keyLoad, [res, inst]);
       } else if (isPlainStore(func, inst)) {
-        transfer(s, inst);
         const flags = dfg.imm0(inst) as MemFlags;
         const c = memoryCategory(flags);
         const val = dfg.resolveAliases(dfg.arg(inst, 0));
         const addr = dfg.resolveAliases(dfg.arg(inst, 1));
+        const ty = dfg.valueType_(val);
         const endian = flags & (MemFlagBit.Big | MemFlagBit.Little);
-        known.set(`${inst}:${c}:${addr}:${dfg.imm1(inst)}:s${op}:${dfg.valueType_(val)}:${endian}`, [val, inst]);
+        // An idempotent store writes what its bytes already hold: the value
+        // a dominating load of exactly those bytes read, or a dominating
+        // store wrote, with no write of the category in between. It changes
+        // nothing, and the earlier access to the same address would have
+        // trapped first, so it goes and the memory version stays.
+        const ver = stateGet(s, c, entryMarker(b, c));
+        const rest = `${c}:${addr}:${dfg.imm1(inst)}`;
+        const same =
+          (op === Opcode.Store ? known.get(`${ver}:${rest}:${Opcode.Load}:${ty}:${endian}`) : undefined) ??
+          known.get(`${ver}:${rest}:s${op}:${ty}:${endian}`);
+        if (same && same[0] === val && layout.isInstInserted(same[1]) && flow.instDominates(same[1], inst)) {
+          layout.removeInst(inst);
+          storesRemoved++;
+          continue;
+        }
+        transfer(s, inst);
+        known.set(`${inst}:${rest}:s${op}:${ty}:${endian}`, [val, inst]);
         continue;
       }
       transfer(s, inst);
     }
   }
-  if (opts.deadStores ?? true) stats.storesRemoved = eliminateDeadStores(func);
-  return stats;
+  return { loads: loadsRemoved, stores: storesRemoved };
 }

@@ -8,10 +8,9 @@
 
 import {
   BlockArg,
-  ControlFlowGraph,
-  DominatorTree,
   InstructionFormat,
   MemFlags,
+  NONE,
   Opcode,
   canLoad,
   hasSideEffects,
@@ -22,16 +21,19 @@ import {
   type Inst,
   type Value,
 } from '@clift/ir';
-import { U32Table } from './value-table.js';
+import { computeFlow, type Flow } from './flow.js';
+import { U32Table, type TablePool } from './value-table.js';
 
-/** Removes blocks unreachable from the entry; returns how many instructions went with them. */
-export function removeUnreachableBlocks(func: Function): { blocks: number; insts: number } {
-  const cfg = ControlFlowGraph.compute(func);
-  const domtree = DominatorTree.compute(func, cfg);
+/**
+ * Removes blocks unreachable from the entry; returns how many instructions
+ * went with them. `flow`, when given, must describe the current CFG.
+ */
+export function removeUnreachableBlocks(func: Function, flow: Flow | undefined = computeFlow(func)): { blocks: number; insts: number } {
   let blocks = 0;
   let insts = 0;
+  if (flow === undefined) return { blocks, insts };
   for (const b of func.layout.blockArray()) {
-    if (domtree.isReachable(b)) continue;
+    if (flow.isReachable(b)) continue;
     for (const inst of [...func.layout.blockInsts(b)]) {
       func.layout.removeInst(inst);
       insts++;
@@ -75,9 +77,9 @@ export function isRemovableWhenUnused(func: Function, inst: Inst): boolean {
 }
 
 /** Removes instructions whose results are all unused and that have no effect. Returns the count. */
-export function eliminateDeadCode(func: Function): number {
+export function eliminateDeadCode(func: Function, pool?: TablePool): number {
   const { dfg, layout } = func;
-  const uses = new U32Table(dfg.numValues(), 0);
+  const uses = pool !== undefined ? pool.u32(0) : new U32Table(dfg.numValues(), 0);
   const all: Inst[] = [];
   for (const b of layout.blocks()) {
     for (const inst of layout.blockInsts(b)) {
@@ -125,6 +127,8 @@ export function removeConstantBlockParams(func: Function): number {
   const { dfg, layout } = func;
   const entry = layout.entryBlock();
   let removed = 0;
+  // Only non-entry blocks can lose parameters.
+  if (entry === undefined || layout.nextBlock(entry) === (NONE as Block)) return 0;
   for (let changed = true; changed; ) {
     changed = false;
     // Incoming edges per block: the branch and which of its destinations.

@@ -35,7 +35,6 @@
 // search is bounded per store and gives up (keeps the store) beyond it.
 
 import {
-  ControlFlowGraph,
   InstructionFormat,
   MemFlags,
   Opcode,
@@ -55,6 +54,7 @@ import {
   type Inst,
 } from '@clift/ir';
 import { memoryCategory } from './alias-analysis.js';
+import { computeFlow, type Flow } from './flow.js';
 
 /** Instructions examined per store before giving up. */
 const SEARCH_BUDGET = 20000;
@@ -90,14 +90,15 @@ const enum Step {
 }
 
 /** Removes dead stores; returns how many. */
-export function eliminateDeadStores(func: Function): number {
+export function eliminateDeadStores(func: Function, flow?: Flow): number {
   const { dfg, layout } = func;
   const stores: Inst[] = [];
   for (const b of layout.blocks()) {
     for (const inst of layout.blockInsts(b)) if (isPlainStoreOp(dfg.opcode(inst) as Opcode)) stores.push(inst);
   }
   if (stores.length < 2) return 0;
-  const cfg = ControlFlowGraph.compute(func);
+  const cfg = flow ?? computeFlow(func);
+  if (cfg === undefined) return 0;
 
   const classify = (s: Inst, sCat: number, sAddr: number, sOff: number, sWidth: number, sTrap: number | undefined, inst: Inst): Step => {
     if (inst === s) return Step.Barrier;
@@ -166,7 +167,7 @@ export function eliminateDeadStores(func: Function): number {
  * From the end of `home`, does every path reach a block whose scan kills,
  * with no barrier on the way and no region it cannot leave toward a kill?
  */
-function allPathsKill(cfg: ControlFlowGraph, home: Block, scan: (b: Block) => Step): boolean {
+function allPathsKill(cfg: Flow, home: Block, scan: (b: Block) => Step): boolean {
   // Blocks whose scan fell through, in discovery order, after the tail of
   // `home` past the store. `home` gets no state of its own: re-entering it
   // scans its prefix and then meets the store itself, a barrier.

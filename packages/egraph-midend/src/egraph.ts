@@ -59,9 +59,10 @@ import {
   type Value,
 } from '@clift/ir';
 import { addCost, opCost } from './cost.js';
-import { foldBinary, foldFloatBinary, foldFloatUnary, foldIcmp, foldUnary, mask } from './fold.js';
-import { constructor_simplify, type Context } from './generated/opts.js';
-import { U32Table, F64Table } from './value-table.js';
+import { foldBinary, foldFloatBinary, foldFloatUnary, foldIcmp, foldIntToFloat, foldUnary, mask } from './fold.js';
+import type { Context } from './generated/opts.js';
+import { simplifierFor, simplifyAny } from './rules.js';
+import type { F64Table, TablePool, U32Table } from './value-table.js';
 
 export const REWRITE_DEPTH = 5;
 export const MAX_MATCHES = 5;
@@ -85,6 +86,11 @@ export class OptimizerError extends Error {
 
 const EMPTY: readonly never[] = [];
 
+type UnaryView = readonly [Type, Opcode, Value];
+type BinaryView = readonly [Type, Opcode, Value, Value];
+type TernaryView = readonly [Type, Opcode, Value, Value, Value];
+type IcmpView = readonly [Type, IntCC, Value, Value];
+
 export class EGraph implements Context {
   readonly dfg: DataFlowGraph;
   /** Value -> its e-class value (NONE while unknown). */
@@ -99,7 +105,7 @@ export class EGraph implements Context {
   readonly bestLeaf: U32Table;
   private serial = 0;
   private depth = 0;
-  private readonly table = new NodeTable();
+  private readonly table: NodeTable;
   readonly counters: EGraphCounters = { nodesInserted: 0, gvnHits: 0, rewrites: 0, unions: 0, subsumes: 0 };
   readonly log: ((line: string) => void) | undefined;
 
@@ -111,17 +117,19 @@ export class EGraph implements Context {
   readonly $false = false;
   readonly $true = true;
 
-  constructor(dfg: DataFlowGraph, log: ((line: string) => void) | undefined) {
+  /** Tables come from `pool`, which the caller has acquired (they read as their fill values). */
+  constructor(dfg: DataFlowGraph, log: ((line: string) => void) | undefined, pool: TablePool) {
     this.dfg = dfg;
     this.log = log;
-    const n = dfg.numValues() * 2;
-    this.canon = new U32Table(n, NONE);
-    this.birth = new U32Table(n, 0);
-    this.unionLeft = new U32Table(n, NONE);
-    this.unionRight = new U32Table(n, NONE);
-    this.classSize = new U32Table(n, 1);
-    this.cost = new F64Table(n);
-    this.bestLeaf = new U32Table(n, NONE);
+    this.canon = pool.u32(NONE);
+    this.birth = pool.u32(0);
+    this.unionLeft = pool.u32(NONE);
+    this.unionRight = pool.u32(NONE);
+    this.classSize = pool.u32(1);
+    this.cost = pool.f64();
+    this.bestLeaf = pool.u32(NONE);
+    this.table = new NodeTable(pool, dfg.numInsts());
+    this.viewSlot = [pool.u32(NONE), pool.u32(NONE), pool.u32(NONE), pool.u32(NONE)];
   }
 
   // =========================================================================
@@ -168,6 +176,28 @@ export class EGraph implements Context {
     this.forEachLeaf(l as Value, f);
     this.forEachLeaf(this.unionRight.get(cls) as Value, f);
   }
+
+  /**
+   * The leaves of a union class, left to right, into a reused buffer (valid
+   * until the next call). Callers handle a plain leaf class themselves: it
+   * is the common case and needs no buffer.
+   */
+  private unionLeaves(cls: Value): Value[] {
+    const out = this.leafBuf;
+    out.length = 0;
+    const stack = this.leafStack;
+    stack.length = 0;
+    stack.push(cls);
+    while (stack.length > 0) {
+      const c = stack.pop()!;
+      const l = this.unionLeft.get(c);
+      if (l === NONE) out.push(c);
+      else stack.push(this.unionRight.get(c) as Value, l as Value);
+    }
+    return out;
+  }
+  private readonly leafBuf: Value[] = [];
+  private readonly leafStack: Value[] = [];
 
   private union(a: Value, b: Value): Value {
     const u = this.dfg.makeUnion(a, b);
@@ -249,7 +279,14 @@ export class EGraph implements Context {
     this.depth++;
     let alternatives: Value[];
     try {
-      alternatives = constructor_simplify(this, result);
+      // Rules for any opcode (constant folding) first: a constant ends the search.
+      alternatives = simplifyAny(this, result);
+      const own = simplifierFor(dfg.opcode(inst));
+      if (own !== undefined) {
+        const more = own(this, result);
+        if (alternatives.length === 0) alternatives = more;
+        else for (const v of more) alternatives.push(v);
+      }
     } finally {
       this.depth--;
     }
@@ -306,55 +343,123 @@ export class EGraph implements Context {
   }
 
   isConstClass(cls: Value): boolean {
-    let found = false;
-    this.forEachLeaf(cls, (leaf) => {
-      const op = this.leafOpcode(leaf);
-      if (op === Opcode.Iconst || op === Opcode.F32const || op === Opcode.F64const || op === Opcode.Vconst) found = true;
-    });
-    return found || this.iconst_u(cls) !== undefined;
+    if (this.unionLeft.get(cls) === NONE) return this.isConstLeaf(cls);
+    for (const leaf of this.unionLeaves(cls)) if (this.isConstLeaf(leaf)) return true;
+    return false;
   }
 
+  private isConstLeaf(leaf: Value): boolean {
+    const op = this.leafOpcode(leaf);
+    if (op === 0) return false;
+    if (op === Opcode.Iconst || op === Opcode.F32const || op === Opcode.F64const || op === Opcode.Vconst) return true;
+    // An i128 constant is an extended or concatenated i64 constant.
+    return (op === Opcode.Uextend || op === Opcode.Sextend || op === Opcode.Iconcat) && this.iconstLeaf(leaf, op) !== undefined;
+  }
+
+  /**
+   * The views `f` gives of the class's node leaves. A plain leaf class (the
+   * common case) is looked at without a traversal or a closure per leaf.
+   */
   private collect<T>(cls: Value, f: (leaf: Value, inst: Inst, op: number) => T | undefined): readonly T[] {
+    if (this.unionLeft.get(cls) === NONE) {
+      const op = this.leafOpcode(cls);
+      if (op === 0) return EMPTY;
+      const r = f(cls, this.dfg.valueInst(cls), op);
+      return r === undefined ? EMPTY : [r];
+    }
     let out: T[] | undefined;
-    this.forEachLeaf(cls, (leaf) => {
+    for (const leaf of [...this.unionLeaves(cls)]) {
       const op = this.leafOpcode(leaf);
-      if (op === 0) return;
+      if (op === 0) continue;
       const r = f(leaf, this.dfg.valueInst(leaf), op);
       if (r !== undefined) (out ??= []).push(r);
-    });
+    }
     return out ?? EMPTY;
   }
 
   // =========================================================================
   // ISLE context: node views
 
-  unary_node(v: Value): Iterable<readonly [Type, Opcode, Value]> {
+  // Views of union classes are memoized (a class never changes once made:
+  // merging makes a new union value). Per view kind: class -> index into a
+  // dense list of views (NONE: not yet asked). A plain leaf's view is cheaper
+  // to rebuild than to look up.
+  private readonly viewSlot: U32Table[];
+  private readonly views: (readonly (readonly unknown[])[])[][] = [[], [], [], []];
+
+  private cachedView<T>(kind: number, v: Value): readonly T[] | undefined {
+    const i = this.viewSlot[kind].get(v);
+    return i === NONE ? undefined : (this.views[kind][i] as readonly T[]);
+  }
+  private cacheView<T>(kind: number, v: Value, r: readonly T[]): readonly T[] {
+    const list = this.views[kind];
+    this.viewSlot[kind].set(v, list.length);
+    list.push(r as readonly (readonly unknown[])[]);
+    return r;
+  }
+
+  unary_node(v: Value): Iterable<UnaryView> {
+    if (this.unionLeft.get(v) === NONE) {
+      const op = this.leafOpcode(v);
+      if (op === 0 || !isShape(op, 1)) return EMPTY;
+      const inst = this.dfg.valueInst(v);
+      return [[this.dfg.valueType_(v), op as Opcode, this.dfg.arg(inst, 0)]];
+    }
+    const cached = this.cachedView<UnaryView>(0, v);
+    if (cached !== undefined) return cached;
     const dfg = this.dfg;
-    return this.collect(v, (leaf, inst, op) =>
+    const r = this.collect(v, (leaf, inst, op) =>
       dfg.numArgs(inst) === 1 && isShape(op, 1) ? ([dfg.valueType_(leaf), op as Opcode, dfg.arg(inst, 0)] as const) : undefined,
     );
+    return this.cacheView(0, v, r);
   }
-  binary_node(v: Value): Iterable<readonly [Type, Opcode, Value, Value]> {
+  binary_node(v: Value): Iterable<BinaryView> {
+    if (this.unionLeft.get(v) === NONE) {
+      const op = this.leafOpcode(v);
+      if (op === 0 || !isShape(op, 2)) return EMPTY;
+      const inst = this.dfg.valueInst(v);
+      return [[this.dfg.valueType_(v), op as Opcode, this.dfg.arg(inst, 0), this.dfg.arg(inst, 1)]];
+    }
+    const cached = this.cachedView<BinaryView>(1, v);
+    if (cached !== undefined) return cached;
     const dfg = this.dfg;
-    return this.collect(v, (leaf, inst, op) =>
+    const r = this.collect(v, (leaf, inst, op) =>
       dfg.numArgs(inst) === 2 && isShape(op, 2)
         ? ([dfg.valueType_(leaf), op as Opcode, dfg.arg(inst, 0), dfg.arg(inst, 1)] as const)
         : undefined,
     );
+    return this.cacheView(1, v, r);
   }
-  ternary_node(v: Value): Iterable<readonly [Type, Opcode, Value, Value, Value]> {
+  ternary_node(v: Value): Iterable<TernaryView> {
+    if (this.unionLeft.get(v) === NONE) {
+      const op = this.leafOpcode(v);
+      if (op === 0 || !isShape(op, 3)) return EMPTY;
+      const inst = this.dfg.valueInst(v);
+      return [[this.dfg.valueType_(v), op as Opcode, this.dfg.arg(inst, 0), this.dfg.arg(inst, 1), this.dfg.arg(inst, 2)]];
+    }
+    const cached = this.cachedView<TernaryView>(2, v);
+    if (cached !== undefined) return cached;
     const dfg = this.dfg;
-    return this.collect(v, (leaf, inst, op) =>
+    const r = this.collect(v, (leaf, inst, op) =>
       dfg.numArgs(inst) === 3 && isShape(op, 3)
         ? ([dfg.valueType_(leaf), op as Opcode, dfg.arg(inst, 0), dfg.arg(inst, 1), dfg.arg(inst, 2)] as const)
         : undefined,
     );
+    return this.cacheView(2, v, r);
   }
-  icmp_node(v: Value): Iterable<readonly [Type, IntCC, Value, Value]> {
+  icmp_node(v: Value): Iterable<IcmpView> {
+    if (this.unionLeft.get(v) === NONE) {
+      if (this.leafOpcode(v) !== Opcode.Icmp) return EMPTY;
+      const inst = this.dfg.valueInst(v);
+      return [[this.dfg.valueType_(v), this.dfg.imm2(inst) as IntCC, this.dfg.arg(inst, 0), this.dfg.arg(inst, 1)]];
+    }
+    const cached = this.cachedView<IcmpView>(3, v);
+    if (cached !== undefined) return cached;
     const dfg = this.dfg;
-    return this.collect(v, (leaf, inst, op) =>
+    const r = this.collect(v, (leaf, inst, op) =>
       op === Opcode.Icmp ? ([dfg.valueType_(leaf), dfg.imm2(inst) as IntCC, dfg.arg(inst, 0), dfg.arg(inst, 1)] as const) : undefined,
     );
+    return this.cacheView(3, v, r);
   }
   fcmp_node(v: Value): Iterable<readonly [Type, FloatCC, Value, Value]> {
     const dfg = this.dfg;
@@ -379,31 +484,36 @@ export class EGraph implements Context {
   // --- Constants
 
   iconst_u(v: Value): readonly [Type, bigint] | undefined {
-    const dfg = this.dfg;
-    let found: readonly [Type, bigint] | undefined;
-    this.forEachLeaf(v, (leaf) => {
-      if (found) return;
+    if (this.unionLeft.get(v) === NONE) {
+      const op = this.leafOpcode(v);
+      return op === 0 ? undefined : this.iconstLeaf(v, op);
+    }
+    for (const leaf of [...this.unionLeaves(v)]) {
       const op = this.leafOpcode(leaf);
-      if (op === 0) return;
-      const ty = dfg.valueType_(leaf);
-      if (!isInt(ty) || !isScalar(ty)) return;
-      const inst = dfg.valueInst(leaf);
-      const bits = laneBits(ty);
-      if (op === Opcode.Iconst) {
-        found = [ty, BigInt.asUintN(bits, wordsToI64(dfg.imm0(inst), dfg.imm1(inst)))];
-      } else if (ty === I128 && (op === Opcode.Uextend || op === Opcode.Sextend)) {
-        const inner = this.iconst_u(dfg.arg(inst, 0));
-        if (inner) {
-          const k = op === Opcode.Uextend ? inner[1] : BigInt.asUintN(128, BigInt.asIntN(laneBits(inner[0]), inner[1]));
-          found = [ty, k];
-        }
-      } else if (ty === I128 && op === Opcode.Iconcat) {
-        const lo = this.iconst_u(dfg.arg(inst, 0));
-        const hi = this.iconst_u(dfg.arg(inst, 1));
-        if (lo && hi) found = [ty, lo[1] | (hi[1] << 64n)];
-      }
-    });
-    return found;
+      if (op === 0) continue;
+      const found = this.iconstLeaf(leaf, op);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The integer constant node leaf `leaf` (of opcode `op`) stands for, if it is one. */
+  private iconstLeaf(leaf: Value, op: number): readonly [Type, bigint] | undefined {
+    const dfg = this.dfg;
+    if (op !== Opcode.Iconst && op !== Opcode.Uextend && op !== Opcode.Sextend && op !== Opcode.Iconcat) return undefined;
+    const ty = dfg.valueType_(leaf);
+    if (!isInt(ty) || !isScalar(ty)) return undefined;
+    const inst = dfg.valueInst(leaf);
+    if (op === Opcode.Iconst) return [ty, BigInt.asUintN(laneBits(ty), wordsToI64(dfg.imm0(inst), dfg.imm1(inst)))];
+    if (ty !== I128) return undefined;
+    if (op === Opcode.Iconcat) {
+      const lo = this.iconst_u(dfg.arg(inst, 0));
+      const hi = lo && this.iconst_u(dfg.arg(inst, 1));
+      return lo && hi ? [ty, lo[1] | (hi[1] << 64n)] : undefined;
+    }
+    const inner = this.iconst_u(dfg.arg(inst, 0));
+    if (!inner) return undefined;
+    return [ty, op === Opcode.Uextend ? inner[1] : BigInt.asUintN(128, BigInt.asIntN(laneBits(inner[0]), inner[1]))];
   }
 
   /**
@@ -427,15 +537,15 @@ export class EGraph implements Context {
 
   fconst_bits(v: Value): readonly [Type, bigint] | undefined {
     const dfg = this.dfg;
-    let found: readonly [Type, bigint] | undefined;
-    this.forEachLeaf(v, (leaf) => {
-      if (found) return;
+    const leaves = this.unionLeft.get(v) === NONE ? [v] : [...this.unionLeaves(v)];
+    for (const leaf of leaves) {
       const op = this.leafOpcode(leaf);
+      if (op !== Opcode.F32const && op !== Opcode.F64const) continue;
       const inst = dfg.valueInst(leaf);
-      if (op === Opcode.F32const) found = [F32, BigInt(dfg.imm0(inst) >>> 0)];
-      else if (op === Opcode.F64const) found = [F64, BigInt.asUintN(64, wordsToI64(dfg.imm0(inst), dfg.imm1(inst)))];
-    });
-    return found;
+      if (op === Opcode.F32const) return [F32, BigInt(dfg.imm0(inst) >>> 0)];
+      return [F64, BigInt.asUintN(64, wordsToI64(dfg.imm0(inst), dfg.imm1(inst)))];
+    }
+    return undefined;
   }
   make_fconst(ty: Type, bits: bigint): Value {
     if (ty === F32) return this.makeNode(Opcode.F32const, ty, [], Number(BigInt.asIntN(32, bits)));
@@ -501,6 +611,9 @@ export class EGraph implements Context {
   fold_funary(ty: Type, op: Opcode, a: bigint): bigint | undefined {
     return foldFloatUnary(ty, op, a);
   }
+  fold_int_to_float(op: Opcode, to: Type, from: Type, a: bigint): bigint | undefined {
+    return foldIntToFloat(op, to, from, a);
+  }
   exact_log2(k: bigint): number | undefined {
     if (k < 2n || (k & (k - 1n)) !== 0n) return undefined;
     return k.toString(2).length - 1;
@@ -512,6 +625,9 @@ export class EGraph implements Context {
     return a & b;
   }
   u128_eq(a: bigint, b: bigint): boolean {
+    return a === b;
+  }
+  u32_eq(a: number, b: number): boolean {
     return a === b;
   }
   shift_sum(ty: Type, a: bigint, b: bigint): bigint | undefined {
@@ -539,6 +655,93 @@ export class EGraph implements Context {
   intcc_signed(cc: IntCC): IntCC | undefined {
     return cc >= IntCC.SignedLessThan && cc <= IntCC.SignedLessThanOrEqual ? cc : undefined;
   }
+  intcc_signed_or_equality(cc: IntCC): IntCC | undefined {
+    return cc <= IntCC.SignedLessThanOrEqual ? cc : undefined;
+  }
+  intcc_combine(op: Opcode, cc1: IntCC, cc2: IntCC): number | undefined {
+    return combineConditions(op, cc1, cc2);
+  }
+  icmp_or_const(code: number, x: Value, y: Value): Value {
+    if (code === NEVER) return this.make_iconst(I8, 0n);
+    if (code === ALWAYS) return this.make_iconst(I8, 1n);
+    return this.make_icmp(I8, code as IntCC, x, y);
+  }
+  ty_narrowed(ty: Type, k: bigint): Type | undefined {
+    const bits = BigInt(laneBits(ty)) - k;
+    return bits === 8n ? I8 : bits === 16n ? I16 : bits === 32n ? I32 : bits === 64n ? I64 : undefined;
+  }
+  ty_narrower(a: Type, b: Type): boolean {
+    return laneBits(a) < laneBits(b);
+  }
+  three_way_select(ty: Type, cc1: IntCC, cc2: IntCC, a: bigint, b: bigint, c: bigint, innerFalse: boolean): number | undefined {
+    const s1 = CC_SIGNEDNESS[cc1];
+    const s2 = CC_SIGNEDNESS[cc2];
+    const s = s1 === 0 ? s2 : s1;
+    if (s === 0 || (s2 !== 0 && s2 !== s)) return undefined;
+    if (!isInt(ty) || !isScalar(ty)) return undefined;
+    const m = mask(laneBits(ty));
+    const want = [m, 0n, 1n]; // for <, ==, >
+    const outcomes = [LT, EQ, GT];
+    for (let i = 0; i < 3; i++) {
+      const o = outcomes[i];
+      const inner = (CC_OUTCOMES[cc2] & o) !== 0 ? b : c;
+      const outer = (CC_OUTCOMES[cc1] & o) !== 0;
+      const v = innerFalse ? (outer ? a : inner) : outer ? inner : a;
+      if (v !== want[i]) return undefined;
+    }
+    return s;
+  }
+  three_way(ty: Type, s: number, x: Value, y: Value): Value {
+    const gt = this.make_icmp(I8, s === 1 ? IntCC.SignedGreaterThan : IntCC.UnsignedGreaterThan, x, y);
+    const lt = this.make_icmp(I8, s === 1 ? IntCC.SignedLessThan : IntCC.UnsignedLessThan, x, y);
+    const d = this.make_binary(I8, Opcode.Isub, gt, lt);
+    return ty === I8 ? d : this.make_unary(ty, Opcode.Sextend, d);
+  }
+  three_way_test(gt: IntCC, lt: IntCC, cc: IntCC, k: bigint): number | undefined {
+    const signed = gt === IntCC.SignedGreaterThan && lt === IntCC.SignedLessThan;
+    if (!signed && !(gt === IntCC.UnsignedGreaterThan && lt === IntCC.UnsignedLessThan)) return undefined;
+    const values = [0xffn, 0n, 1n]; // (gt - lt) as i8 for <, ==, >
+    const outcomes = [LT, EQ, GT];
+    let m = 0;
+    for (let i = 0; i < 3; i++) if (foldIcmp(I8, cc, values[i], k) === 1n) m |= outcomes[i];
+    if (m === 0) return NEVER;
+    if (m === (LT | EQ | GT)) return ALWAYS;
+    return (signed ? SIGNED_CC : UNSIGNED_CC)[m];
+  }
+}
+
+// ===========================================================================
+// Combining comparisons
+
+/** Outcomes a condition accepts: x < y, x == y, x > y (in its signedness). */
+const LT = 1;
+const EQ = 2;
+const GT = 4;
+const NEVER = 10;
+const ALWAYS = 11;
+/** Per IntCC (by value): its outcome set and signedness (0 either, 1 signed, 2 unsigned). */
+const CC_OUTCOMES = [EQ, LT | GT, LT, EQ | GT, GT, LT | EQ, LT, EQ | GT, GT, LT | EQ];
+const CC_SIGNEDNESS = [0, 0, 1, 1, 1, 1, 2, 2, 2, 2];
+/** The condition accepting an outcome set, per signedness (index: outcome set). */
+const SIGNED_CC: readonly (IntCC | undefined)[] = [undefined, IntCC.SignedLessThan, IntCC.Equal, IntCC.SignedLessThanOrEqual, IntCC.SignedGreaterThan, IntCC.NotEqual, IntCC.SignedGreaterThanOrEqual];
+const UNSIGNED_CC: readonly (IntCC | undefined)[] = [undefined, IntCC.UnsignedLessThan, IntCC.Equal, IntCC.UnsignedLessThanOrEqual, IntCC.UnsignedGreaterThan, IntCC.NotEqual, IntCC.UnsignedGreaterThanOrEqual];
+
+/**
+ * `cc1 op cc2` on the same operands as one condition (an IntCC), NEVER or
+ * ALWAYS; undefined when one is signed and the other unsigned (their
+ * outcome sets are over different orders).
+ */
+export function combineConditions(op: number, cc1: IntCC, cc2: IntCC): number | undefined {
+  const s1 = CC_SIGNEDNESS[cc1];
+  const s2 = CC_SIGNEDNESS[cc2];
+  if (s1 !== 0 && s2 !== 0 && s1 !== s2) return undefined;
+  const a = CC_OUTCOMES[cc1];
+  const b = CC_OUTCOMES[cc2];
+  const m = op === Opcode.Band ? a & b : op === Opcode.Bor ? a | b : op === Opcode.Bxor ? a ^ b : -1;
+  if (m < 0) return undefined;
+  if (m === 0) return NEVER;
+  if (m === (LT | EQ | GT)) return ALWAYS;
+  return (s1 === 2 || s2 === 2 ? UNSIGNED_CC : SIGNED_CC)[m];
 }
 
 /** Whether `op`'s node has the Unary/Binary/Ternary shape with `n` operands (not a compare). */
@@ -555,9 +758,19 @@ function isShape(op: number, n: number): boolean {
  * (opcode, controlling type, immediates, operands) read from the DFG.
  */
 class NodeTable {
-  private slots = new Uint32Array(256).fill(NONE);
+  private slots: Uint32Array;
   private count = 0;
-  private readonly members = new U32Table(64, 0);
+  private readonly members: U32Table;
+  private readonly pool: TablePool;
+
+  /** `expected`: about how many nodes the table will hold. */
+  constructor(pool: TablePool, expected: number) {
+    this.members = pool.u32(0);
+    this.pool = pool;
+    let size = 16;
+    while (size < expected * 2) size *= 2;
+    this.slots = pool.takeSlots(size);
+  }
 
   isNode(inst: Inst): boolean {
     return this.members.get(inst) === 1;
@@ -590,8 +803,11 @@ class NodeTable {
     const old = this.slots;
     this.slots = new Uint32Array(old.length * 2).fill(NONE);
     for (const s of old) if (s !== NONE) this.place(dfg, s as Inst);
+    this.pool.keepSlots(this.slots);
   }
 }
+
+
 
 function mix(h: number, x: number): number {
   return Math.imul(h ^ x, 0x9e3779b1) ^ (h >>> 15);

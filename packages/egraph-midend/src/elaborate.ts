@@ -14,19 +14,11 @@
 // subtree forgets its values in O(1)); every use is rewritten to a value
 // defined before it in a dominating position.
 
-import {
-  NONE,
-  type Block,
-  type DominatorTree,
-  type Function,
-  type Inst,
-  type LoopAnalysis,
-  type Value,
-  ValueKind,
-} from '@clift/ir';
+import { NONE, type Block, type Function, type Inst, type Value, ValueKind } from '@clift/ir';
 import { isRemat } from './cost.js';
 import { OptimizerError, type EGraph } from './egraph.js';
-import { U32Table } from './value-table.js';
+import type { Flow } from './flow.js';
+import type { TablePool, U32Table } from './value-table.js';
 
 export interface ElabCounters {
   placed: number;
@@ -51,14 +43,13 @@ export class Elaborator {
   constructor(
     private readonly func: Function,
     private readonly eg: EGraph,
-    private readonly domtree: DominatorTree,
-    private readonly loops: LoopAnalysis,
+    private readonly flow: Flow,
+    pool: TablePool,
   ) {
-    const n = func.dfg.numValues();
-    this.elabValue = new U32Table(n, NONE);
-    this.elabLevel = new U32Table(n, 0);
-    this.elabGen = new U32Table(n, NONE);
-    this.placedInst = new U32Table(func.dfg.numInsts(), 0);
+    this.elabValue = pool.u32(NONE);
+    this.elabLevel = pool.u32(0);
+    this.elabGen = pool.u32(NONE);
+    this.placedInst = pool.u32(0);
   }
 
   run(entry: Block): void {
@@ -72,7 +63,7 @@ export class Elaborator {
         top[1] = 0;
         continue;
       }
-      const kids = this.domtree.childrenOf(block);
+      const kids = this.flow.childrenOf(block);
       if (ci < kids.length) {
         top[1] = ci + 1;
         stack.push([kids[ci], -1]);
@@ -89,7 +80,7 @@ export class Elaborator {
     const { dfg, layout } = this.func;
     this.pathBlock[level] = block;
     this.pathGen[level] = ++this.gen;
-    this.pathDepth[level] = this.loops.blockLoopDepth(block);
+    this.pathDepth[level] = this.flow.loopDepth(block);
     const np = dfg.numBlockParams(block);
     for (let i = 0; i < np; i++) this.setAvail(dfg.blockParam(block, i), dfg.blockParam(block, i), level);
     const insts: Inst[] = [...layout.blockInsts(block)];

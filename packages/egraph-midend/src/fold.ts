@@ -168,25 +168,69 @@ export function foldFloatBinary(ty: Type, op: number, a: bigint, b: bigint): big
     case Opcode.Fsub: r = x - y; break;
     case Opcode.Fmul: r = x * y; break;
     case Opcode.Fdiv: r = x / y; break;
+    // Sign-bit copy is bit-exact on any input, NaNs included.
+    case Opcode.Fcopysign: {
+      const sign = ty === F32 ? 1n << 31n : 1n << 63n;
+      return (a & ~sign) | (b & sign);
+    }
+    // JavaScript's min/max order -0 below +0 as IEEE-754 minimum/maximum do;
+    // a NaN operand makes a NaN, left to the target.
+    case Opcode.Fmin: r = Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y); break;
+    case Opcode.Fmax: r = Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y); break;
     default: return undefined;
   }
   if (ty === F32) r = Math.fround(r);
   return Number.isNaN(r) ? undefined : fromFloat(ty, r);
 }
 
-/** Sign-bit operations are exact on any input; sqrt only when not NaN. */
+/**
+ * Sign-bit operations are exact on any input; sqrt and the roundings to an
+ * integral value only when not NaN. Rounding an f32 to an integral value
+ * gives an f32 (integers of its magnitude are representable), and
+ * JavaScript keeps the sign of a zero result as IEEE-754 does.
+ */
 export function foldFloatUnary(ty: Type, op: number, a: bigint): bigint | undefined {
   if (ty !== F32 && ty !== F64) return undefined;
   const sign = ty === F32 ? 1n << 31n : 1n << 63n;
+  let r: number;
+  const x = toFloat(ty, a);
   switch (op) {
     case Opcode.Fneg: return a ^ sign;
     case Opcode.Fabs: return a & ~sign;
-    case Opcode.Sqrt: {
-      const x = toFloat(ty, a);
-      let r = Math.sqrt(x);
-      if (ty === F32) r = Math.fround(r);
-      return Number.isNaN(r) ? undefined : fromFloat(ty, r);
-    }
+    case Opcode.Sqrt: r = Math.sqrt(x); break;
+    case Opcode.Ceil: r = Math.ceil(x); break;
+    case Opcode.Floor: r = Math.floor(x); break;
+    case Opcode.Trunc: r = Math.trunc(x); break;
+    case Opcode.Nearest: r = roundHalfEven(x); break;
     default: return undefined;
   }
+  if (ty === F32) r = Math.fround(r);
+  return Number.isNaN(r) ? undefined : fromFloat(ty, r);
+}
+
+/** Round to the nearest integral value, ties to even (Math.round breaks ties upward). */
+function roundHalfEven(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const t = Math.trunc(x);
+  if (Math.abs(x - t) !== 0.5) return Math.round(x) === 0 ? (x < 0 || Object.is(x, -0) ? -0 : 0) : Math.round(x);
+  // A tie: the even neighbour, keeping the sign of a zero.
+  const even = t % 2 === 0 ? t : t + Math.sign(x);
+  return even === 0 ? (x < 0 ? -0 : 0) : even;
+}
+
+/**
+ * fcvt_from_sint / fcvt_from_uint of an integer constant to f32 or f64.
+ * Number(BigInt) rounds to nearest, ties to even, so f64 is always exact;
+ * f32 goes through f64, which is a single rounding only while the integer
+ * fits f64's 53 bits (larger ones are not folded).
+ */
+export function foldIntToFloat(op: number, to: Type, from: Type, a: bigint): bigint | undefined {
+  if ((to !== F32 && to !== F64) || !isInt(from) || laneType(from) !== from) return undefined;
+  let n: bigint;
+  if (op === Opcode.FcvtFromSint) n = toSigned(a, laneBits(from));
+  else if (op === Opcode.FcvtFromUint) n = a;
+  else return undefined;
+  if (to === F32 && (n > 1n << 53n || n < -(1n << 53n))) return undefined;
+  const r = Number(n);
+  return fromFloat(to, to === F32 ? Math.fround(r) : r);
 }

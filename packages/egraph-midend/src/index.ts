@@ -7,7 +7,10 @@
 //   opts/*.isle        the rewrite rules (compiled to generated/opts.ts)
 //   fold.ts            constant-folding arithmetic for the rules
 //   cost.ts            extraction costs and rematerialization policy
+//   rules.ts           which generated rule matchers run for a node's opcode
 //   elaborate.ts       scoped elaboration with LICM and remat
+//   flow.ts            CFG, dominance and loop facts shared by the passes
+//   value-table.ts     growable typed side tables, pooled across calls
 //   alias-analysis.ts  redundant loads and store-to-load forwarding
 //   dead-stores.ts     dead store elimination
 //   cleanup.ts         unreachable blocks, constant block params, constant branches, DCE

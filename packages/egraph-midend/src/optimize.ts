@@ -12,12 +12,10 @@
 // that remain keep their value numbers.
 
 import {
-  ControlFlowGraph,
-  DominatorTree,
   InstructionFormat,
-  LoopAnalysis,
   MemFlagBit,
   MemFlags,
+  NONE,
   Opcode,
   canLoad,
   hasSideEffects,
@@ -25,15 +23,17 @@ import {
   opcodeFormat,
   otherSideEffects,
   sideEffectsIdempotent,
-  type Block,
   type Function,
   type Inst,
 } from '@clift/ir';
-import { runAliasAnalysis } from './alias-analysis.js';
-import { eliminateDeadStores } from './dead-stores.js';
+import { removeDeadAndIdempotentStores, runAliasAnalysis } from './alias-analysis.js';
 import { eliminateDeadCode, foldConstantBranches, removeConstantBlockParams, removeUnreachableBlocks } from './cleanup.js';
 import { EGraph, hashInst, sameNode } from './egraph.js';
 import { Elaborator } from './elaborate.js';
+import { computeFlow, type Flow } from './flow.js';
+import { TablePool } from './value-table.js';
+
+const sharedPool = new TablePool();
 
 export interface OptimizeOptions {
   readonly level?: 'speed' | 'speed_and_size';
@@ -70,15 +70,23 @@ interface HostGlobals {
   console?: { error(line: string): void };
 }
 
+let envLog: boolean | undefined;
+
+/** Read once per process: the environment lookup costs more than optimizing a small function. */
 function envWantsLog(): boolean {
+  if (envLog !== undefined) return envLog;
   const g = globalThis as HostGlobals;
   const v = g.process?.env?.CLIFT_LOG;
-  return v !== undefined && v.split(',').some((s) => s.trim() === 'egraph' || s.trim() === 'all');
+  envLog = v !== undefined && v.split(',').some((s) => s.trim() === 'egraph' || s.trim() === 'all');
+  return envLog;
 }
 
 export function countInsts(func: Function): number {
+  const layout = func.layout;
   let n = 0;
-  for (const b of func.layout.blocks()) for (const _ of func.layout.blockInsts(b)) n++;
+  for (let b = layout.firstBlock(); b !== NONE; b = layout.nextBlock(b)) {
+    for (let i = layout.firstInst(b); i !== NONE; i = layout.nextInst(i)) n++;
+  }
   return n;
 }
 
@@ -146,45 +154,57 @@ export function optimize(func: Function, opts: OptimizeOptions = {}): OptStats {
     branchesFolded: 0,
     deadInsts: 0,
   };
-  const entry = func.layout.entryBlock();
-  if (entry === undefined) {
+  let flow = computeFlow(func);
+  if (flow === undefined) {
     stats.instsAfter = stats.instsBefore;
     return stats;
   }
-  stats.unreachableBlocks = removeUnreachableBlocks(func).blocks;
+  stats.unreachableBlocks = removeUnreachableBlocks(func, flow).blocks;
+  if (stats.unreachableBlocks > 0) flow = computeFlow(func)!;
 
+  // Neither pass changes an edge: the flow facts stay valid through both.
   if (opts.aliasAnalysis ?? true) {
-    const aa = runAliasAnalysis(func, { deadStores: false });
+    const aa = runAliasAnalysis(func, { deadStores: false, flow });
     stats.loadsRemoved = aa.loadsRemoved;
     stats.storesRemoved = aa.storesRemoved;
   }
-
   stats.blockParamsRemoved = removeConstantBlockParams(func);
 
-  const cfg = ControlFlowGraph.compute(func);
-  const domtree = DominatorTree.compute(func, cfg);
-  const loops = LoopAnalysis.compute(func, cfg, domtree);
-  const eg = new EGraph(func.dfg, log);
-  buildEGraph(func, eg, domtree, stats);
+  // One pool serves consecutive calls; a call nested in another (through a
+  // logger) gets its own.
+  const pool = sharedPool.inUse ? new TablePool() : sharedPool;
+  pool.acquire();
+  try {
+    const eg = new EGraph(func.dfg, log, pool);
+    buildEGraph(func, eg, flow, stats);
+    const elab = new Elaborator(func, eg, flow, pool);
+    elab.run(flow.rpo[0]);
+    Object.assign(stats, {
+      nodesInserted: eg.counters.nodesInserted,
+      gvnHits: eg.counters.gvnHits,
+      rewrites: eg.counters.rewrites,
+      unions: eg.counters.unions,
+      subsumes: eg.counters.subsumes,
+      placed: elab.counters.placed,
+      hoisted: elab.counters.hoisted,
+      remat: elab.counters.remat,
+    });
 
-  const elab = new Elaborator(func, eg, domtree, loops);
-  elab.run(entry);
-  Object.assign(stats, {
-    nodesInserted: eg.counters.nodesInserted,
-    gvnHits: eg.counters.gvnHits,
-    rewrites: eg.counters.rewrites,
-    unions: eg.counters.unions,
-    subsumes: eg.counters.subsumes,
-    placed: elab.counters.placed,
-    hoisted: elab.counters.hoisted,
-    remat: elab.counters.remat,
-  });
-
-  stats.branchesFolded = foldConstantBranches(func);
-  if (stats.branchesFolded > 0) stats.unreachableBlocks += removeUnreachableBlocks(func).blocks;
-  // After elaboration: addresses are GVN-canonical and the CFG is final.
-  if (opts.aliasAnalysis ?? true) stats.storesRemoved += eliminateDeadStores(func);
-  stats.deadInsts = eliminateDeadCode(func);
+    stats.branchesFolded = foldConstantBranches(func);
+    if (stats.branchesFolded > 0) {
+      stats.unreachableBlocks += removeUnreachableBlocks(func).blocks;
+      flow = computeFlow(func)!;
+    }
+    // After elaboration: addresses are GVN-canonical and the CFG is final.
+    if (opts.aliasAnalysis ?? true) {
+      const r = removeDeadAndIdempotentStores(func, flow);
+      stats.storesRemoved += r.stores;
+      stats.loadsRemoved += r.loads;
+    }
+    stats.deadInsts = eliminateDeadCode(func, pool);
+  } finally {
+    pool.release();
+  }
   stats.instsAfter = countInsts(func);
   if (log) {
     log(
@@ -204,14 +224,14 @@ export function optimize(func: Function, opts: OptimizeOptions = {}): OptStats {
  * get e-class operands, and dominated duplicates of idempotent effectful
  * instructions are removed.
  */
-function buildEGraph(func: Function, eg: EGraph, domtree: DominatorTree, stats: OptStats): void {
+function buildEGraph(func: Function, eg: EGraph, flow: Flow, stats: OptStats): void {
   const { dfg, layout } = func;
-  const rpo: Block[] = [...domtree.cfgPostorder()].reverse();
-  const scoped = new Map<number, Inst[]>();
-  for (const block of rpo) {
+  let scoped: Map<number, Inst[]> | undefined;
+  for (const block of flow.rpo) {
     const np = dfg.numBlockParams(block);
     for (let i = 0; i < np; i++) eg.addLeaf(dfg.blockParam(block, i), 0);
-    for (const inst of [...layout.blockInsts(block)]) {
+    for (let inst = layout.firstInst(block), next: Inst; inst !== (NONE as Inst); inst = next) {
+      next = layout.nextInst(inst);
       if (isPureForEgraph(func, inst) || (dfg.numResults(inst) === 1 && isSafeDivision(eg, func, inst))) {
         layout.removeInst(inst);
         const r = dfg.result(inst, 0);
@@ -221,8 +241,9 @@ function buildEGraph(func: Function, eg: EGraph, domtree: DominatorTree, stats: 
       dfg.mapUses(inst, (v) => eg.classOf(v));
       if (isMergeable(func, inst)) {
         const h = hashInst(dfg, inst);
+        scoped ??= new Map<number, Inst[]>();
         const list = scoped.get(h);
-        const prior = list?.find((p) => layout.isInstInserted(p) && sameNode(dfg, p, inst) && domtree.blockDominates(layout.instBlock(p), block));
+        const prior = list?.find((p) => layout.isInstInserted(p) && sameNode(dfg, p, inst) && flow.blockDominates(layout.instBlock(p), block));
         if (prior !== undefined) {
           for (let i = 0; i < dfg.numResults(inst); i++) eg.setClass(dfg.result(inst, i), eg.classOf(dfg.result(prior, i)));
           layout.removeInst(inst);
@@ -237,4 +258,3 @@ function buildEGraph(func: Function, eg: EGraph, domtree: DominatorTree, stats: 
     }
   }
 }
-
