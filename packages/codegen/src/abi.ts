@@ -84,8 +84,11 @@ export function computeSigData(spec: AbiMachineSpec, sig: Signature, flags: Flag
   };
 }
 
+const NO_OFFSETS = new Int32Array(0);
+
 /** Offsets of the explicit stack slots within their area, and its size. */
 export function layoutStackSlots(func: Function): { offsets: Int32Array; size: number } {
+  if (func.stackSlots.length === 0) return { offsets: NO_OFFSETS, size: 0 };
   const offsets = new Int32Array(func.stackSlots.length);
   let off = 0;
   func.stackSlots.forEach((s, i) => {

@@ -6,122 +6,219 @@
 // block, placed right after its source.
 //
 // Invariants: machine block 0 is the CLIF entry block; a machine block's
-// position in `kinds` is its index; no machine edge is critical; each edge
-// block has exactly one predecessor and one successor.
+// index is its position in the order; no machine edge is critical; each
+// edge block has exactly one predecessor and one successor.
+//
+// Memory: all tables are typed arrays that `compute` refills, growing them
+// only when a function needs more room, so one order serves many functions
+// (see context.ts). Arrays may be longer than the function needs: read them
+// below `numBlocks` (per machine block), `succStart[numBlocks]` (per edge)
+// and the CLIF block count (`loweredIndex`).
 
 import type { Block, Function, Inst } from '@clift/ir';
 import { NONE } from '@clift/ir';
 
+/** `a` if it holds `n` entries, else a larger array (contents not kept). */
+function need(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  return a.length >= n ? a : new Int32Array(Math.max(n, a.length * 2));
+}
+/** `a` if it holds `n` entries, else a larger copy. */
+function grow(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  if (a.length >= n) return a;
+  const d = new Int32Array(Math.max(n, a.length * 2));
+  d.set(a);
+  return d;
+}
+
 export class BlockLoweringOrder {
   /** Per machine block: the CLIF block, or NONE for an edge block. */
-  readonly irBlock: Int32Array;
+  irBlock = new Int32Array(16);
   /** Per edge block: its CLIF source, destination and successor index; -1 for CLIF blocks. */
-  readonly edgeFrom: Int32Array;
-  readonly edgeTo: Int32Array;
-  readonly edgeSucc: Int32Array;
+  edgeFrom = new Int32Array(16);
+  edgeTo = new Int32Array(16);
+  edgeSucc = new Int32Array(16);
   /** Per CLIF block: its machine block, or -1 when unreachable. */
-  readonly loweredIndex: Int32Array;
+  loweredIndex = new Int32Array(16);
   /** Successors of each machine block (machine indices), with offsets. */
-  readonly succStart: Int32Array;
-  readonly succs: Int32Array;
-  readonly predStart: Int32Array;
-  readonly preds: Int32Array;
-  readonly numBlocks: number;
+  succStart = new Int32Array(17);
+  succs = new Int32Array(16);
+  predStart = new Int32Array(17);
+  preds = new Int32Array(16);
+  numBlocks = 0;
 
-  constructor(func: Function) {
+  // Scratch, per CLIF block: successor lists (flattened), predecessor counts, DFS state.
+  private irSuccAt = new Int32Array(16);
+  private irSuccCount = new Int32Array(16);
+  private irSuccs = new Int32Array(16);
+  private predCount = new Int32Array(16);
+  private visitState = new Int32Array(16);
+  private stackBlock = new Int32Array(16);
+  private stackNext = new Int32Array(16);
+  private rpo = new Int32Array(16);
+  /** Per CLIF successor slot: its edge block, or -1. */
+  private edgeOfSlot = new Int32Array(16);
+
+  constructor(func?: Function) {
+    if (func !== undefined) this.compute(func);
+  }
+
+  /** Recomputes the order for `func`. */
+  compute(func: Function): void {
     const dfg = func.dfg;
     const layout = func.layout;
     const nIr = dfg.numBlocks();
     const entry = layout.entryBlock();
-    const irSuccs: Block[][] = [];
-    const predCount = new Int32Array(nIr);
-    const terminatorOf = (b: Block): Inst => layout.lastInst(b);
-    for (const b of layout.blockArray()) {
-      const term = terminatorOf(b);
-      const succs: Block[] = [];
-      if (term !== (NONE as Inst)) for (const bc of dfg.branchDestinations(term)) succs.push(dfg.blockCallBlock(bc));
-      irSuccs[b] = succs;
+
+    // CLIF successors of every block in the layout: block b's are
+    // irSuccs[irSuccAt[b] .. irSuccAt[b] + irSuccCount[b]).
+    this.irSuccAt = need(this.irSuccAt, nIr);
+    this.irSuccCount = need(this.irSuccCount, nIr);
+    const irSuccAt = this.irSuccAt;
+    const irSuccCount = this.irSuccCount;
+    irSuccCount.fill(0, 0, nIr);
+    let nSlots = 0;
+    for (let b = layout.firstBlock(); b !== (NONE as Block); b = layout.nextBlock(b)) {
+      const term = layout.lastInst(b);
+      irSuccAt[b] = nSlots;
+      if (term === (NONE as Inst)) continue;
+      const dests = dfg.branchDestinations(term);
+      this.irSuccs = grow(this.irSuccs, nSlots + dests.length);
+      for (const bc of dests) this.irSuccs[nSlots++] = dfg.blockCallBlock(bc);
+      irSuccCount[b] = dests.length;
     }
-    // Reverse postorder from the entry (iterative DFS), then cold blocks last.
-    const visited = new Uint8Array(nIr);
-    const post: Block[] = [];
+    const irSuccs = this.irSuccs;
+
+    // Reverse postorder from the entry (iterative DFS). Successors are
+    // visited last-first so that reverse postorder lays out the first
+    // successor (brif's `then` block) first.
+    this.visitState = need(this.visitState, nIr);
+    this.stackBlock = need(this.stackBlock, nIr);
+    this.stackNext = need(this.stackNext, nIr);
+    this.rpo = need(this.rpo, nIr);
+    const visited = this.visitState;
+    visited.fill(0, 0, nIr);
+    const stackBlock = this.stackBlock;
+    const stackNext = this.stackNext;
+    const post = this.rpo;
+    let nPost = 0;
     if (entry !== undefined) {
-      const stack: [Block, number][] = [[entry, 0]];
+      stackBlock[0] = entry;
+      stackNext[0] = 0;
+      let sp = 1;
       visited[entry] = 1;
-      while (stack.length > 0) {
-        const top = stack[stack.length - 1];
-        const succs = irSuccs[top[0]] ?? [];
-        if (top[1] < succs.length) {
-          // Successors are visited last-first so that reverse postorder lays
-          // out the first successor (brif's `then` block) first.
-          const s = succs[succs.length - 1 - top[1]++];
-          if (!visited[s]) {
+      while (sp > 0) {
+        const top = stackBlock[sp - 1];
+        const first = irSuccAt[top];
+        const count = irSuccCount[top];
+        const k = stackNext[sp - 1];
+        if (k < count) {
+          stackNext[sp - 1] = k + 1;
+          const s = irSuccs[first + count - 1 - k];
+          if (visited[s] === 0) {
             visited[s] = 1;
-            stack.push([s, 0]);
+            stackBlock[sp] = s;
+            stackNext[sp] = 0;
+            sp++;
           }
         } else {
-          post.push(top[0]);
-          stack.pop();
+          post[nPost++] = top;
+          sp--;
         }
       }
     }
-    const rpo = post.reverse();
-    for (const b of rpo) for (const s of irSuccs[b]) predCount[s]++;
-    const hot = rpo.filter((b, i) => i === 0 || !layout.isCold(b));
-    const cold = rpo.filter((b, i) => i !== 0 && layout.isCold(b));
-    const order = [...hot, ...cold];
+    // Predecessor counts over reachable blocks (edges from unreachable blocks do not count).
+    this.predCount = need(this.predCount, nIr);
+    const predCount = this.predCount;
+    predCount.fill(0, 0, nIr);
+    for (let i = 0; i < nPost; i++) {
+      const b = post[i];
+      for (let k = irSuccAt[b]; k < irSuccAt[b] + irSuccCount[b]; k++) predCount[irSuccs[k]]++;
+    }
 
-    const irBlock: number[] = [];
-    const edgeFrom: number[] = [];
-    const edgeTo: number[] = [];
-    const edgeSucc: number[] = [];
-    const loweredIndex = new Int32Array(nIr).fill(-1);
-    for (const b of order) {
-      loweredIndex[b] = irBlock.length;
-      irBlock.push(b);
-      edgeFrom.push(-1);
-      edgeTo.push(-1);
-      edgeSucc.push(-1);
-      const succs = irSuccs[b];
-      if (succs.length > 1) {
-        succs.forEach((s, k) => {
+    // Machine blocks: hot blocks in RPO (the entry always first), then cold
+    // ones; edge blocks right after their source. Count first, then fill.
+    let n = 0;
+    for (let i = 0; i < nPost; i++) {
+      const b = post[i];
+      n++;
+      if (irSuccCount[b] > 1) for (let k = irSuccAt[b]; k < irSuccAt[b] + irSuccCount[b]; k++) if (predCount[irSuccs[k]] > 1) n++;
+    }
+    this.irBlock = need(this.irBlock, n);
+    this.edgeFrom = need(this.edgeFrom, n);
+    this.edgeTo = need(this.edgeTo, n);
+    this.edgeSucc = need(this.edgeSucc, n);
+    this.loweredIndex = need(this.loweredIndex, nIr);
+    this.edgeOfSlot = need(this.edgeOfSlot, nSlots);
+    const { irBlock, edgeFrom, edgeTo, edgeSucc, loweredIndex, edgeOfSlot } = this;
+    loweredIndex.fill(-1, 0, nIr);
+    edgeOfSlot.fill(-1, 0, nSlots);
+    let m = 0;
+    const place = (b: number): void => {
+      loweredIndex[b] = m;
+      irBlock[m] = b;
+      edgeFrom[m] = -1;
+      edgeTo[m] = -1;
+      edgeSucc[m] = -1;
+      m++;
+      const first = irSuccAt[b];
+      const count = irSuccCount[b];
+      if (count > 1)
+        for (let k = 0; k < count; k++) {
+          const s = irSuccs[first + k];
           if (predCount[s] > 1) {
-            irBlock.push(NONE);
-            edgeFrom.push(b);
-            edgeTo.push(s);
-            edgeSucc.push(k);
+            irBlock[m] = NONE;
+            edgeFrom[m] = b;
+            edgeTo[m] = s;
+            edgeSucc[m] = k;
+            edgeOfSlot[first + k] = m;
+            m++;
           }
-        });
-      }
+        }
+    };
+    // `post` holds the postorder: walk it backward for reverse postorder.
+    for (let i = nPost - 1; i >= 0; i--) {
+      const b = post[i];
+      if (i === nPost - 1 || !layout.isCold(b as Block)) place(b);
     }
-    const n = irBlock.length;
+    for (let i = nPost - 2; i >= 0; i--) {
+      const b = post[i];
+      if (layout.isCold(b as Block)) place(b);
+    }
     this.numBlocks = n;
-    this.irBlock = Int32Array.from(irBlock);
-    this.edgeFrom = Int32Array.from(edgeFrom);
-    this.edgeTo = Int32Array.from(edgeTo);
-    this.edgeSucc = Int32Array.from(edgeSucc);
-    this.loweredIndex = loweredIndex;
+
     // Machine successors: a CLIF block's k-th successor is the edge block for (b, k) if any.
-    const edgeIndex = new Map<string, number>();
-    for (let i = 0; i < n; i++) if (this.edgeFrom[i] >= 0) edgeIndex.set(`${this.edgeFrom[i]}:${this.edgeSucc[i]}`, i);
-    const succLists: number[][] = [];
+    this.succStart = need(this.succStart, n + 1);
+    this.predStart = need(this.predStart, n + 1);
+    const succStart = this.succStart;
+    const predStart = this.predStart;
+    let ns = 0;
     for (let i = 0; i < n; i++) {
-      if (this.edgeFrom[i] >= 0) succLists.push([loweredIndex[this.edgeTo[i]]]);
+      succStart[i] = ns;
+      ns += edgeFrom[i] >= 0 ? 1 : irSuccCount[irBlock[i]];
+    }
+    succStart[n] = ns;
+    this.succs = need(this.succs, ns);
+    this.preds = need(this.preds, ns);
+    const succs = this.succs;
+    const preds = this.preds;
+    predStart.fill(0, 0, n + 1);
+    for (let i = 0; i < n; i++) {
+      let at = succStart[i];
+      if (edgeFrom[i] >= 0) succs[at] = loweredIndex[edgeTo[i]];
       else {
-        const b = this.irBlock[i];
-        succLists.push(irSuccs[b].map((s, k) => edgeIndex.get(`${b}:${k}`) ?? loweredIndex[s]));
+        const b = irBlock[i];
+        for (let k = irSuccAt[b]; k < irSuccAt[b] + irSuccCount[b]; k++) {
+          const e = edgeOfSlot[k];
+          succs[at++] = e >= 0 ? e : loweredIndex[irSuccs[k]];
+        }
       }
     }
-    const predLists: number[][] = Array.from({ length: n }, () => []);
-    succLists.forEach((ss, i) => ss.forEach((s) => predLists[s].push(i)));
-    this.succStart = new Int32Array(n + 1);
-    this.predStart = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) {
-      this.succStart[i + 1] = this.succStart[i] + succLists[i].length;
-      this.predStart[i + 1] = this.predStart[i] + predLists[i].length;
-    }
-    this.succs = Int32Array.from(succLists.flat());
-    this.preds = Int32Array.from(predLists.flat());
+    // Predecessors, in order of their source block (counting sort by target).
+    for (let k = 0; k < ns; k++) predStart[succs[k] + 1]++;
+    for (let i = 0; i < n; i++) predStart[i + 1] += predStart[i];
+    const fillAt = this.stackNext.length >= n ? this.stackNext : (this.stackNext = new Int32Array(n));
+    for (let i = 0; i < n; i++) fillAt[i] = predStart[i];
+    for (let i = 0; i < n; i++) for (let k = succStart[i]; k < succStart[i + 1]; k++) preds[fillAt[succs[k]]++] = i;
   }
 
   blockSuccs(b: number): Int32Array {

@@ -149,4 +149,53 @@ describe('MachBuffer', () => {
     for (let i = 0; i < 20; i++) buf.put4(0);
     expect(() => buf.useLabelAtOffset(buf.curOffset(), 0, 1)).toThrow(/out of range/);
   });
+
+  it('needs no island once the short branch it was waiting for is resolved', () => {
+    const buf = new MachBuffer(KINDS, HOOKS);
+    buf.reserveLabels(2);
+    buf.bindLabel(0);
+    condBr(buf, 1, 0);
+    buf.put4(0);
+    buf.bindLabel(1);
+    for (let i = 0; i < 64; i++) {
+      expect(buf.islandNeeded(4)).toBe(false);
+      buf.put4(0);
+    }
+    buf.finish();
+    expect(buf.stats.islands).toBe(0);
+  });
+
+  it('reset forgets the previous function but keeps producing the same code', () => {
+    const program = (buf: MachBuffer): unknown => {
+      buf.reserveLabels(3);
+      buf.bindLabel(0);
+      condBr(buf, 1, 2);
+      jump(buf, 2);
+      buf.bindLabel(1);
+      buf.put4(0x11111111);
+      const t = buf.deferTrap(7 as TrapCode);
+      buf.useLabelAtOffset(buf.curOffset(), t, 1);
+      buf.put4(0xc0000000);
+      buf.addReloc('Abs8', { kind: 'symbol', name: 'f' }, 0n);
+      buf.put4(0);
+      buf.bindLabel(2);
+      buf.put4(0x22222222);
+      const r = buf.finish();
+      return { bytes: words(r.bytes), labels: Array.from(r.labelOffsets), relocs: r.relocations, traps: r.traps, stats: { ...buf.stats } };
+    };
+    const expected = program(new MachBuffer(KINDS, HOOKS));
+    const reused = new MachBuffer(KINDS, HOOKS);
+    // A different, larger function first: more labels, fixups and bytes than the program needs.
+    reused.reserveLabels(40);
+    for (let l = 0; l < 40; l++) {
+      reused.bindLabel(l);
+      for (let i = 0; i < 40; i++) reused.put4(i);
+      jump(reused, (l + 7) % 40);
+    }
+    reused.finish();
+    reused.reset();
+    expect(program(reused)).toEqual(expected);
+    reused.reset();
+    expect(program(reused)).toEqual(expected);
+  });
 });

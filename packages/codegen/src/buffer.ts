@@ -14,7 +14,7 @@
 //   label is bound behind it is range-checked when added; a forward fixup is
 //   patched at `finish` or redirected through a veneer in an island before
 //   its deadline (use offset + the kind's positive reach) passes.
-// - `latestBranches` holds the branches that end exactly at the tail, in
+// - The branch records hold the branches that end exactly at the tail, in
 //   order, with nothing but other such branches between them. Only these are
 //   ever removed or inverted, and only when that cannot change which code a
 //   bound label reaches:
@@ -23,6 +23,10 @@
 //     * `b.cond L1; b L2; L1:` becomes `b.!cond L2; L1:` when no label is
 //       bound between the two branches.
 //   Post-invariant of `bindLabel`: no branch at the tail jumps to the tail.
+//
+// Memory: every table is a typed array or a plain list that `reset` empties
+// without freeing, so a compile context reuses one buffer for all its
+// functions; `finish` copies the bytes out.
 
 import type { Relocation, RelocKind, RelocTarget, TrapSite } from './compiled.js';
 import type { TrapCode } from '@clift/ir';
@@ -58,17 +62,6 @@ export interface BufferHooks {
   readonly trapSize: number;
 }
 
-interface BranchRecord {
-  start: number;
-  /** Labels bound at `start` (they reach this branch). */
-  labelsAtStart: number[];
-  end: number;
-  fixup: number;
-  cond: boolean;
-  /** Encoding of the inverted conditional branch (conditional branches only). */
-  inverted: number;
-}
-
 export interface MachBufferResult {
   readonly bytes: Uint8Array;
   readonly relocations: Relocation[];
@@ -77,31 +70,92 @@ export interface MachBufferResult {
   readonly labelOffsets: Int32Array;
 }
 
+function growI32(a: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const d = new Int32Array(Math.max(need, a.length * 2));
+  if (fill !== 0) d.fill(fill, a.length);
+  d.set(a);
+  return d;
+}
+
 export class MachBuffer {
   private data = new Uint8Array(1024);
   private len = 0;
   private labelOffsets = new Int32Array(64).fill(-1);
   private numLabels = 0;
-  private fixOffset: number[] = [];
-  private fixLabel: number[] = [];
-  private fixKind: number[] = [];
+  // Fixups, in emission order of their use offsets.
+  private fixOffset = new Int32Array(64);
+  private fixLabel = new Int32Array(64);
+  private fixKind = new Int32Array(64);
+  private nFix = 0;
   /** Index of the first fixup that may still be unresolved (all earlier ones are patched). */
   private fixDone = 0;
-  private latestBranches: BranchRecord[] = [];
-  private labelsAtTail: number[] = [];
-  private labelsAtTailOffset = -1;
-  readonly relocations: Relocation[] = [];
-  readonly traps: TrapSite[] = [];
-  private pendingTraps: { label: MachLabel; code: TrapCode }[] = [];
-  private pendingConstants: { label: MachLabel; bytes: Uint8Array; align: number }[] = [];
+  // Branches that end at the tail (see the module header), as a stack of
+  // records in parallel arrays. The labels bound at each branch's start are
+  // a range of `brLabels`, which grows and shrinks with the stack.
+  private brStart = new Int32Array(16);
+  private brEnd = new Int32Array(16);
+  private brFixup = new Int32Array(16);
+  private brCond = new Uint8Array(16);
+  /** Encoding of the inverted conditional branch (conditional branches only). */
+  private brInverted = new Float64Array(16);
+  private brLabelsAt = new Int32Array(16);
+  private brLabelsLen = new Int32Array(16);
+  private nBr = 0;
+  private brLabels = new Int32Array(16);
+  private nBrLabels = 0;
+  // Labels bound at offset `tailLabelsOffset` (the tail, when it equals `len`).
+  private tailLabels = new Int32Array(16);
+  private nTail = 0;
+  private tailLabelsOffset = -1;
+  relocations: Relocation[] = [];
+  traps: TrapSite[] = [];
+  private readonly pendingTraps: { label: MachLabel; code: TrapCode }[] = [];
+  private readonly pendingConstants: { label: MachLabel; bytes: Uint8Array; align: number }[] = [];
   private constantDedup = new Map<string, MachLabel>();
+  /** Bytes the pending traps and constants take in an island (alignment padding counted in full). */
+  private pendingDataBytes = 0;
+  /**
+   * A lower bound on the earliest deadline of the fixups still unresolved,
+   * and an upper bound on the veneer bytes an island would need for them.
+   * Both are exact after `refreshDeadline`, and only loosen in between
+   * (labels getting bound), so `islandNeeded` can answer "no" without a scan.
+   */
+  private deadline = Infinity;
+  private veneerBytes = 0;
   /** Statistics: branches removed or inverted, veneers emitted. */
   readonly stats = { branchesRemoved: 0, branchesInverted: 0, veneers: 0, islands: 0 };
 
   constructor(
-    private readonly kinds: readonly LabelUseKind[],
+    readonly kinds: readonly LabelUseKind[],
     private readonly hooks: BufferHooks,
   ) {}
+
+  /** Forgets everything emitted, keeping the memory, for the next function. */
+  reset(): void {
+    this.len = 0;
+    this.labelOffsets.fill(-1, 0, this.numLabels);
+    this.numLabels = 0;
+    this.nFix = 0;
+    this.fixDone = 0;
+    this.nBr = 0;
+    this.nBrLabels = 0;
+    this.nTail = 0;
+    this.tailLabelsOffset = -1;
+    // The previous function's result holds the relocation and trap lists.
+    this.relocations = [];
+    this.traps = [];
+    this.pendingTraps.length = 0;
+    this.pendingConstants.length = 0;
+    if (this.constantDedup.size > 0) this.constantDedup.clear();
+    this.pendingDataBytes = 0;
+    this.deadline = Infinity;
+    this.veneerBytes = 0;
+    this.stats.branchesRemoved = 0;
+    this.stats.branchesInverted = 0;
+    this.stats.veneers = 0;
+    this.stats.islands = 0;
+  }
 
   curOffset(): number {
     return this.len;
@@ -121,7 +175,7 @@ export class MachBuffer {
   }
   /** Appends a 32-bit little-endian word. */
   put4(w: number): void {
-    this.reserve(4);
+    if (this.len + 4 > this.data.length) this.reserve(4);
     const d = this.data;
     let p = this.len;
     d[p++] = w & 0xff;
@@ -147,16 +201,13 @@ export class MachBuffer {
   // Labels
 
   getLabel(): MachLabel {
-    if (this.numLabels === this.labelOffsets.length) {
-      const l = new Int32Array(this.labelOffsets.length * 2).fill(-1);
-      l.set(this.labelOffsets);
-      this.labelOffsets = l;
-    }
+    if (this.numLabels === this.labelOffsets.length) this.labelOffsets = growI32(this.labelOffsets, this.numLabels + 1, -1);
     return this.numLabels++;
   }
   /** Allocates labels 0..n-1 (one per block) on a fresh buffer. */
   reserveLabels(n: number): void {
-    while (this.numLabels < n) this.getLabel();
+    if (this.labelOffsets.length < n) this.labelOffsets = growI32(this.labelOffsets, n, -1);
+    if (this.numLabels < n) this.numLabels = n;
   }
   labelOffset(l: MachLabel): number {
     return this.labelOffsets[l];
@@ -168,59 +219,78 @@ export class MachBuffer {
    */
   bindLabel(label: MachLabel): void {
     if (this.labelOffsets[label] >= 0) throw new Error(`label ${label} bound twice`);
-    if (this.labelsAtTailOffset !== this.len) {
-      this.labelsAtTail = [];
-      this.labelsAtTailOffset = this.len;
+    if (this.tailLabelsOffset !== this.len) {
+      this.nTail = 0;
+      this.tailLabelsOffset = this.len;
     }
     this.labelOffsets[label] = this.len;
-    this.labelsAtTail.push(label);
-    this.optimizeBranches();
+    if (this.nTail === this.tailLabels.length) this.tailLabels = growI32(this.tailLabels, this.nTail + 1);
+    this.tailLabels[this.nTail++] = label;
+    if (this.nBr > 0) this.optimizeBranches();
+  }
+
+  private clearBranches(): void {
+    this.nBr = 0;
+    this.nBrLabels = 0;
   }
 
   private truncateLastBranch(): void {
-    const b = this.latestBranches.pop()!;
+    const b = --this.nBr;
+    const start = this.brStart[b];
+    const end = this.brEnd[b];
     // Drop the branch's fixup (it is the last one) and its bytes.
-    this.fixOffset.length = b.fixup;
-    this.fixLabel.length = b.fixup;
-    this.fixKind.length = b.fixup;
-    this.len = b.start;
-    // Labels at the old tail move with it; labels bound at the branch's start are at the tail too.
-    const moved = this.labelsAtTailOffset === b.end ? this.labelsAtTail : [];
-    for (const l of moved) this.labelOffsets[l] = this.len;
-    this.labelsAtTail = [...b.labelsAtStart, ...moved];
-    this.labelsAtTailOffset = this.len;
+    this.nFix = this.brFixup[b];
+    this.len = start;
+    // Labels at the old tail move with it; labels bound at the branch's start
+    // are at the tail too and come first.
+    const nMoved = this.tailLabelsOffset === end ? this.nTail : 0;
+    for (let k = 0; k < nMoved; k++) this.labelOffsets[this.tailLabels[k]] = start;
+    const at = this.brLabelsAt[b];
+    const nAt = this.brLabelsLen[b];
+    if (this.tailLabels.length < nAt + nMoved) this.tailLabels = growI32(this.tailLabels, nAt + nMoved);
+    const tail = this.tailLabels;
+    if (nAt > 0) {
+      tail.copyWithin(nAt, 0, nMoved);
+      for (let k = 0; k < nAt; k++) tail[k] = this.brLabels[at + k];
+    }
+    this.nTail = nAt + nMoved;
+    this.tailLabelsOffset = start;
+    this.nBrLabels = at;
   }
 
   private optimizeBranches(): void {
     for (;;) {
-      const bs = this.latestBranches;
-      if (bs.length === 0) return;
-      const b = bs[bs.length - 1];
-      if (b.end !== this.len) {
-        this.latestBranches = [];
+      const nb = this.nBr;
+      if (nb === 0) return;
+      const b = nb - 1;
+      if (this.brEnd[b] !== this.len) {
+        this.clearBranches();
         return;
       }
-      const target = this.labelOffsets[this.fixLabel[b.fixup]];
-      if (!b.cond && target === this.len) {
+      const cond = this.brCond[b] === 1;
+      const target = this.labelOffsets[this.fixLabel[this.brFixup[b]]];
+      if (!cond && target === this.len) {
         this.truncateLastBranch();
         this.stats.branchesRemoved++;
         continue;
       }
-      if (!b.cond && bs.length >= 2) {
-        const c = bs[bs.length - 2];
-        const ctarget = this.labelOffsets[this.fixLabel[c.fixup]];
-        if (c.cond && c.end === b.start && ctarget === this.len && b.labelsAtStart.length === 0) {
-          const uncondLabel = this.fixLabel[b.fixup];
+      if (!cond && nb >= 2) {
+        const c = nb - 2;
+        const cStart = this.brStart[c];
+        const ctarget = this.labelOffsets[this.fixLabel[this.brFixup[c]]];
+        if (this.brCond[c] === 1 && this.brEnd[c] === this.brStart[b] && ctarget === this.len && this.brLabelsLen[b] === 0) {
+          const uncondLabel = this.fixLabel[this.brFixup[b]];
           this.truncateLastBranch();
           // Rewrite the conditional branch in place, inverted, to the jump's target.
           const d = this.data;
-          const original = d[c.start] | (d[c.start + 1] << 8) | (d[c.start + 2] << 16) | (d[c.start + 3] << 24);
-          d[c.start] = c.inverted & 0xff;
-          d[c.start + 1] = (c.inverted >>> 8) & 0xff;
-          d[c.start + 2] = (c.inverted >>> 16) & 0xff;
-          d[c.start + 3] = (c.inverted >>> 24) & 0xff;
-          this.fixLabel[c.fixup] = uncondLabel;
-          c.inverted = original >>> 0;
+          const original = d[cStart] | (d[cStart + 1] << 8) | (d[cStart + 2] << 16) | (d[cStart + 3] << 24);
+          const inv = this.brInverted[c];
+          d[cStart] = inv & 0xff;
+          d[cStart + 1] = (inv >>> 8) & 0xff;
+          d[cStart + 2] = (inv >>> 16) & 0xff;
+          d[cStart + 3] = (inv >>> 24) & 0xff;
+          this.fixLabel[this.brFixup[c]] = uncondLabel;
+          this.brInverted[c] = original >>> 0;
           this.stats.branchesInverted++;
           // The rewritten branch no longer targets the tail; stop here.
           return;
@@ -237,29 +307,65 @@ export class MachBuffer {
     if (lo >= 0 && lo <= offset) {
       if (offset - lo > k.maxNegRange) throw new CodegenError('impl-limit', `backward ${k.name} reference of ${offset - lo} bytes is out of range`);
     }
-    this.fixOffset.push(offset);
-    this.fixLabel.push(label);
-    this.fixKind.push(kind);
+    const i = this.nFix;
+    if (i === this.fixOffset.length) {
+      this.fixOffset = growI32(this.fixOffset, i + 1);
+      this.fixLabel = growI32(this.fixLabel, i + 1);
+      this.fixKind = growI32(this.fixKind, i + 1);
+    }
+    this.fixOffset[i] = offset;
+    this.fixLabel[i] = label;
+    this.fixKind[i] = kind;
+    this.nFix = i + 1;
+    if (lo < 0) {
+      const d = offset + k.maxPosRange;
+      if (d < this.deadline) this.deadline = d;
+      if (k.veneer) this.veneerBytes += k.veneer.size;
+    }
   }
 
   /** Labels bound at `start`, after dropping branch records that no longer end at the tail. */
-  private branchStart(start: number): number[] {
-    const bs = this.latestBranches;
-    if (bs.length > 0 && bs[bs.length - 1].end !== start) this.latestBranches = [];
-    return this.labelsAtTailOffset === start ? this.labelsAtTail.slice() : [];
+  private pushBranch(start: number, end: number, cond: boolean, inverted: number): void {
+    if (this.nBr > 0 && this.brEnd[this.nBr - 1] !== start) this.clearBranches();
+    const b = this.nBr;
+    if (b === this.brStart.length) {
+      const cap = b * 2;
+      this.brStart = growI32(this.brStart, cap);
+      this.brEnd = growI32(this.brEnd, cap);
+      this.brFixup = growI32(this.brFixup, cap);
+      this.brLabelsAt = growI32(this.brLabelsAt, cap);
+      this.brLabelsLen = growI32(this.brLabelsLen, cap);
+      const c = new Uint8Array(cap);
+      c.set(this.brCond);
+      this.brCond = c;
+      const inv = new Float64Array(cap);
+      inv.set(this.brInverted);
+      this.brInverted = inv;
+    }
+    this.brStart[b] = start;
+    this.brEnd[b] = end;
+    this.brFixup[b] = this.nFix - 1;
+    this.brCond[b] = cond ? 1 : 0;
+    this.brInverted[b] = inverted;
+    const nAt = this.tailLabelsOffset === start ? this.nTail : 0;
+    const at = this.nBrLabels;
+    if (at + nAt > this.brLabels.length) this.brLabels = growI32(this.brLabels, at + nAt);
+    for (let k = 0; k < nAt; k++) this.brLabels[at + k] = this.tailLabels[k];
+    this.brLabelsAt[b] = at;
+    this.brLabelsLen[b] = nAt;
+    this.nBrLabels = at + nAt;
+    this.nBr = b + 1;
   }
   /**
    * Notes that [start, end) is an unconditional branch whose last fixup was
    * just added; it may later be removed by branch simplification.
    */
   addUncondBranch(start: number, end: number): void {
-    const labelsAtStart = this.branchStart(start);
-    this.latestBranches.push({ start, labelsAtStart, end, fixup: this.fixOffset.length - 1, cond: false, inverted: 0 });
+    this.pushBranch(start, end, false, 0);
   }
   /** As addUncondBranch, for a conditional branch; `inverted` encodes its inverse (same fixup kind). */
   addCondBranch(start: number, end: number, inverted: number): void {
-    const labelsAtStart = this.branchStart(start);
-    this.latestBranches.push({ start, labelsAtStart, end, fixup: this.fixOffset.length - 1, cond: true, inverted });
+    this.pushBranch(start, end, true, inverted >>> 0);
   }
 
   // -------------------------------------------------------------------------
@@ -275,6 +381,7 @@ export class MachBuffer {
   deferTrap(code: TrapCode): MachLabel {
     const label = this.getLabel();
     this.pendingTraps.push({ label, code });
+    this.pendingDataBytes += this.hooks.trapSize;
     return label;
   }
   /** A label for constant bytes in the pool (deduplicated by content). */
@@ -284,6 +391,7 @@ export class MachBuffer {
     if (known !== undefined) return known;
     const label = this.getLabel();
     this.pendingConstants.push({ label, bytes, align });
+    this.pendingDataBytes += bytes.length + align;
     this.constantDedup.set(key, label);
     return label;
   }
@@ -291,27 +399,31 @@ export class MachBuffer {
   // -------------------------------------------------------------------------
   // Islands
 
-  private pendingIslandSize(): number {
-    let n = this.pendingTraps.length * this.hooks.trapSize;
-    for (const c of this.pendingConstants) n += c.bytes.length + c.align;
-    for (let i = this.fixDone; i < this.fixOffset.length; i++) {
-      const v = this.kinds[this.fixKind[i]].veneer;
+  /**
+   * Recomputes the earliest deadline and the veneer bytes of the fixups
+   * still unresolved (forward uses of unbound labels) from scratch.
+   */
+  private refreshDeadline(): void {
+    let deadline = Infinity;
+    let veneerBytes = 0;
+    for (let i = this.fixDone; i < this.nFix; i++) {
       const l = this.fixLabel[i];
-      if (v && l >= 0 && this.labelOffsets[l] < 0) n += v.size;
+      if (l < 0 || this.labelOffsets[l] >= 0) continue;
+      const k = this.kinds[this.fixKind[i]];
+      const d = this.fixOffset[i] + k.maxPosRange;
+      if (d < deadline) deadline = d;
+      if (k.veneer) veneerBytes += k.veneer.size;
     }
-    return n;
+    this.deadline = deadline;
+    this.veneerBytes = veneerBytes;
   }
   /** Would emitting `distance` more bytes put a pending forward fixup out of reach? */
   islandNeeded(distance: number): boolean {
-    let deadline = Infinity;
-    for (let i = this.fixDone; i < this.fixOffset.length; i++) {
-      const l = this.fixLabel[i];
-      if (l < 0 || this.labelOffsets[l] >= 0) continue;
-      const d = this.fixOffset[i] + this.kinds[this.fixKind[i]].maxPosRange;
-      if (d < deadline) deadline = d;
-    }
-    if (deadline === Infinity) return false;
-    return this.len + distance + this.pendingIslandSize() + 64 > deadline;
+    // The bounds make this test conservative: "no" is exact; otherwise look closer.
+    if (this.deadline === Infinity || this.len + distance + this.pendingDataBytes + this.veneerBytes + 64 <= this.deadline) return false;
+    this.refreshDeadline();
+    if (this.deadline === Infinity) return false;
+    return this.len + distance + this.pendingDataBytes + this.veneerBytes + 64 > this.deadline;
   }
 
   /**
@@ -323,9 +435,9 @@ export class MachBuffer {
     this.stats.islands++;
     const over = this.getLabel();
     this.hooks.emitJump(this, over);
-    this.latestBranches = [];
+    this.clearBranches();
     this.flushTrapsAndConstants();
-    const n = this.fixOffset.length;
+    const n = this.nFix;
     for (let i = this.fixDone; i < n; i++) {
       const label = this.fixLabel[i];
       if (label < 0 || this.labelOffsets[label] >= 0) continue;
@@ -339,36 +451,40 @@ export class MachBuffer {
       // The original use now reaches the veneer; the veneer takes over the label.
       k.patch(this.data, this.fixOffset[i], at);
       this.fixLabel[i] = -1;
-      this.fixOffset.push(at + fixupAt);
-      this.fixLabel.push(label);
-      this.fixKind.push(kind);
+      this.useLabelAtOffset(at + fixupAt, label, kind);
       this.stats.veneers++;
     }
-    this.latestBranches = [];
+    this.clearBranches();
+    this.refreshDeadline();
     this.bindLabel(over);
   }
 
   private flushTrapsAndConstants(): void {
-    for (const t of this.pendingTraps) {
-      this.labelOffsets[t.label] = this.len;
-      this.addTrap(t.code);
-      this.hooks.emitTrap(this, t.code);
+    if (this.pendingTraps.length > 0) {
+      for (const t of this.pendingTraps) {
+        this.labelOffsets[t.label] = this.len;
+        this.addTrap(t.code);
+        this.hooks.emitTrap(this, t.code);
+      }
+      this.pendingTraps.length = 0;
     }
-    this.pendingTraps = [];
-    for (const c of this.pendingConstants) {
-      this.alignTo(c.align);
-      this.labelOffsets[c.label] = this.len;
-      this.putBytes(c.bytes);
+    if (this.pendingConstants.length > 0) {
+      for (const c of this.pendingConstants) {
+        this.alignTo(c.align);
+        this.labelOffsets[c.label] = this.len;
+        this.putBytes(c.bytes);
+      }
+      this.pendingConstants.length = 0;
+      this.constantDedup.clear();
     }
-    this.pendingConstants = [];
-    this.constantDedup.clear();
+    this.pendingDataBytes = 0;
   }
 
   /** Emits pending stubs and constants, patches every fixup, returns the code. */
   finish(): MachBufferResult {
-    this.latestBranches = [];
+    this.clearBranches();
     this.flushTrapsAndConstants();
-    for (let i = this.fixDone; i < this.fixOffset.length; i++) {
+    for (let i = this.fixDone; i < this.nFix; i++) {
       const label = this.fixLabel[i];
       if (label < 0) continue;
       const lo = this.labelOffsets[label];
@@ -379,7 +495,9 @@ export class MachBuffer {
         throw new CodegenError('impl-limit', `${k.name} reference from offset ${this.fixOffset[i]} to ${lo} is out of range`);
       k.patch(this.data, this.fixOffset[i], lo);
     }
-    this.fixDone = this.fixOffset.length;
+    this.fixDone = this.nFix;
+    this.deadline = Infinity;
+    this.veneerBytes = 0;
     return {
       bytes: this.data.slice(0, this.len),
       relocations: this.relocations,

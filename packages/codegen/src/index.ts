@@ -62,15 +62,16 @@ export {
   type EmitResult,
   type IsaDescriptor,
   type TargetIsa,
+  TargetMemory,
 } from './isa.js';
 
 // Pipeline
-export { Context, compile, type CompileOptions, type CompileResult, type PassTimings } from './context.js';
+export { Context, compile, type CompileOptions, type CompileResult, type ContextOptions, type PassTimings } from './context.js';
 
 // Machine-independent backend pieces for targets
 export { BlockLoweringOrder } from './blockorder.js';
-export { Lower, type LowerBackend } from './lower.js';
-export { InstFlags, VCode, VCodeBuilder, type InstRecord, type OperandVisitor, type VCodeSpec } from './vcode.js';
+export { Lower, LowerMemory, type LowerBackend } from './lower.js';
+export { InstFlags, OP_DEF, OP_FIELD_MASK, OP_NO_FIELD, VCode, VCodeBuilder, type InstRecord, type OperandVisitor, type VCodeSpec } from './vcode.js';
 export { MachBuffer, type BufferHooks, type LabelUseKind, type MachBufferResult, type MachLabel } from './buffer.js';
 export {
   alignTo,

@@ -10,7 +10,9 @@
 
 import type { Function } from '@clift/ir';
 import type { MachineEnv, Output } from '@clift/regalloc';
+import type { MachBuffer } from './buffer.js';
 import type { CompiledCode } from './compiled.js';
+import { LowerMemory } from './lower.js';
 import { Flags, sharedFlags, type SettingDescriptor } from './settings.js';
 import type { VCode } from './vcode.js';
 
@@ -27,6 +29,18 @@ export interface EmitResult {
   readonly frameSize: number;
 }
 
+/**
+ * Working memory a compile context lends a target, one function at a time:
+ * the lowering tables and the target's MachBuffer stay allocated between
+ * functions. What a target builds in it (the VCode, the buffer's contents)
+ * is valid until the memory serves the next function.
+ */
+export class TargetMemory {
+  readonly lower = new LowerMemory();
+  /** The target's buffer, created by the target on first use (it checks `kinds` to know it is its own). */
+  buffer: MachBuffer | undefined;
+}
+
 export interface TargetIsa {
   readonly name: string;
   /** Shared flags this ISA was built with. */
@@ -35,12 +49,12 @@ export interface TargetIsa {
   readonly isaFlags: Flags;
   /** The same ISA with other shared flags. */
   withFlags(flags: Flags): TargetIsa;
-  /** Lowers a verified function to VCode over virtual registers. */
-  lower(func: Function): VCode;
+  /** Lowers a verified function to VCode over virtual registers (in `memory` when given). */
+  lower(func: Function, memory?: TargetMemory): VCode;
   /** Registers the allocator may use for `vcode`'s function. */
   machineEnv(vcode: VCode): MachineEnv;
-  /** Emits allocated VCode. */
-  emit(vcode: VCode, ra: Output, opts: EmitOptions): EmitResult;
+  /** Emits allocated VCode (through `memory`'s buffer when given). */
+  emit(vcode: VCode, ra: Output, opts: EmitOptions, memory?: TargetMemory): EmitResult;
   /** VCode as text: virtual registers, or physical ones when `ra` is given. */
   printVCode(vcode: VCode, ra?: Output): string;
 }

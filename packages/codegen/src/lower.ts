@@ -34,6 +34,7 @@ import {
   BlockArg,
   BlockArgKind,
   I64,
+  type BlockCall,
 } from '@clift/ir';
 import type { RegClass, VReg } from '@clift/regalloc';
 import { BlockLoweringOrder } from './blockorder.js';
@@ -57,6 +58,32 @@ export interface LowerBackend {
   rulesFor(opcode: Opcode): readonly string[];
 }
 
+/**
+ * Per-function tables of the lowering driver, kept by a compile context so
+ * that successive functions reuse them (see context.ts): the block order,
+ * the VCode builder and the value-to-register maps.
+ */
+export class LowerMemory {
+  readonly order = new BlockLoweringOrder();
+  readonly builder = new VCodeBuilder();
+  valueReg = new Int32Array(64);
+  valueReg2 = new Int32Array(64);
+  valueUsed = new Uint8Array(64);
+
+  /** Sizes and clears the value maps for `nv` values. */
+  resetValues(nv: number): void {
+    if (this.valueReg.length < nv) {
+      const cap = Math.max(nv, this.valueReg.length * 2);
+      this.valueReg = new Int32Array(cap);
+      this.valueReg2 = new Int32Array(cap);
+      this.valueUsed = new Uint8Array(cap);
+    }
+    this.valueReg.fill(-1, 0, nv);
+    this.valueReg2.fill(-1, 0, nv);
+    this.valueUsed.fill(0, 0, nv);
+  }
+}
+
 export class Lower {
   readonly dfg: DataFlowGraph;
   readonly order: BlockLoweringOrder;
@@ -70,23 +97,30 @@ export class Lower {
    * first request (a successor's arguments are lowered before the call) and
    * aliased to the registers the call defines when it is lowered.
    */
-  private readonly tryCallRegs = new Map<Inst, { rets: number[][]; exns: number[] }>();
+  private tryCallRegs: Map<Inst, { rets: number[][]; exns: number[] }> | undefined;
   /** The CLIF instruction being lowered (NONE between instructions). */
   curInst: Inst = NONE as Inst;
   /** The machine block being lowered. */
   curBlock = 0;
 
+  /**
+   * `memory` (optional) supplies reusable tables; the VCode built from it is
+   * valid until the memory lowers another function.
+   */
   constructor(
     readonly func: Function,
     readonly backend: LowerBackend,
+    memory: LowerMemory = new LowerMemory(),
   ) {
     this.dfg = func.dfg;
-    this.order = new BlockLoweringOrder(func);
-    this.builder = new VCodeBuilder(func, this.order);
-    const nv = this.dfg.numValues();
-    this.valueReg = new Int32Array(nv).fill(-1);
-    this.valueReg2 = new Int32Array(nv).fill(-1);
-    this.valueUsed = new Uint8Array(nv);
+    this.order = memory.order;
+    this.order.compute(func);
+    this.builder = memory.builder;
+    this.builder.reset(func, this.order);
+    memory.resetValues(this.dfg.numValues());
+    this.valueReg = memory.valueReg;
+    this.valueReg2 = memory.valueReg2;
+    this.valueUsed = memory.valueUsed;
   }
 
   // -------------------------------------------------------------------------
@@ -185,6 +219,7 @@ export class Lower {
   }
 
   private tryCallEntry(inst: Inst): { rets: number[][]; exns: number[] } {
+    this.tryCallRegs ??= new Map();
     let e = this.tryCallRegs.get(inst);
     if (e === undefined) {
       e = { rets: [], exns: [] };
@@ -221,33 +256,37 @@ export class Lower {
   }
   /** Whether a successor of the current try_call passes its exception payload `i`. */
   isTryCallExnUsed(i: number): boolean {
-    return this.tryCallRegs.get(this.curInst)?.exns[i] !== undefined;
+    return this.tryCallRegs?.get(this.curInst)?.exns[i] !== undefined;
   }
   /** Records that return value `i` of the current try_call lives in `r0` (and `r1`). */
   setTryCallRet(i: number, r0: number, r1 = -1): void {
-    const regs = this.tryCallRegs.get(this.curInst)?.rets[i];
+    const regs = this.tryCallRegs?.get(this.curInst)?.rets[i];
     if (regs === undefined) return;
     this.builder.setAlias(regs[0] as VReg, r0);
     if (regs.length > 1 && r1 >= 0) this.builder.setAlias(regs[1] as VReg, r1);
   }
   /** Records that exception payload `i` of the current try_call lives in `r`. */
   setTryCallExn(i: number, r: number): void {
-    const reg = this.tryCallRegs.get(this.curInst)?.exns[i];
+    const reg = this.tryCallRegs?.get(this.curInst)?.exns[i];
     if (reg !== undefined) this.builder.setAlias(reg as VReg, r);
   }
 
-  private branchArgRegs(term: Inst, bcArgs: readonly BlockArg[]): VReg[] {
-    const out: VReg[] = [];
-    for (const a of bcArgs) {
+  /** Appends the registers of a block call's arguments to the builder's current branch-argument list. */
+  private addBranchArgs(term: Inst, bc: BlockCall): void {
+    const dfg = this.dfg;
+    const n = dfg.blockCallNumArgs(bc);
+    for (let i = 0; i < n; i++) {
+      const a = dfg.blockCallArg(bc, i);
       const v = BlockArg.asValue(a);
       if (v === undefined) {
-        for (const r of this.tryCallArgRegs(term, a)) out.push(r as VReg);
+        for (const r of this.tryCallArgRegs(term, a)) this.builder.addBranchArg(r);
         continue;
       }
-      out.push(this.putValueInReg(v));
-      if (this.valueReg2[this.dfg.resolveAliases(v)] >= 0) out.push(this.valueReg2[this.dfg.resolveAliases(v)] as VReg);
+      const r = this.putValueInReg(v);
+      this.builder.addBranchArg(r);
+      const r2 = this.valueReg2[dfg.resolveAliases(v)];
+      if (r2 >= 0) this.builder.addBranchArg(r2);
     }
-    return out;
   }
 
   private paramRegs(block: number): VReg[] {
@@ -258,6 +297,19 @@ export class Lower {
       if (this.valueReg2[v] >= 0) out.push(this.valueReg2[v] as VReg);
     }
     return out;
+  }
+
+  /** Records block `b`'s parameter registers (CLIF block `irb`) with the builder. */
+  private addBlockParams(b: number, irb: number): void {
+    const dfg = this.dfg;
+    const n = dfg.numBlockParams(irb as never);
+    this.builder.startBlockParams(b);
+    for (let i = 0; i < n; i++) {
+      const v = this.ensureRegs(dfg.blockParam(irb as never, i));
+      this.builder.addBlockParam(this.valueReg[v]);
+      const r2 = this.valueReg2[v];
+      if (r2 >= 0) this.builder.addBlockParam(r2);
+    }
   }
 
   private lowerOne(inst: Inst): void {
@@ -279,18 +331,19 @@ export class Lower {
 
   /** Lowers the whole function. */
   run(spec: VCodeSpec, abi: unknown): VCode {
-    const { order, dfg } = this;
+    const { order, dfg, builder } = this;
     const layout = this.func.layout;
     for (let b = order.numBlocks - 1; b >= 0; b--) {
       this.curBlock = b;
-      this.builder.startBlock();
+      builder.startBlock();
       if (order.isEdge(b)) {
         const from = order.edgeFrom[b];
         const term = layout.lastInst(from as never);
         const bc = dfg.branchDestinations(term)[order.edgeSucc[b]];
-        this.builder.setBranchArgs(b, 0, this.branchArgRegs(term, dfg.blockCallArgs(bc)));
-        this.backend.genJump(this, order.blockSuccs(b)[0]);
-        this.builder.finishIrInst(-1);
+        builder.startBranchArgs(b, 0);
+        this.addBranchArgs(term, bc);
+        this.backend.genJump(this, order.succs[order.succStart[b]]);
+        builder.finishIrInst(-1);
       } else {
         const irb = order.irBlock[b];
         const term = layout.lastInst(irb as never);
@@ -299,8 +352,8 @@ export class Lower {
           const succs = order.blockSuccs(b);
           const dests = dfg.branchDestinations(term);
           for (let k = 0; k < dests.length; k++) {
-            const args = order.isEdge(succs[k]) ? [] : this.branchArgRegs(term, dfg.blockCallArgs(dests[k]));
-            this.builder.setBranchArgs(b, k, args);
+            builder.startBranchArgs(b, k);
+            if (!order.isEdge(succs[k])) this.addBranchArgs(term, dests[k]);
           }
           this.curInst = term;
           try {
@@ -308,7 +361,7 @@ export class Lower {
           } catch (e) {
             throw this.wrap(e);
           }
-          this.builder.finishIrInst(term);
+          builder.finishIrInst(term);
           this.curInst = NONE as Inst;
         } else {
           this.lowerOne(term);
@@ -318,14 +371,14 @@ export class Lower {
         }
         if (b === 0) {
           this.backend.genArgs(this);
-          this.builder.finishIrInst(-1);
+          builder.finishIrInst(-1);
         } else {
-          this.builder.setBlockParams(b, this.paramRegs(irb));
+          this.addBlockParams(b, irb);
         }
       }
-      this.builder.finishBlock(b);
+      builder.finishBlock(b);
     }
-    return this.builder.build(spec, abi);
+    return builder.build(spec, abi);
   }
 
   /** Registers of the entry block's parameters, in order (two for i128). */

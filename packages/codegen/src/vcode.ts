@@ -4,21 +4,30 @@
 // Storage is columnar. Every instruction is an opcode, four register fields
 // and four integer fields whose meaning the target fixes (its instruction
 // table), plus an optional cold `aux` payload (call information, jump
-// tables). Register fields hold a regalloc `VReg` (>= 0) or a physical
-// register as `-1 - preg`. Operands for the allocator are derived once, at
-// `build`, by the target's `visitOperands`, and packed into a Float64Array of
-// regalloc `Operand`s.
+// tables) kept in a side list. Register fields hold a regalloc `VReg` (>= 0)
+// or a physical register as `-1 - preg`. Operands for the allocator are
+// derived once, at `build`, by the target's `visitOperands`, and packed into
+// a Float64Array of regalloc `Operand`s; beside each operand, `opInfo` keeps
+// which register field it came from, so emission reads allocations back
+// without visiting operands again.
 //
-// Lowering runs backward (uses before definitions, see lower.ts), so the
-// builder collects each CLIF instruction's machine instructions in order,
-// appends them reversed, and `build` reverses everything once.
+// Lowering runs backward (uses before definitions, see lower.ts). The builder
+// appends each CLIF instruction's machine instructions in forward order and
+// then reverses that group in place, so the columns hold the whole function
+// reversed; `build` reverses everything once more.
+//
+// Memory: a builder keeps its columns across functions (`reset`), and the
+// VCode it builds is a view of them. A VCode is therefore valid until its
+// builder is reset for the next function; a compile context that reuses
+// one builder (see context.ts) documents the same for its `vcode`.
 //
 // Invariants after `build`:
 //   - blocks cover instructions densely in order; each block's last
 //     instruction is its only branch or return (flag bits Ret/Branch);
 //   - register fields hold no aliased vreg (aliases are resolved);
 //   - `instOperands(i)` lists the operands in the target's visiting order, so
-//     allocation k of instruction i belongs to the k-th visited operand.
+//     allocation k of instruction i belongs to the k-th visited operand, and
+//     `opInfo` of that operand names the field it fills (or none).
 
 import type { Function } from '@clift/ir';
 import {
@@ -38,7 +47,7 @@ import {
   type RegClass,
   type VReg,
 } from '@clift/regalloc';
-import type { BlockLoweringOrder } from './blockorder.js';
+import { BlockLoweringOrder } from './blockorder.js';
 
 /** One instruction's fields, as the target interprets them. */
 export interface InstRecord {
@@ -76,28 +85,50 @@ export interface VCodeSpec {
 
 export const InstFlags = { Ret: 1, Branch: 2, Move: 4 } as const;
 
+/**
+ * Per operand (`VCode.opInfo`): bits 0-2 the register field it fills (0..3),
+ * or `OP_NO_FIELD` for a fixed-register operand, which has no field; bit 3
+ * set for a definition.
+ */
+export const OP_FIELD_MASK = 7;
+export const OP_NO_FIELD = 7;
+export const OP_DEF = 8;
+
 const EMPTY_PREGS: readonly PReg[] = [];
 
-class GrowI32 {
-  data: Int32Array;
-  length = 0;
-  constructor(cap = 64) {
-    this.data = new Int32Array(cap);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-  toArray(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
+// Packed operands are `constraint-and-kind * 2^32 + vreg` (regalloc's layout),
+// so the common shapes are a constant plus the vreg.
+const USE_REG = use(0 as VReg) as number;
+const DEF_REG = def(0 as VReg) as number;
+const EARLY_DEF_REG = operand(0 as VReg, { kind: 'reg' }, OperandKind.Def, OperandPos.Early) as number;
+
+function growI32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const d = new Int32Array(Math.max(need, a.length * 2));
+  d.set(a);
+  return d;
+}
+function growU16(a: Uint16Array<ArrayBuffer>, need: number): Uint16Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const d = new Uint16Array(Math.max(need, a.length * 2));
+  d.set(a);
+  return d;
+}
+function growU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const d = new Uint8Array(Math.max(need, a.length * 2));
+  d.set(a);
+  return d;
+}
+function growF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const d = new Float64Array(Math.max(need, a.length * 2));
+  d.set(a);
+  return d;
 }
 
 export class VCode implements RegallocFunction {
+  /** @internal Filled by `VCodeBuilder.build`. */
   constructor(
     readonly func: Function,
     readonly order: BlockLoweringOrder,
@@ -108,9 +139,11 @@ export class VCode implements RegallocFunction {
     readonly flags: Uint8Array,
     /** CLIF instruction each machine instruction came from (-1 for none). */
     readonly srcInst: Int32Array,
-    readonly aux: Map<number, unknown>,
+    /** Per instruction: index into `auxList`, or -1. */
+    readonly auxIdx: Int32Array,
+    readonly auxList: readonly unknown[],
+    /** Per machine block b: its first instruction; `blockStart[numBlocks]` is the instruction count. */
     readonly blockStart: Int32Array,
-    private readonly blockRanges: (readonly [RaInst, RaInst])[],
     private readonly paramStart: Int32Array,
     private readonly params: Int32Array,
     /** Branch arguments per (block, successor) slot: slot s = succStart[b] + k. */
@@ -118,7 +151,11 @@ export class VCode implements RegallocFunction {
     private readonly args: Int32Array,
     readonly opStart: Int32Array,
     readonly operands: Float64Array,
-    private readonly clobberMap: Map<number, readonly PReg[]>,
+    /** Per operand: its field and kind (OP_FIELD_MASK, OP_DEF). */
+    readonly opInfo: Uint8Array,
+    /** Per instruction: index into `clobberLists`, or -1. */
+    private readonly clobIdx: Int32Array,
+    private readonly clobberLists: readonly (readonly PReg[])[],
     private readonly nVregs: number,
     /** Target-specific per-function data (ABI state). */
     readonly abi: unknown,
@@ -134,7 +171,7 @@ export class VCode implements RegallocFunction {
     return 0 as RaBlock;
   }
   blockInsts(b: RaBlock): readonly [RaInst, RaInst] {
-    return this.blockRanges[b];
+    return [this.blockStart[b] as RaInst, this.blockStart[b + 1] as RaInst];
   }
   blockSuccs(b: RaBlock): ArrayLike<RaBlock> {
     return this.order.blockSuccs(b) as unknown as ArrayLike<RaBlock>;
@@ -162,7 +199,8 @@ export class VCode implements RegallocFunction {
     return this.operands.subarray(this.opStart[i], this.opStart[i + 1]) as unknown as ArrayLike<Operand>;
   }
   instClobbers(i: RaInst): ArrayLike<PReg> {
-    return this.clobberMap.get(i) ?? EMPTY_PREGS;
+    const c = this.clobIdx[i];
+    return c < 0 ? EMPTY_PREGS : this.clobberLists[c];
   }
   numVregs(): number {
     return this.nVregs;
@@ -171,60 +209,173 @@ export class VCode implements RegallocFunction {
     // 8-byte units: integers take one, float/vector registers two (a full q register).
     return cls === 0 ? 1 : 2;
   }
+  /** Total operands over all instructions. */
+  numOperands(): number {
+    return this.opStart[this.n];
+  }
+
+  /** The cold payload of instruction `i`, if any. */
+  aux(i: number): unknown {
+    const a = this.auxIdx[i];
+    return a < 0 ? undefined : this.auxList[a];
+  }
 
   /** Fills `m` with instruction `i`'s fields. */
   read(i: number, m: InstRecord): void {
     m.op = this.opc[i];
     const r = i * 4;
-    m.r0 = this.regs[r];
-    m.r1 = this.regs[r + 1];
-    m.r2 = this.regs[r + 2];
-    m.r3 = this.regs[r + 3];
-    m.i0 = this.imms[r];
-    m.i1 = this.imms[r + 1];
-    m.i2 = this.imms[r + 2];
-    m.i3 = this.imms[r + 3];
-    m.aux = this.aux.get(i);
+    const regs = this.regs;
+    const imms = this.imms;
+    m.r0 = regs[r];
+    m.r1 = regs[r + 1];
+    m.r2 = regs[r + 2];
+    m.r3 = regs[r + 3];
+    m.i0 = imms[r];
+    m.i1 = imms[r + 1];
+    m.i2 = imms[r + 2];
+    m.i3 = imms[r + 3];
+    const a = this.auxIdx[i];
+    m.aux = a < 0 ? undefined : this.auxList[a];
+  }
+}
+
+/**
+ * Packs operands while `build` visits each instruction: one instance per
+ * builder, so the target's `visitOperands` always calls the same shape.
+ */
+class OperandCollector implements OperandVisitor {
+  ops = new Float64Array(256);
+  info = new Uint8Array(256);
+  n = 0;
+  /** Register fields of the instruction being visited. */
+  regs: Int32Array = new Int32Array(0);
+  base = 0;
+  cur = 0;
+  clobIdx: Int32Array = new Int32Array(0);
+  clobberLists: (readonly PReg[])[] = [];
+  constructor(private readonly resolveReg: (r: number) => number) {}
+
+  private push(o: number, info: number): void {
+    if (this.n === this.ops.length) {
+      this.ops = growF64(this.ops, this.n + 1);
+      this.info = growU8(this.info, this.n + 1);
+    }
+    this.ops[this.n] = o;
+    this.info[this.n++] = info;
+  }
+  use(slot: number): void {
+    const r = this.regs[this.base + slot];
+    if (r >= 0) this.push(USE_REG + r, slot);
+  }
+  def(slot: number): void {
+    const r = this.regs[this.base + slot];
+    if (r >= 0) this.push(DEF_REG + r, slot | OP_DEF);
+  }
+  earlyDef(slot: number): void {
+    const r = this.regs[this.base + slot];
+    if (r >= 0) this.push(EARLY_DEF_REG + r, slot | OP_DEF);
+  }
+  reuseDef(slot: number, input: number): void {
+    const r = this.regs[this.base + slot];
+    if (r >= 0) this.push(operand(r as VReg, { kind: 'reuse', input }, OperandKind.Def, OperandPos.Late), slot | OP_DEF);
+  }
+  fixedUse(v: VReg, p: PReg): void {
+    this.push(use(this.resolveReg(v) as VReg, { kind: 'fixed', preg: p }), OP_NO_FIELD);
+  }
+  fixedDef(v: VReg, p: PReg): void {
+    this.push(def(v, { kind: 'fixed', preg: p }), OP_NO_FIELD | OP_DEF);
+  }
+  clobbers(list: readonly PReg[]): void {
+    if (list.length === 0) return;
+    this.clobIdx[this.cur] = this.clobberLists.length;
+    this.clobberLists.push(list);
   }
 }
 
 /**
  * Collects machine instructions while lowering runs backward over the
- * function. See the module header for the order conventions.
+ * function. See the module header for the order conventions; `reset`
+ * starts a new function in the same memory.
  */
 export class VCodeBuilder {
-  // Current CLIF instruction's machine instructions, in forward order.
-  private gOp: number[] = [];
-  private gF: number[] = [];
-  private gAux: unknown[] = [];
-  // Main columns, in reverse order.
-  private readonly op = new GrowI32();
-  private readonly fields = new GrowI32(512);
-  private readonly flagCol = new GrowI32();
-  private readonly src = new GrowI32();
-  private readonly auxRev = new Map<number, unknown>();
+  private func!: Function;
+  private order!: BlockLoweringOrder;
+  // Instruction columns: reversed while lowering, forward after `build`.
+  private opc = new Uint16Array(64);
+  private regs = new Int32Array(256);
+  private imms = new Int32Array(256);
+  private flagCol = new Uint8Array(64);
+  private src = new Int32Array(64);
+  private auxIdx = new Int32Array(64);
+  private auxList: unknown[] = [];
+  private n = 0;
+  /** Start of the current CLIF instruction's group. */
+  private groupStart = 0;
   /** Per machine block: [start, end) in the reversed columns. */
-  private readonly revStart: Int32Array;
-  private readonly revEnd: Int32Array;
-  private readonly blockParamLists: (readonly VReg[])[];
-  private readonly branchArgLists: (readonly VReg[])[];
-  private vregAlias = new GrowI32();
-  private nextVreg = 0;
+  private revStart = new Int32Array(16);
+  private revEnd = new Int32Array(16);
   private blockOpenAt = 0;
+  // Block parameters and branch arguments, as [start, start + len) ranges of a pool.
+  private pool = new Int32Array(64);
+  private poolLen = 0;
+  private paramAt = new Int32Array(16);
+  private paramLen = new Int32Array(16);
+  private argAt = new Int32Array(16);
+  private argLen = new Int32Array(16);
+  /** Branch-argument slot being filled by `addBranchArg`. */
+  private argSlot = -1;
+  /** Block whose parameters `addBlockParam` appends to. */
+  private paramBlock = -1;
+  // Virtual registers: alias target per index (-1: none).
+  private vregAlias = new Int32Array(64);
+  private nextVreg = 0;
+  // Build outputs.
+  private blockStart = new Int32Array(17);
+  private paramStart = new Int32Array(17);
+  private params = new Int32Array(16);
+  private argStart = new Int32Array(17);
+  private args = new Int32Array(16);
+  private opStart = new Int32Array(65);
+  private clobIdx = new Int32Array(64);
+  private readonly collector = new OperandCollector((r) => this.resolve(r));
 
-  constructor(
-    private readonly func: Function,
-    private readonly order: BlockLoweringOrder,
-  ) {
-    this.revStart = new Int32Array(order.numBlocks);
-    this.revEnd = new Int32Array(order.numBlocks);
-    this.blockParamLists = Array.from({ length: order.numBlocks }, () => []);
-    this.branchArgLists = Array.from({ length: order.succs.length }, () => []);
+  constructor(func?: Function, order?: BlockLoweringOrder) {
+    if (func !== undefined) this.reset(func, order ?? new BlockLoweringOrder(func));
+  }
+
+  /** Starts a new function (forgetting the previous one and any VCode built from it). */
+  reset(func: Function, order: BlockLoweringOrder): void {
+    this.func = func;
+    this.order = order;
+    this.n = 0;
+    this.groupStart = 0;
+    this.auxList = [];
+    this.poolLen = 0;
+    this.argSlot = -1;
+    this.paramBlock = -1;
+    this.nextVreg = 0;
+    this.blockOpenAt = 0;
+    const nb = order.numBlocks;
+    const ns = order.succStart[nb];
+    if (this.revStart.length < nb) {
+      this.revStart = new Int32Array(nb * 2);
+      this.revEnd = new Int32Array(nb * 2);
+      this.paramAt = new Int32Array(nb * 2);
+      this.paramLen = new Int32Array(nb * 2);
+    }
+    // revStart/revEnd are set for every block as it is lowered.
+    this.paramLen.fill(0, 0, nb);
+    if (this.argAt.length < ns) {
+      this.argAt = new Int32Array(ns * 2);
+      this.argLen = new Int32Array(ns * 2);
+    }
+    this.argLen.fill(0, 0, ns);
   }
 
   allocVreg(cls: RegClass): VReg {
     const idx = this.nextVreg++;
-    this.vregAlias.push(-1);
+    if (idx === this.vregAlias.length) this.vregAlias = growI32(this.vregAlias, idx + 1);
+    this.vregAlias[idx] = -1;
     return makeVReg(idx, cls);
   }
   numVregs(): number {
@@ -233,22 +384,23 @@ export class VCodeBuilder {
   /** Makes every reference to `from` mean `to` (resolved at build). */
   setAlias(from: VReg, to: number): void {
     if (to === from) return;
-    this.vregAlias.data[vregIndex(from)] = to;
+    this.vregAlias[vregIndex(from)] = to;
   }
   /**
    * Follows alias links from `r` to the vreg it stands for. Indices past
-   * the vregs allocated so far are unaliased (the backing store beyond
-   * `length` is zero-filled, which would read as an alias of v0), and a
-   * cycle is a bug reported as such rather than a spin.
+   * the vregs allocated so far are unaliased, and a cycle is a bug reported
+   * as such rather than a spin.
    */
   resolve(r: number): number {
     let cur = r;
+    const alias = this.vregAlias;
+    const nv = this.nextVreg;
     for (let steps = 0; cur >= 0; steps++) {
       const idx = vregIndex(cur as VReg);
-      if (idx >= this.vregAlias.length) return cur;
-      const a = this.vregAlias.data[idx];
+      if (idx >= nv) return cur;
+      const a = alias[idx];
       if (a === -1) return cur;
-      if (steps > this.vregAlias.length) throw new Error(`vreg alias cycle through v${idx}`);
+      if (steps > nv) throw new Error(`vreg alias cycle through v${idx}`);
       cur = a;
     }
     return cur;
@@ -256,129 +408,191 @@ export class VCodeBuilder {
 
   /** Appends an instruction to the current CLIF instruction's group. */
   push(op: number, r0: number, r1: number, r2: number, r3: number, i0: number, i1: number, i2: number, i3: number, aux: unknown, flags: number): void {
-    this.gOp.push(op);
-    this.gF.push(r0, r1, r2, r3, i0, i1, i2, i3, flags);
-    this.gAux.push(aux);
+    const i = this.n;
+    if (i === this.opc.length) this.growInsts(i + 1);
+    this.opc[i] = op;
+    const f = i * 4;
+    const regs = this.regs;
+    regs[f] = r0;
+    regs[f + 1] = r1;
+    regs[f + 2] = r2;
+    regs[f + 3] = r3;
+    const imms = this.imms;
+    imms[f] = i0;
+    imms[f + 1] = i1;
+    imms[f + 2] = i2;
+    imms[f + 3] = i3;
+    this.flagCol[i] = flags;
+    if (aux === undefined) this.auxIdx[i] = -1;
+    else {
+      this.auxIdx[i] = this.auxList.length;
+      this.auxList.push(aux);
+    }
+    this.n = i + 1;
   }
 
-  /** Moves the current group into the function, attributed to CLIF instruction `srcInst`. */
+  private growInsts(need: number): void {
+    this.opc = growU16(this.opc, need);
+    this.regs = growI32(this.regs, this.opc.length * 4);
+    this.imms = growI32(this.imms, this.opc.length * 4);
+    this.flagCol = growU8(this.flagCol, this.opc.length);
+    this.src = growI32(this.src, this.opc.length);
+    this.auxIdx = growI32(this.auxIdx, this.opc.length);
+  }
+
+  /** Ends the current group, attributed to CLIF instruction `srcInst` (reversing it in place). */
   finishIrInst(srcInst: number): void {
-    for (let k = this.gOp.length - 1; k >= 0; k--) {
-      const at = this.op.length;
-      this.op.push(this.gOp[k]);
-      const f = k * 9;
-      for (let j = 0; j < 8; j++) this.fields.push(this.gF[f + j]);
-      this.flagCol.push(this.gF[f + 8]);
-      this.src.push(srcInst);
-      if (this.gAux[k] !== undefined) this.auxRev.set(at, this.gAux[k]);
+    const start = this.groupStart;
+    const end = this.n;
+    const src = this.src;
+    for (let i = start; i < end; i++) src[i] = srcInst;
+    if (end - start > 1) this.reverseRange(start, end);
+    this.groupStart = end;
+  }
+
+  /** Reverses instructions [start, end) of every column. */
+  private reverseRange(start: number, end: number): void {
+    const { opc, regs, imms, flagCol, src, auxIdx } = this;
+    for (let a = start, b = end - 1; a < b; a++, b--) {
+      let t: number = opc[a];
+      opc[a] = opc[b];
+      opc[b] = t;
+      t = flagCol[a];
+      flagCol[a] = flagCol[b];
+      flagCol[b] = t;
+      t = src[a];
+      src[a] = src[b];
+      src[b] = t;
+      t = auxIdx[a];
+      auxIdx[a] = auxIdx[b];
+      auxIdx[b] = t;
+      const fa = a * 4;
+      const fb = b * 4;
+      for (let k = 0; k < 4; k++) {
+        t = regs[fa + k];
+        regs[fa + k] = regs[fb + k];
+        regs[fb + k] = t;
+        t = imms[fa + k];
+        imms[fa + k] = imms[fb + k];
+        imms[fb + k] = t;
+      }
     }
-    this.gOp.length = 0;
-    this.gF.length = 0;
-    this.gAux.length = 0;
   }
 
   /** Starts machine block `b` (blocks are visited in reverse order). */
   startBlock(): void {
-    this.blockOpenAt = this.op.length;
+    this.blockOpenAt = this.n;
+    this.groupStart = this.n;
   }
   finishBlock(b: number): void {
     this.revStart[b] = this.blockOpenAt;
-    this.revEnd[b] = this.op.length;
+    this.revEnd[b] = this.n;
+  }
+
+  private poolPush(v: number): void {
+    if (this.poolLen === this.pool.length) this.pool = growI32(this.pool, this.poolLen + 1);
+    this.pool[this.poolLen++] = v;
   }
   setBlockParams(b: number, params: readonly VReg[]): void {
-    this.blockParamLists[b] = params;
+    this.startBlockParams(b);
+    for (const p of params) this.addBlockParam(p);
+  }
+  /** Starts the parameter list of block `b`; `addBlockParam` appends to it. */
+  startBlockParams(b: number): void {
+    this.paramAt[b] = this.poolLen;
+    this.paramLen[b] = 0;
+    this.paramBlock = b;
+  }
+  addBlockParam(r: number): void {
+    this.poolPush(r);
+    this.paramLen[this.paramBlock]++;
   }
   /** Arguments that block `b`'s terminator passes to its k-th successor. */
   setBranchArgs(b: number, k: number, args: readonly VReg[]): void {
-    this.branchArgLists[this.order.succStart[b] + k] = args;
+    this.startBranchArgs(b, k);
+    for (const a of args) this.addBranchArg(a);
+  }
+  /** Starts the argument list block `b` passes to its k-th successor; `addBranchArg` appends. */
+  startBranchArgs(b: number, k: number): void {
+    const s = this.order.succStart[b] + k;
+    this.argSlot = s;
+    this.argAt[s] = this.poolLen;
+    this.argLen[s] = 0;
+  }
+  addBranchArg(r: number): void {
+    this.poolPush(r);
+    this.argLen[this.argSlot]++;
   }
 
   build(spec: VCodeSpec, abi: unknown): VCode {
-    const n = this.op.length;
-    const opc = new Uint16Array(n);
-    const regs = new Int32Array(n * 4);
-    const imms = new Int32Array(n * 4);
-    const flags = new Uint8Array(n);
-    const srcInst = new Int32Array(n);
-    const aux = new Map<number, unknown>();
-    const F = this.fields.data;
-    for (let i = 0; i < n; i++) {
-      const j = n - 1 - i;
-      opc[i] = this.op.data[j];
-      for (let k = 0; k < 4; k++) {
-        const r = F[j * 8 + k];
-        regs[i * 4 + k] = r >= 0 ? this.resolve(r) : r;
-        imms[i * 4 + k] = F[j * 8 + 4 + k];
-      }
-      flags[i] = this.flagCol.data[j];
-      srcInst[i] = this.src.data[j];
-      const a = this.auxRev.get(j);
-      if (a !== undefined) aux.set(i, a);
+    const n = this.n;
+    // Reverse once more: forward order.
+    if (n > 1) this.reverseRange(0, n);
+    const { opc, regs, imms } = this;
+    // Resolve aliases in register fields (most fields name an unaliased vreg).
+    const nf = n * 4;
+    const alias = this.vregAlias;
+    const nv = this.nextVreg;
+    for (let k = 0; k < nf; k++) {
+      const r = regs[k];
+      if (r < 0) continue;
+      const idx = vregIndex(r as VReg);
+      if (idx < nv && alias[idx] !== -1) regs[k] = this.resolve(r);
     }
     const nb = this.order.numBlocks;
-    const blockStart = new Int32Array(nb + 1);
-    const blockRanges: (readonly [RaInst, RaInst])[] = [];
-    for (let b = 0; b < nb; b++) {
-      blockStart[b] = n - this.revEnd[b];
-      blockRanges.push([(n - this.revEnd[b]) as RaInst, (n - this.revStart[b]) as RaInst]);
+    if (this.blockStart.length < nb + 1) {
+      this.blockStart = new Int32Array(2 * nb + 1);
+      this.paramStart = new Int32Array(2 * nb + 1);
     }
+    const blockStart = this.blockStart;
+    for (let b = 0; b < nb; b++) blockStart[b] = n - this.revEnd[b];
     blockStart[nb] = n;
-    const paramStart = new Int32Array(nb + 1);
-    const params = new GrowI32();
+    // Block parameters and branch arguments, in block / slot order.
+    const paramStart = this.paramStart;
+    let np = 0;
+    for (let b = 0; b < nb; b++) np += this.paramLen[b];
+    this.params = growI32(this.params, np);
+    const params = this.params;
+    let at = 0;
     for (let b = 0; b < nb; b++) {
-      for (const p of this.blockParamLists[b]) params.push(this.resolve(p));
-      paramStart[b + 1] = params.length;
+      paramStart[b] = at;
+      const from = this.paramAt[b];
+      for (let k = 0; k < this.paramLen[b]; k++) params[at++] = this.resolve(this.pool[from + k]);
     }
-    const ns = this.branchArgLists.length;
-    const argStart = new Int32Array(ns + 1);
-    const args = new GrowI32();
+    paramStart[nb] = at;
+    const ns = this.order.succStart[nb];
+    this.argStart = growI32(this.argStart, ns + 1);
+    let na = 0;
+    for (let s = 0; s < ns; s++) na += this.argLen[s];
+    this.args = growI32(this.args, na);
+    const argStart = this.argStart;
+    const args = this.args;
+    at = 0;
     for (let s = 0; s < ns; s++) {
-      for (const a of this.branchArgLists[s]) args.push(this.resolve(a));
-      argStart[s + 1] = args.length;
+      argStart[s] = at;
+      const from = this.argAt[s];
+      for (let k = 0; k < this.argLen[s]; k++) args[at++] = this.resolve(this.pool[from + k]);
     }
+    argStart[ns] = at;
     // Operands, in the target's visiting order.
-    const opStart = new Int32Array(n + 1);
-    let ops = new Float64Array(Math.max(16, n * 3));
-    let nops = 0;
-    const clobberMap = new Map<number, readonly PReg[]>();
-    const pushOp = (o: Operand): void => {
-      if (nops === ops.length) {
-        const d = new Float64Array(ops.length * 2);
-        d.set(ops);
-        ops = d;
-      }
-      ops[nops++] = o;
-    };
+    this.opStart = growI32(this.opStart, n + 1);
+    this.clobIdx = growI32(this.clobIdx, n);
+    const opStart = this.opStart;
+    const clobIdx = this.clobIdx;
+    clobIdx.fill(-1, 0, n);
+    const c = this.collector;
+    c.n = 0;
+    c.regs = regs;
+    c.clobIdx = clobIdx;
+    c.clobberLists = [];
     const m: InstRecord = { op: 0, r0: 0, r1: 0, r2: 0, r3: 0, i0: 0, i1: 0, i2: 0, i3: 0, aux: undefined };
-    let cur = 0;
-    const field = (slot: number): number => regs[cur * 4 + slot];
-    const visitor: OperandVisitor = {
-      use: (slot) => {
-        const r = field(slot);
-        if (r >= 0) pushOp(use(r as VReg));
-      },
-      def: (slot) => {
-        const r = field(slot);
-        if (r >= 0) pushOp(def(r as VReg));
-      },
-      earlyDef: (slot) => {
-        const r = field(slot);
-        if (r >= 0) pushOp(operand(r as VReg, { kind: 'reg' }, OperandKind.Def, OperandPos.Early));
-      },
-      reuseDef: (slot, input) => {
-        const r = field(slot);
-        if (r >= 0) pushOp(operand(r as VReg, { kind: 'reuse', input }, OperandKind.Def, OperandPos.Late));
-      },
-      fixedUse: (v, p) => pushOp(use(this.resolve(v) as VReg, { kind: 'fixed', preg: p })),
-      fixedDef: (v, p) => pushOp(def(v, { kind: 'fixed', preg: p })),
-      clobbers: (list) => {
-        if (list.length > 0) clobberMap.set(cur, list);
-      },
-    };
+    const auxIdx = this.auxIdx;
+    const auxList = this.auxList;
     for (let i = 0; i < n; i++) {
-      cur = i;
-      opStart[i] = nops;
+      opStart[i] = c.n;
       const r = i * 4;
+      c.base = r;
+      c.cur = i;
       m.op = opc[i];
       m.r0 = regs[r];
       m.r1 = regs[r + 1];
@@ -388,13 +602,14 @@ export class VCodeBuilder {
       m.i1 = imms[r + 1];
       m.i2 = imms[r + 2];
       m.i3 = imms[r + 3];
-      m.aux = aux.get(i);
-      spec.visitOperands(m, visitor);
+      const a = auxIdx[i];
+      m.aux = a < 0 ? undefined : auxList[a];
+      spec.visitOperands(m, c);
     }
-    opStart[n] = nops;
+    opStart[n] = c.n;
     return new VCode(
-      this.func, this.order, n, opc, regs, imms, flags, srcInst, aux, blockStart, blockRanges,
-      paramStart, params.toArray(), argStart, args.toArray(), opStart, ops.slice(0, nops), clobberMap, this.nextVreg, abi,
+      this.func, this.order, n, opc, regs, imms, this.flagCol, this.src, auxIdx, auxList, blockStart,
+      paramStart, params, argStart, args, opStart, c.ops, c.info, clobIdx, c.clobberLists, this.nextVreg, abi,
     );
   }
 }

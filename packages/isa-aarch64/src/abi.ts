@@ -13,16 +13,11 @@
 // (enable_multi_ret_implicit_sret).
 
 import { alignTo, CodegenError, type AbiArg, type AbiMachineSpec, type ArgLocs, type ArgSlot } from '@clift/codegen';
-import { I64, isFloat, isInt, isVector, typeBits, typeName, type AbiParam, type CallConv, type Type } from '@clift/ir';
+import { I64, isFloat, isInt, isVector, typeBits, typeName, type AbiParam, type CallConv } from '@clift/ir';
 import { RegClass, pregClass, pregHw, type MachineEnv, type PReg } from '@clift/regalloc';
 import { vpreg, xpreg } from './inst/regs.js';
 
 const STACK_ARG_RET_SIZE_LIMIT = 128 * 1024 * 1024;
-
-function regTypes(ty: Type): Type[] {
-  if (isInt(ty) && typeBits(ty) === 128) return [I64, I64];
-  return [ty];
-}
 
 function computeArgLocs(callConv: CallConv, params: readonly AbiParam[], kind: 'args' | 'rets', addRetAreaPtr: boolean): ArgLocs {
   const apple = callConv === 'apple_aarch64';
@@ -33,19 +28,21 @@ function computeArgLocs(callConv: CallConv, params: readonly AbiParam[], kind: '
   const args: AbiArg[] = [];
   for (const p of params) {
     const ty = p.type;
+    const purpose = p.purpose.kind;
     if (isVector(ty)) throw new CodegenError('unsupported', `unsupported: ${typeName(ty)} ${kind === 'args' ? 'argument' : 'return value'} on aarch64 (SIMD is not implemented yet)`);
-    if (p.purpose.kind === 'struct_argument') throw new CodegenError('unsupported', 'unsupported: struct_argument parameters on aarch64');
-    if (p.purpose.kind === 'struct_return') {
+    if (purpose === 'struct_argument') throw new CodegenError('unsupported', 'unsupported: struct_argument parameters on aarch64');
+    if (purpose === 'struct_return') {
       if (ty !== I64) throw new CodegenError('abi', `struct-return pointer must be i64, not ${typeName(ty)}`);
       args.push({ slots: [{ kind: 'reg', preg: xpreg(8), ty: I64 }], purpose: 'struct_return' });
       continue;
     }
-    const parts = regTypes(ty);
-    if (parts.length === 2) {
+    // i128 takes two 64-bit parts (registers or stack words).
+    const pair = isInt(ty) && typeBits(ty) === 128;
+    if (pair) {
       if (remaining >= 2 && 8 - nextX >= 2) {
         if (!apple && nextX % 2 !== 0) nextX++;
         if (nextX + 1 < 8) {
-          args.push({ slots: [{ kind: 'reg', preg: xpreg(nextX), ty: I64 }, { kind: 'reg', preg: xpreg(nextX + 1), ty: I64 }], purpose: p.purpose.kind });
+          args.push({ slots: [{ kind: 'reg', preg: xpreg(nextX), ty: I64 }, { kind: 'reg', preg: xpreg(nextX + 1), ty: I64 }], purpose });
           nextX += 2;
           remaining -= 2;
           continue;
@@ -55,7 +52,7 @@ function computeArgLocs(callConv: CallConv, params: readonly AbiParam[], kind: '
       const float = isFloat(ty);
       const next = float ? nextV : nextX;
       if (next < 8 && remaining > 0) {
-        args.push({ slots: [{ kind: 'reg', preg: float ? vpreg(next) : xpreg(next), ty }], purpose: p.purpose.kind });
+        args.push({ slots: [{ kind: 'reg', preg: float ? vpreg(next) : xpreg(next), ty }], purpose });
         if (float) nextV++;
         else nextX++;
         remaining--;
@@ -65,13 +62,10 @@ function computeArgLocs(callConv: CallConv, params: readonly AbiParam[], kind: '
     // On the stack.
     const size = Math.max(typeBits(ty) / 8, apple ? 1 : 8);
     nextStack = alignTo(nextStack, size);
-    const slots: ArgSlot[] = [];
-    let off = nextStack;
-    for (const t of parts) {
-      slots.push({ kind: 'stack', offset: off, ty: t });
-      off += typeBits(t) / 8;
-    }
-    args.push({ slots, purpose: p.purpose.kind });
+    const slots: ArgSlot[] = pair
+      ? [{ kind: 'stack', offset: nextStack, ty: I64 }, { kind: 'stack', offset: nextStack + 8, ty: I64 }]
+      : [{ kind: 'stack', offset: nextStack, ty }];
+    args.push({ slots, purpose });
     nextStack += size;
   }
   let retAreaPtr: AbiArg | undefined;

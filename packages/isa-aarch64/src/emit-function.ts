@@ -1,28 +1,32 @@
 // Emission of an allocated function: frame layout, prologue and epilogue,
 // the body with the allocator's moves inserted, and the listing.
 //
-// Reads allocations by replaying `visitOperands` in the order VCode recorded
-// operands (see codegen's vcode.ts), so field k of an instruction gets the
-// allocation of the k-th visited operand. Physical-register fields (sp, zr,
-// fp, x16, x17) are not operands and keep their hardware number.
+// Reads allocations through VCode's per-operand field record (`opInfo`,
+// filled when VCode visited each instruction's operands), so field k of an
+// instruction gets the allocation of the operand recorded for it.
+// Physical-register fields (sp, zr, fp, x16, x17) are not operands and keep
+// their hardware number.
+//
+// Cost: one pass over the instructions with one reused `MInst`; text is
+// produced only for a listing (`disassemble`), and the MachBuffer comes
+// from the compile context's memory when there is one.
 
 import {
   MachBuffer,
+  OP_DEF,
+  OP_FIELD_MASK,
   computeFrameLayout,
   type EmitResult,
   type Flags,
   type FrameLayout,
-  type OperandVisitor,
   type VCode,
 } from '@clift/codegen';
 import {
-  OperandKind,
+  NUM_PREGS,
   RegClass,
   allocIndex,
   allocIsReg,
   allocIsStack,
-  instAllocs,
-  operandKind,
   pregClass,
   pregHw,
   type Allocation,
@@ -32,8 +36,8 @@ import {
 import { AARCH64_ABI, machineEnv } from './abi.js';
 import { AMode, FpuOp1, HintOp, MemOp, PairAMode, condName } from './inst/args.js';
 import { BUFFER_HOOKS, LABEL_USE_KINDS, emitInst, emitSpAdjust, type EmitState } from './inst/emit.js';
-import { Op, ReturnCallKind, newMInst, visitOperands, type ExtNameInfo, type MInst, type ReturnCallInfo } from './inst/mod.js';
-import { HW_NAMES, printInst, spAdjustText, type RegNamer } from './inst/print.js';
+import { Op, ReturnCallKind, newMInst, type ExtNameInfo, type MInst, type ReturnCallInfo } from './inst/mod.js';
+import { HW_NAMES, printInst, spAdjustText } from './inst/print.js';
 import { HW_FP, HW_LR, HW_SPILLTMP, HW_TMP2 } from './inst/regs.js';
 import type { FunctionAbi } from './lower.js';
 
@@ -42,31 +46,75 @@ interface ListingLine {
   text: string;
 }
 
-/** Registers written by the body (defs and move destinations). */
-function allAllocatable(): Set<PReg> {
+/** The flags emission reads, looked up once per ISA rather than per function. */
+export interface EmitConfig {
+  readonly useBti: boolean;
+  readonly signReturnAddress: boolean;
+  readonly signReturnAddressAll: boolean;
+  readonly bKey: boolean;
+  readonly hasPauth: boolean;
+  readonly preserveFramePointers: boolean;
+  /** Code alignment in bytes. */
+  readonly alignment: number;
+}
+
+export function emitConfig(flags: Flags, isaFlags: Flags): EmitConfig {
+  return {
+    useBti: isaFlags.bool('use_bti'),
+    signReturnAddress: isaFlags.bool('sign_return_address'),
+    signReturnAddressAll: isaFlags.bool('sign_return_address_all'),
+    bKey: isaFlags.bool('sign_return_address_with_bkey'),
+    hasPauth: isaFlags.bool('has_pauth'),
+    preserveFramePointers: flags.bool('preserve_frame_pointers'),
+    alignment: Math.max(4, 1 << flags.number('log2_min_function_alignment')),
+  };
+}
+
+/** Every allocatable register (a try_call's handler may find any of them clobbered). */
+const ALL_ALLOCATABLE: readonly PReg[] = (() => {
   const env = machineEnv();
-  return new Set([...env.preferredRegsByClass, ...env.nonPreferredRegsByClass].flat());
-}
+  return [...env.preferredRegsByClass, ...env.nonPreferredRegsByClass].flat();
+})();
 
-function writtenRegs(vcode: VCode, ra: Output): Set<PReg> {
-  const out = new Set<PReg>();
-  const n = vcode.numInsts();
-  for (let i = 0; i < n; i++) {
-    const ops = vcode.instOperands(i as never);
-    const allocs = instAllocs(ra, i);
-    for (let k = 0; k < ops.length; k++) {
-      if (operandKind(ops[k]) === OperandKind.Def && allocIsReg(allocs[k] as Allocation)) out.add(allocIndex(allocs[k] as Allocation) as PReg);
+// Scratch for `clobberedCalleeSaves`, shared by all calls (emission is synchronous):
+// a mark per preg and the list of marked pregs, so clearing costs what was marked.
+const written = new Uint8Array(NUM_PREGS);
+const writtenList = new Int32Array(NUM_PREGS);
+
+/** Callee-saved registers the body writes (defs and move destinations), in preg order. */
+function clobberedCalleeSaves(vcode: VCode, ra: Output, callConv: FunctionAbi['callConv'], all: boolean): PReg[] {
+  let n = 0;
+  const mark = (p: number): void => {
+    if (written[p] === 0) {
+      written[p] = 1;
+      writtenList[n++] = p;
     }
+  };
+  if (all) for (const p of ALL_ALLOCATABLE) mark(p);
+  else {
+    const info = vcode.opInfo;
+    const allocs = ra.allocs;
+    const nOps = vcode.numOperands();
+    for (let k = 0; k < nOps; k++) {
+      if ((info[k] & OP_DEF) === 0) continue;
+      const a = allocs[k] as Allocation;
+      if (allocIsReg(a)) mark(allocIndex(a));
+    }
+    for (const e of ra.edits) if (allocIsReg(e.to)) mark(allocIndex(e.to));
   }
-  for (const e of ra.edits) if (allocIsReg(e.to)) out.add(allocIndex(e.to) as PReg);
-  return out;
+  const saves: PReg[] = [];
+  for (let k = 0; k < n; k++) {
+    const p = writtenList[k] as PReg;
+    written[p] = 0;
+    if (AARCH64_ABI.isCalleeSaved(callConv, p)) saves.push(p);
+  }
+  return saves.sort((a, b) => a - b);
 }
 
-export function frameLayoutFor(vcode: VCode, ra: Output, flags: Flags): FrameLayout {
+export function frameLayoutFor(vcode: VCode, ra: Output, config: EmitConfig): FrameLayout {
   const abi = vcode.abi as FunctionAbi;
   // A try_call's handler is entered with every register clobbered: save them all for our caller.
-  const candidates = abi.hasTryCall ? allAllocatable() : writtenRegs(vcode, ra);
-  const saves = [...candidates].filter((p) => AARCH64_ABI.isCalleeSaved(abi.callConv, p)).sort((a, b) => a - b);
+  const saves = clobberedCalleeSaves(vcode, ra, abi.callConv, abi.hasTryCall);
   return computeFrameLayout({
     func: vcode.func,
     isLeaf: abi.isLeaf,
@@ -74,7 +122,7 @@ export function frameLayoutFor(vcode: VCode, ra: Output, flags: Flags): FrameLay
     outgoingArgsSize: abi.outgoingArgsSize,
     numSpillSlots: ra.numSpillslots,
     clobberedCalleeSaves: saves,
-    preserveFramePointers: flags.bool('preserve_frame_pointers'),
+    preserveFramePointers: config.preserveFramePointers,
   });
 }
 
@@ -82,14 +130,44 @@ export function frameLayoutFor(vcode: VCode, ra: Output, flags: Flags): FrameLay
  * Prologue and epilogue as instruction lists (hardware registers), without
  * the SP adjustment for the fixed frame, which `emitSpAdjust` does.
  */
-function frameInsts(frame: FrameLayout, isaFlags: Flags, callConv: string): { prologue: MInst[]; epilogue: MInst[]; retInsts: MInst[] } {
-  const mk = (op: Op, f: Partial<MInst>): MInst => ({ ...newMInst(op), ...f });
+interface FrameInsts {
+  readonly prologue: readonly MInst[];
+  readonly epilogue: readonly MInst[];
+  readonly retInsts: readonly MInst[];
+}
+
+/**
+ * Frame sequences per ISA configuration, keyed by what they depend on (frame
+ * set up or not, the tail convention, the saved registers). Emission only
+ * reads instructions, so one sequence serves every function with that key.
+ */
+const frameInstsCache = new WeakMap<EmitConfig, Map<string, FrameInsts>>();
+
+function cachedFrameInsts(frame: FrameLayout, config: EmitConfig, callConv: string): FrameInsts {
+  let byKey = frameInstsCache.get(config);
+  if (byKey === undefined) {
+    byKey = new Map();
+    frameInstsCache.set(config, byKey);
+  }
+  const key = `${frame.setupFrame ? 'f' : '-'}${callConv === 'tail' ? 't' : '-'}${frame.clobberedCalleeSaves.join(',')}`;
+  let insts = byKey.get(key);
+  if (insts === undefined) {
+    // Bounded: a long-lived ISA sees few distinct frames, but never an unbounded number.
+    if (byKey.size >= 256) byKey.clear();
+    insts = frameInsts(frame, config, callConv);
+    byKey.set(key, insts);
+  }
+  return insts;
+}
+
+function frameInsts(frame: FrameLayout, config: EmitConfig, callConv: string): FrameInsts {
+  const mk = (op: Op, f: Partial<MInst>): MInst => Object.assign(newMInst(op), f);
   const prologue: MInst[] = [];
   const epilogue: MInst[] = [];
-  const signRa = isaFlags.bool('sign_return_address') && (frame.setupFrame || isaFlags.bool('sign_return_address_all'));
-  const bkey = isaFlags.bool('sign_return_address_with_bkey');
+  const signRa = config.signReturnAddress && (frame.setupFrame || config.signReturnAddressAll);
+  const bkey = config.bKey;
   const zeroModifier = callConv === 'tail';
-  if (isaFlags.bool('use_bti')) prologue.push(mk(Op.Hint, { i0: HintOp.BTIC }));
+  if (config.useBti) prologue.push(mk(Op.Hint, { i0: HintOp.BTIC }));
   if (signRa) prologue.push(mk(Op.Hint, { i0: zeroModifier ? (bkey ? HintOp.PACIBZ : HintOp.PACIAZ) : bkey ? HintOp.PACIBSP : HintOp.PACIASP }));
   const ints = frame.clobberedCalleeSaves.filter((p) => pregClass(p) === RegClass.Int).map(pregHw);
   const fps = frame.clobberedCalleeSaves.filter((p) => pregClass(p) === RegClass.Float).map(pregHw);
@@ -116,7 +194,7 @@ function frameInsts(frame: FrameLayout, isaFlags: Flags, callConv: string): { pr
   if (frame.setupFrame) epilogue.push(mk(Op.LoadPair, { r0: HW_FP, r1: HW_LR, r2: 31, i0: 0, i1: PairAMode.PostIndexed, i2: 16 }));
   const retInsts: MInst[] = [];
   // `retaa`/`retab` need SP as the modifier; the tail convention signs with zero and authenticates with a hint.
-  if (signRa && (!isaFlags.bool('has_pauth') || zeroModifier)) retInsts.push(mk(Op.Hint, { i0: zeroModifier ? (bkey ? HintOp.AUTIBZ : HintOp.AUTIAZ) : bkey ? HintOp.AUTIBSP : HintOp.AUTIASP }));
+  if (signRa && (!config.hasPauth || zeroModifier)) retInsts.push(mk(Op.Hint, { i0: zeroModifier ? (bkey ? HintOp.AUTIBZ : HintOp.AUTIAZ) : bkey ? HintOp.AUTIBSP : HintOp.AUTIASP }));
   return { prologue, epilogue, retInsts };
 }
 
@@ -138,7 +216,7 @@ function frameInsts(frame: FrameLayout, isaFlags: Flags, callConv: string): { pr
 function tailCallTeardown(info: ReturnCallInfo, frameBytes: number, epilogue: readonly MInst[], retInsts: readonly MInst[], popIn: number): MInst[] | undefined {
   const n = info.stackArgBytes;
   if (n === 0) return undefined;
-  const mk = (op: Op, f: Partial<MInst>): MInst => ({ ...newMInst(op), ...f });
+  const mk = (op: Op, f: Partial<MInst>): MInst => Object.assign(newMInst(op), f);
   const out: MInst[] = [mk(Op.LoadAddr, { r0: HW_TMP2, i0: AMode.SPOffset, i1: frameBytes })];
   epilogue.forEach((e, k) => {
     if (e.op === Op.LoadPair) out.push({ ...e, r2: HW_TMP2, i1: PairAMode.Offset, i2: 16 * k });
@@ -157,47 +235,15 @@ function tailCallTeardown(info: ReturnCallInfo, frameBytes: number, epilogue: re
 }
 
 /** `ret`, or `retaa`/`retab` when pointer authentication is available. */
-function retWord(frame: FrameLayout, isaFlags: Flags, callConv: string): { word: number; text: string } {
-  const signRa = isaFlags.bool('sign_return_address') && (frame.setupFrame || isaFlags.bool('sign_return_address_all'));
-  if (signRa && isaFlags.bool('has_pauth') && callConv !== 'tail') {
-    return isaFlags.bool('sign_return_address_with_bkey') ? { word: 0xd65f0fff, text: 'retab' } : { word: 0xd65f0bff, text: 'retaa' };
+function retWord(frame: FrameLayout, config: EmitConfig, callConv: string): { word: number; text: string } {
+  const signRa = config.signReturnAddress && (frame.setupFrame || config.signReturnAddressAll);
+  if (signRa && config.hasPauth && callConv !== 'tail') {
+    return config.bKey ? { word: 0xd65f0fff, text: 'retab' } : { word: 0xd65f0bff, text: 'retaa' };
   }
   return { word: 0xd65f03c0, text: 'ret' };
 }
 
-/** Resolves an instruction's register fields to hardware numbers using its allocations. */
-class AllocReader implements OperandVisitor {
-  m!: MInst;
-  allocs!: Uint32Array;
-  k = 0;
-  private take(slot: number): void {
-    const field = slot === 0 ? 'r0' : slot === 1 ? 'r1' : slot === 2 ? 'r2' : 'r3';
-    if (this.m[field] < 0) return;
-    const a = this.allocs[this.k++] as Allocation;
-    if (!allocIsReg(a)) throw new Error(`operand in ${field} was not given a register`);
-    this.m[field] = pregHw(allocIndex(a) as PReg);
-  }
-  use(slot: number): void {
-    this.take(slot);
-  }
-  def(slot: number): void {
-    this.take(slot);
-  }
-  earlyDef(slot: number): void {
-    this.take(slot);
-  }
-  reuseDef(slot: number): void {
-    this.take(slot);
-  }
-  fixedUse(): void {
-    this.k++;
-  }
-  fixedDef(): void {
-    this.k++;
-  }
-  clobbers(): void {}
-}
-
+/** Turns physical-register fields (`-1 - preg`) into hardware numbers. */
 function physFields(m: MInst): void {
   if (m.r0 < 0) m.r0 = (-1 - m.r0) & 63;
   if (m.r1 < 0) m.r1 = (-1 - m.r1) & 63;
@@ -205,39 +251,70 @@ function physFields(m: MInst): void {
   if (m.r3 < 0) m.r3 = (-1 - m.r3) & 63;
 }
 
-/** The move an allocator edit stands for. */
+/** Sets `m` to the move an allocator edit stands for. */
 function editInst(from: Allocation, to: Allocation, m: MInst): void {
-  Object.assign(m, newMInst(Op.Mov));
+  m.r0 = 0;
+  m.r1 = 0;
+  m.r2 = 0;
+  m.r3 = 0;
+  m.i0 = 0;
+  m.i1 = 0;
+  m.i2 = 0;
+  m.i3 = 0;
+  m.aux = undefined;
   if (allocIsReg(from) && allocIsReg(to)) {
     const f = allocIndex(from) as PReg;
     const t = allocIndex(to) as PReg;
-    if (pregClass(f) === RegClass.Int) Object.assign(m, { op: Op.Mov, r0: pregHw(t), r1: pregHw(f), i1: 1 });
-    else Object.assign(m, { op: Op.FpuRR, r0: pregHw(t), r1: pregHw(f), i0: FpuOp1.Mov, i1: 2 });
+    m.r0 = pregHw(t);
+    m.r1 = pregHw(f);
+    if (pregClass(f) === RegClass.Int) {
+      m.op = Op.Mov;
+      m.i1 = 1;
+    } else {
+      m.op = Op.FpuRR;
+      m.i0 = FpuOp1.Mov;
+      m.i1 = 2;
+    }
   } else if (allocIsReg(from) && allocIsStack(to)) {
     const f = allocIndex(from) as PReg;
-    const int = pregClass(f) === RegClass.Int;
-    Object.assign(m, { op: Op.Store, r0: pregHw(f), i0: int ? MemOp.Store64 : MemOp.FpuStore128, i1: AMode.SpillSlot, i2: allocIndex(to) });
+    m.op = Op.Store;
+    m.r0 = pregHw(f);
+    m.i0 = pregClass(f) === RegClass.Int ? MemOp.Store64 : MemOp.FpuStore128;
+    m.i1 = AMode.SpillSlot;
+    m.i2 = allocIndex(to);
   } else if (allocIsStack(from) && allocIsReg(to)) {
     const t = allocIndex(to) as PReg;
-    const int = pregClass(t) === RegClass.Int;
-    Object.assign(m, { op: Op.Load, r0: pregHw(t), i0: int ? MemOp.ULoad64 : MemOp.FpuLoad128, i1: AMode.SpillSlot, i2: allocIndex(from) });
+    m.op = Op.Load;
+    m.r0 = pregHw(t);
+    m.i0 = pregClass(t) === RegClass.Int ? MemOp.ULoad64 : MemOp.FpuLoad128;
+    m.i1 = AMode.SpillSlot;
+    m.i2 = allocIndex(from);
   } else {
     throw new Error('stack-to-stack move from the register allocator');
   }
 }
 
-export function emitFunction(vcode: VCode, ra: Output, flags: Flags, isaFlags: Flags, disassemble: boolean): EmitResult {
+/** Block labels print as `labelN`. */
+const LISTING_NAMES = { ...HW_NAMES, label: (l: number) => `label${l}` };
+
+/**
+ * Emits `vcode` with allocations `ra`. `buffer` (optional, reset here) is a
+ * MachBuffer with this target's label kinds kept by the caller between
+ * functions.
+ */
+export function emitFunction(vcode: VCode, ra: Output, config: EmitConfig, disassemble: boolean, buffer?: MachBuffer): EmitResult {
   const abi = vcode.abi as FunctionAbi;
-  const frame = frameLayoutFor(vcode, ra, flags);
-  const { prologue, epilogue, retInsts } = frameInsts(frame, isaFlags, abi.callConv);
+  const frame = frameLayoutFor(vcode, ra, config);
+  const { prologue, epilogue, retInsts } = cachedFrameInsts(frame, config, abi.callConv);
   const frameBytes = frame.fixedFrameSize + frame.outgoingArgsSize;
-  const ret = retWord(frame, isaFlags, abi.callConv);
-  const buf = new MachBuffer(LABEL_USE_KINDS, BUFFER_HOOKS);
+  const ret = retWord(frame, config, abi.callConv);
+  const buf = buffer ?? new MachBuffer(LABEL_USE_KINDS, BUFFER_HOOKS);
+  buf.reset();
   const nb = vcode.numBlocks();
   buf.reserveLabels(nb);
   const lines: ListingLine[] = [];
   const list = (offset: number, text: string): void => {
-    if (!disassemble || text === '') return;
+    if (text === '') return;
     for (const t of text.split('\n')) lines.push({ offset, text: t });
   };
   // The tail convention's callee pops its incoming stack arguments.
@@ -255,9 +332,9 @@ export function emitFunction(vcode: VCode, ra: Output, flags: Flags, isaFlags: F
     const info = m.aux as ReturnCallInfo;
     if (m.i0 === ReturnCallKind.Far) {
       const ext: ExtNameInfo = { target: info.dest!, offset: 0n, text: info.callee };
-      return [{ ...newMInst(Op.LoadExtName), r0: HW_SPILLTMP, aux: ext }, { ...newMInst(Op.BranchReg), r1: HW_SPILLTMP }];
+      return [Object.assign(newMInst(Op.LoadExtName), { r0: HW_SPILLTMP, aux: ext }), Object.assign(newMInst(Op.BranchReg), { r1: HW_SPILLTMP })];
     }
-    if (m.i0 === ReturnCallKind.Reg) return [{ ...newMInst(Op.BranchReg), r1: m.i1 }];
+    if (m.i0 === ReturnCallKind.Reg) return [Object.assign(newMInst(Op.BranchReg), { r1: m.i1 })];
     return [];
   };
   const state: EmitState = {
@@ -294,23 +371,27 @@ export function emitFunction(vcode: VCode, ra: Output, flags: Flags, isaFlags: F
   };
   // Prologue.
   for (const m of prologue) {
-    list(buf.curOffset(), printInst(m, state));
+    if (disassemble) list(buf.curOffset(), printInst(m, state));
     emitInst(buf, m, state);
   }
   if (frameBytes > 0) {
-    list(buf.curOffset(), spAdjustText(-frameBytes).join('\n'));
+    if (disassemble) list(buf.curOffset(), spAdjustText(-frameBytes).join('\n'));
     emitSpAdjust(buf, -frameBytes);
   }
 
   const m = newMInst();
   const edit = newMInst();
-  const reader = new AllocReader();
   const edits = ra.edits;
+  const nEdits = edits.length;
+  const allocs = ra.allocs;
+  const allocOff = ra.instAllocOffsets;
+  const opInfo = vcode.opInfo;
+  const opStart = vcode.opStart;
   let e = 0;
   const emitEdit = (k: number): void => {
     const ed = edits[k];
     editInst(ed.from, ed.to, edit);
-    list(buf.curOffset(), printInst(edit, state));
+    if (disassemble) list(buf.curOffset(), printInst(edit, state));
     emitInst(buf, edit, state);
   };
   for (let b = 0; b < nb; b++) {
@@ -321,27 +402,39 @@ export function emitFunction(vcode: VCode, ra: Output, flags: Flags, isaFlags: F
     buf.bindLabel(b);
     if (disassemble) lines.push({ offset: buf.curOffset(), text: `block${b}:` });
     for (let i = start; i < end; i++) {
-      while (e < edits.length && edits[e].point === 2 * i) emitEdit(e++);
+      while (e < nEdits && edits[e].point === 2 * i) emitEdit(e++);
       vcode.read(i, m);
-      reader.m = m;
-      reader.allocs = instAllocs(ra, i);
-      reader.k = 0;
-      visitOperands(m, reader);
+      // Register fields get their allocations (operand k fills the field recorded for it).
+      const o0 = opStart[i];
+      const o1 = opStart[i + 1];
+      const a0 = allocOff[i];
+      for (let k = o0; k < o1; k++) {
+        const slot = opInfo[k] & OP_FIELD_MASK;
+        if (slot > 3) continue;
+        const a = allocs[a0 + k - o0] as Allocation;
+        if (!allocIsReg(a)) throw new Error(`operand in r${slot} was not given a register`);
+        const hw = pregHw(allocIndex(a) as PReg);
+        if (slot === 0) m.r0 = hw;
+        else if (slot === 1) m.r1 = hw;
+        else if (slot === 2) m.r2 = hw;
+        else m.r3 = hw;
+      }
       physFields(m);
       const isNopMove = m.op === Op.Mov && m.r0 === m.r1 && m.i1 === 1;
       if (!isNopMove) {
-        const off = buf.curOffset();
-        if (m.op === Op.Ret) {
-          list(off, [...epilogueText(), ret.text].join('\n'));
-        } else if (m.op === Op.CondBr) {
-          const names: RegNamer = { ...HW_NAMES, label: (l) => `label${l}` };
-          const [first, second] = printInst(m, state, names).split('\n');
-          list(off, first);
-          list(off + 4, second);
-        } else list(off, printInst(m, state, { ...HW_NAMES, label: (l) => `label${l}` }));
+        if (disassemble) {
+          const off = buf.curOffset();
+          if (m.op === Op.Ret) {
+            list(off, [...epilogueText(), ret.text].join('\n'));
+          } else if (m.op === Op.CondBr) {
+            const [first, second] = printInst(m, state, LISTING_NAMES).split('\n');
+            list(off, first);
+            list(off + 4, second);
+          } else list(off, printInst(m, state, LISTING_NAMES));
+        }
         emitInst(buf, m, state);
       }
-      while (e < edits.length && edits[e].point === 2 * i + 1) emitEdit(e++);
+      while (e < nEdits && edits[e].point === 2 * i + 1) emitEdit(e++);
     }
   }
   const res = buf.finish();
@@ -350,7 +443,7 @@ export function emitFunction(vcode: VCode, ra: Output, flags: Flags, isaFlags: F
   return {
     code: {
       bytes: res.bytes,
-      alignment: Math.max(4, 1 << flags.number('log2_min_function_alignment')),
+      alignment: config.alignment,
       relocations: res.relocations,
       traps: res.traps,
       disassembly,

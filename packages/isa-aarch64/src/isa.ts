@@ -4,6 +4,7 @@
 import {
   CodegenError,
   Lower,
+  MachBuffer,
   lookup as lookupIsa,
   registerIsa,
   registeredIsas,
@@ -14,14 +15,15 @@ import {
   type IsaDescriptor,
   type SettingDescriptor,
   type TargetIsa,
+  type TargetMemory,
   type VCode,
   type VCodeSpec,
 } from '@clift/codegen';
 import type { Function } from '@clift/ir';
 import { allocIndex, allocIsReg, allocIsStack, instAllocs, pregHw, pregClass, vregIndex, vregClass, type Allocation, type MachineEnv, type Output, type PReg } from '@clift/regalloc';
 import { machineEnv } from './abi.js';
-import { emitFunction, frameLayoutFor } from './emit-function.js';
-import type { EmitState } from './inst/emit.js';
+import { emitConfig, emitFunction, frameLayoutFor, type EmitConfig } from './emit-function.js';
+import { BUFFER_HOOKS, LABEL_USE_KINDS, type EmitState } from './inst/emit.js';
 import { newMInst, visitOperands, OP_NAMES, ReturnCallKind, type MInst, type ReturnCallInfo } from './inst/mod.js';
 import { printInst, type RegNamer } from './inst/print.js';
 import { fprName, gprName } from './inst/regs.js';
@@ -46,18 +48,22 @@ const SPEC: VCodeSpec = { visitOperands: (m, v) => visitOperands(m as MInst, v) 
 
 class AArch64Isa implements TargetIsa {
   readonly name = 'aarch64';
+  /** The flags emission reads, looked up once. */
+  private readonly config: EmitConfig;
   constructor(
     readonly flags: Flags,
     readonly isaFlags: Flags,
-  ) {}
+  ) {
+    this.config = emitConfig(flags, isaFlags);
+  }
 
   withFlags(flags: Flags): TargetIsa {
     return new AArch64Isa(flags, this.isaFlags);
   }
 
-  lower(func: Function): VCode {
+  lower(func: Function, memory?: TargetMemory): VCode {
     const backend = new AArch64Lowering(func, this.flags, this.isaFlags);
-    const ctx = new Lower(func, backend);
+    const ctx = new Lower(func, backend, memory?.lower);
     return ctx.run(SPEC, backend.abi);
   }
 
@@ -65,14 +71,19 @@ class AArch64Isa implements TargetIsa {
     return ENV;
   }
 
-  emit(vcode: VCode, ra: Output, opts: EmitOptions): EmitResult {
-    return emitFunction(vcode, ra, this.flags, this.isaFlags, opts.disassemble === true);
+  emit(vcode: VCode, ra: Output, opts: EmitOptions, memory?: TargetMemory): EmitResult {
+    let buffer: MachBuffer | undefined;
+    if (memory !== undefined) {
+      if (memory.buffer?.kinds !== LABEL_USE_KINDS) memory.buffer = new MachBuffer(LABEL_USE_KINDS, BUFFER_HOOKS);
+      buffer = memory.buffer;
+    }
+    return emitFunction(vcode, ra, this.config, opts.disassemble === true, buffer);
   }
 
   printVCode(vcode: VCode, ra?: Output): string {
     const m = newMInst();
     const lines: string[] = [];
-    const frame = ra ? frameLayoutFor(vcode, ra, this.flags) : undefined;
+    const frame = ra ? frameLayoutFor(vcode, ra, this.config) : undefined;
     const st: EmitState = {
       slotBase: frame?.slotBase ?? 0,
       spillBase: frame?.spillBase ?? 0,

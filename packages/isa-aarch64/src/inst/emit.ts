@@ -278,39 +278,50 @@ export function encPair(load: boolean, fp: boolean, mode: number, rt: number, rt
   return (base | modeBits | ((load ? 1 : 0) << 22) | (imm7 << 15) | (rt2 << 10) | (rn << 5) | rt) >>> 0;
 }
 
+/** The words `movImmInto` produced (at most four). */
+const MOV_WORDS = new Uint32Array(4);
+
+/**
+ * Writes to MOV_WORDS the movz/movn/movk words that put the value with
+ * 32-bit halves `hi:lo` (only `lo` for a 32-bit register) in `rd`, shortest
+ * first, and returns their count: start from zero (movz) or, when more
+ * 16-bit chunks are all-ones than zero, from all-ones (movn), and patch the
+ * chunks that differ.
+ */
+function movImmInto(rd: number, lo: number, hi: number, is64: boolean): number {
+  const nChunks = is64 ? 4 : 2;
+  let zeros = 0;
+  let ones = 0;
+  for (let i = 0; i < nChunks; i++) {
+    const c = (i < 2 ? lo >>> (16 * i) : hi >>> (16 * (i - 2))) & 0xffff;
+    if (c === 0) zeros++;
+    else if (c === 0xffff) ones++;
+  }
+  const size = is64 ? 1 : 0;
+  const inverted = ones > zeros;
+  const skip = inverted ? 0xffff : 0;
+  let n = 0;
+  for (let i = 0; i < nChunks; i++) {
+    const c = (i < 2 ? lo >>> (16 * i) : hi >>> (16 * (i - 2))) & 0xffff;
+    if (c === skip) continue;
+    if (n === 0) MOV_WORDS[n++] = inverted ? encMovWide('n', size, rd, ~c & 0xffff, i) : encMovWide('z', size, rd, c, i);
+    else MOV_WORDS[n++] = encMovWide('k', size, rd, c, i);
+  }
+  if (n === 0) MOV_WORDS[n++] = encMovWide(inverted ? 'n' : 'z', size, rd, 0, 0);
+  return n;
+}
+
+/** Emits the words of `movImmInto`. */
+function putMovImm(buf: MachBuffer, rd: number, lo: number, hi: number, is64: boolean): void {
+  const n = movImmInto(rd, lo, hi, is64);
+  for (let k = 0; k < n; k++) buf.put4(MOV_WORDS[k]);
+}
+
 /** movz/movn/movk words that put `value` in register `rd`, shortest first. */
 export function movImmWords(rd: number, value: bigint, is64: boolean): number[] {
-  const bits = is64 ? 64 : 32;
-  const v = BigInt.asUintN(bits, value);
-  const chunks: number[] = [];
-  for (let i = 0; i < bits / 16; i++) chunks.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  const zeros = chunks.filter((c) => c === 0).length;
-  const ones = chunks.filter((c) => c === 0xffff).length;
-  const size = is64 ? 1 : 0;
-  const out: number[] = [];
-  if (ones > zeros) {
-    // Start from all-ones (movn) and patch the chunks that differ.
-    let first = true;
-    for (let i = 0; i < chunks.length; i++) {
-      if (chunks[i] === 0xffff) continue;
-      if (first) {
-        out.push(encMovWide('n', size, rd, ~chunks[i] & 0xffff, i));
-        first = false;
-      } else out.push(encMovWide('k', size, rd, chunks[i], i));
-    }
-    if (first) out.push(encMovWide('n', size, rd, 0, 0));
-  } else {
-    let first = true;
-    for (let i = 0; i < chunks.length; i++) {
-      if (chunks[i] === 0) continue;
-      if (first) {
-        out.push(encMovWide('z', size, rd, chunks[i], i));
-        first = false;
-      } else out.push(encMovWide('k', size, rd, chunks[i], i));
-    }
-    if (first) out.push(encMovWide('z', size, rd, 0, 0));
-  }
-  return out;
+  const v = BigInt.asUintN(64, value);
+  const n = movImmInto(rd, Number(v & 0xffffffffn), Number(v >> 32n), is64);
+  return Array.from(MOV_WORDS.subarray(0, n));
 }
 
 // ---------------------------------------------------------------------------
@@ -327,28 +338,55 @@ export interface FinalAMode {
   option: number;
   scaled: boolean;
   /** Words to emit first (offset materialization into x16). */
-  pre: number[];
+  pre: readonly number[];
   preValue: number;
 }
 
-export function finalizeAmode(m: MInst, st: EmitState): FinalAMode {
+const NO_WORDS: readonly number[] = Object.freeze([]);
+
+/** A FinalAMode to fill (emission keeps one and reuses it). */
+export function newFinalAMode(): FinalAMode {
+  return { form: 'uimm', rn: 0, rm: 0, off: 0, option: 3, scaled: false, pre: NO_WORDS, preValue: 0 };
+}
+
+/** The encodable form of `m`'s memory operand, written into `out` (a fresh one by default). */
+export function finalizeAmode(m: MInst, st: EmitState, out: FinalAMode = newFinalAMode()): FinalAMode {
   const info = MEM_OPS[m.i0];
   let rn = m.r1;
   let off = m.i2;
-  const out: FinalAMode = { form: 'uimm', rn, rm: 0, off, option: 3, scaled: false, pre: [], preValue: 0 };
+  out.form = 'uimm';
+  out.rn = rn;
+  out.rm = 0;
+  out.off = off;
+  out.option = 3;
+  out.scaled = false;
+  out.pre = NO_WORDS;
+  out.preValue = 0;
   switch (m.i1) {
     case AMode.RegReg:
-      return { ...out, form: 'reg', rm: m.r2, option: 3, scaled: false };
+      out.form = 'reg';
+      out.rm = m.r2;
+      return out;
     case AMode.RegScaled:
-      return { ...out, form: 'reg', rm: m.r2, option: 3, scaled: true };
+      out.form = 'reg';
+      out.rm = m.r2;
+      out.scaled = true;
+      return out;
     case AMode.RegExtended:
-      return { ...out, form: 'reg', rm: m.r2, option: m.i2 & 0xff, scaled: (m.i2 & 0x100) !== 0 };
+      out.form = 'reg';
+      out.rm = m.r2;
+      out.option = m.i2 & 0xff;
+      out.scaled = (m.i2 & 0x100) !== 0;
+      return out;
     case AMode.PreIndexed:
-      return { ...out, form: 'pre' };
+      out.form = 'pre';
+      return out;
     case AMode.PostIndexed:
-      return { ...out, form: 'post' };
+      out.form = 'post';
+      return out;
     case AMode.Label:
-      return { ...out, form: 'lit' };
+      out.form = 'lit';
+      return out;
     case AMode.SPOffset:
       rn = 31;
       break;
@@ -513,10 +551,12 @@ export function emitSpAdjust(buf: MachBuffer, amount: number): void {
   buf.put4(encAluRRRExtend(op, 1, 31, 31, HW_SPILLTMP, 3));
 }
 
+const AMODE_SCRATCH = newFinalAMode();
+
 function emitMem(buf: MachBuffer, m: MInst, st: EmitState): void {
   const info = MEM_OPS[m.i0];
   const rt = m.r0;
-  const a = finalizeAmode(m, st);
+  const a = finalizeAmode(m, st, AMODE_SCRATCH);
   for (const w of a.pre) buf.put4(w);
   // The trap record goes on the access itself (after any offset materialization).
   if (m.i3 !== 0) buf.addTrap(m.i3 as TrapCode);
@@ -713,11 +753,9 @@ export function emitInst(buf: MachBuffer, m: MInst, st: EmitState): void {
       buf.put4((base | ((m.i1 & 1) << 22) | (m.r2 << 16) | (m.r1 << 5) | m.r0) >>> 0);
       return;
     }
-    case Op.LoadConst: {
-      const v = (BigInt(m.i1 >>> 0) << 32n) | BigInt(m.i0 >>> 0);
-      for (const w of movImmWords(m.r0, v, m.i2 === 1)) buf.put4(w);
+    case Op.LoadConst:
+      putMovImm(buf, m.r0, m.i0 >>> 0, m.i1 >>> 0, m.i2 === 1);
       return;
-    }
     case Op.FpuRR: {
       if (m.i0 === 9 && m.i1 === 2) {
         buf.put4((0x4ea01c00 | (m.r1 << 16) | (m.r1 << 5) | m.r0) >>> 0);
