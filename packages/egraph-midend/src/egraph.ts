@@ -3,7 +3,10 @@
 //
 // Owns: the e-class of every value (`classOf`), union nodes joining
 // equivalent classes, hash-consing (GVN) of nodes, the rewrite loop that
-// runs the ISLE `simplify` rules on each inserted node, and node costs.
+// runs the ISLE `simplify_OP` rules on each inserted node, node costs, and
+// the rules' view of the graph (the generated matcher's `Context`): each
+// class's node list, field accessors, and one constructor per instruction
+// format.
 //
 // Invariants:
 // - A node is an instruction with one result that is not in the layout; its
@@ -47,21 +50,34 @@ import {
   isVector,
   laneBits,
   laneType,
-  opcodeFormat,
+  numFixedResults,
   opcodeName,
   operandConstraintKind,
   resultType,
   typeName,
   typevarOperand,
   wordsToI64,
+  type AtomicRmwOp,
+  type Block,
+  type BlockCall,
+  type Constant,
+  type DynamicStackSlot,
+  type FuncRef,
+  type GlobalValue,
+  type Immediate,
   type Inst,
+  type JumpTable,
+  type MemFlags,
+  type StackSlot,
+  type TrapCode,
   type Type,
   type Value,
 } from '@clift/ir';
 import { addCost, opCost } from './cost.js';
 import { foldBinary, foldFloatBinary, foldFloatUnary, foldIcmp, foldIntToFloat, foldUnary, mask } from './fold.js';
 import type { Context } from './generated/opts.js';
-import { simplifierFor, simplifyAny } from './rules.js';
+import type { BlockArray2, Ieee16, Ieee32, Ieee64, Imm64, Offset32, Uimm8, ValueArray2, ValueArray3 } from './isle-types.js';
+import { simplifierFor } from './rules.js';
 import type { F64Table, TablePool, U32Table } from './value-table.js';
 
 export const REWRITE_DEPTH = 5;
@@ -86,11 +102,6 @@ export class OptimizerError extends Error {
 
 const EMPTY: readonly never[] = [];
 
-type UnaryView = readonly [Type, Opcode, Value];
-type BinaryView = readonly [Type, Opcode, Value, Value];
-type TernaryView = readonly [Type, Opcode, Value, Value, Value];
-type IcmpView = readonly [Type, IntCC, Value, Value];
-
 export class EGraph implements Context {
   readonly dfg: DataFlowGraph;
   /** Value -> its e-class value (NONE while unknown). */
@@ -114,6 +125,8 @@ export class EGraph implements Context {
   readonly $I32 = I32;
   readonly $I64 = I64;
   readonly $I128 = I128;
+  readonly $F32 = F32;
+  readonly $F64 = F64;
   readonly $false = false;
   readonly $true = true;
 
@@ -129,7 +142,7 @@ export class EGraph implements Context {
     this.cost = pool.f64();
     this.bestLeaf = pool.u32(NONE);
     this.table = new NodeTable(pool, dfg.numInsts());
-    this.viewSlot = [pool.u32(NONE), pool.u32(NONE), pool.u32(NONE), pool.u32(NONE)];
+    this.nodeSlot = pool.u32(NONE);
   }
 
   // =========================================================================
@@ -275,18 +288,12 @@ export class EGraph implements Context {
     for (let i = 0; i < n; i++) c = addCost(c, this.cost.get(dfg.arg(inst, i)));
     this.cost.set(result, c);
     this.bestLeaf.set(result, result);
-    if (this.depth >= REWRITE_DEPTH) return result;
+    const rules = simplifierFor(dfg.opcode(inst));
+    if (rules === undefined || this.depth >= REWRITE_DEPTH) return result;
     this.depth++;
-    let alternatives: Value[];
+    let alternatives: readonly Value[];
     try {
-      // Rules for any opcode (constant folding) first: a constant ends the search.
-      alternatives = simplifyAny(this, result);
-      const own = simplifierFor(dfg.opcode(inst));
-      if (own !== undefined) {
-        const more = own(this, result);
-        if (alternatives.length === 0) alternatives = more;
-        else for (const v of more) alternatives.push(v);
-      }
+      alternatives = rules(this, result);
     } finally {
       this.depth--;
     }
@@ -343,167 +350,341 @@ export class EGraph implements Context {
   }
 
   isConstClass(cls: Value): boolean {
-    if (this.unionLeft.get(cls) === NONE) return this.isConstLeaf(cls);
-    for (const leaf of this.unionLeaves(cls)) if (this.isConstLeaf(leaf)) return true;
+    // A plain leaf (the common case) needs no node list.
+    if (this.unionLeft.get(cls) === NONE) return this.leafOpcode(cls) !== 0 && this.isConstNode(this.dfg.valueInst(cls));
+    for (const inst of this.clif_node(cls)) if (this.isConstNode(inst)) return true;
     return false;
   }
 
-  private isConstLeaf(leaf: Value): boolean {
-    const op = this.leafOpcode(leaf);
-    if (op === 0) return false;
+  private isConstNode(inst: Inst): boolean {
+    const op = this.dfg.opcode(inst);
     if (op === Opcode.Iconst || op === Opcode.F32const || op === Opcode.F64const || op === Opcode.Vconst) return true;
     // An i128 constant is an extended or concatenated i64 constant.
-    return (op === Opcode.Uextend || op === Opcode.Sextend || op === Opcode.Iconcat) && this.iconstLeaf(leaf, op) !== undefined;
-  }
-
-  /**
-   * The views `f` gives of the class's node leaves. A plain leaf class (the
-   * common case) is looked at without a traversal or a closure per leaf.
-   */
-  private collect<T>(cls: Value, f: (leaf: Value, inst: Inst, op: number) => T | undefined): readonly T[] {
-    if (this.unionLeft.get(cls) === NONE) {
-      const op = this.leafOpcode(cls);
-      if (op === 0) return EMPTY;
-      const r = f(cls, this.dfg.valueInst(cls), op);
-      return r === undefined ? EMPTY : [r];
-    }
-    let out: T[] | undefined;
-    for (const leaf of [...this.unionLeaves(cls)]) {
-      const op = this.leafOpcode(leaf);
-      if (op === 0) continue;
-      const r = f(leaf, this.dfg.valueInst(leaf), op);
-      if (r !== undefined) (out ??= []).push(r);
-    }
-    return out ?? EMPTY;
+    return (op === Opcode.Uextend || op === Opcode.Sextend || op === Opcode.Iconcat) && this.iconstNode(inst, op) !== undefined;
   }
 
   // =========================================================================
-  // ISLE context: node views
+  // ISLE context: e-class nodes and their fields
+  //
+  // The generated CLIF terms match an e-class by iterating its nodes
+  // (`clif_node`) and reading each node's fields through one accessor per
+  // field, straight from the DFG, so matching builds no object. The node
+  // list of a class is built once and kept: a class never changes (merging
+  // makes a new union value), and rules look at the same classes again and
+  // again as operands of new nodes.
 
-  // Views of union classes are memoized (a class never changes once made:
-  // merging makes a new union value). Per view kind: class -> index into a
-  // dense list of views (NONE: not yet asked). A plain leaf's view is cheaper
-  // to rebuild than to look up.
-  private readonly viewSlot: U32Table[];
-  private readonly views: (readonly (readonly unknown[])[])[][] = [[], [], [], []];
+  /** Class -> index into `nodeLists` (NONE: not built yet; 0: no nodes). */
+  private readonly nodeSlot: U32Table;
+  private readonly nodeLists: (readonly Inst[])[] = [EMPTY];
 
-  private cachedView<T>(kind: number, v: Value): readonly T[] | undefined {
-    const i = this.viewSlot[kind].get(v);
-    return i === NONE ? undefined : (this.views[kind][i] as readonly T[]);
-  }
-  private cacheView<T>(kind: number, v: Value, r: readonly T[]): readonly T[] {
-    const list = this.views[kind];
-    this.viewSlot[kind].set(v, list.length);
-    list.push(r as readonly (readonly unknown[])[]);
-    return r;
-  }
-
-  unary_node(v: Value): Iterable<UnaryView> {
-    if (this.unionLeft.get(v) === NONE) {
-      const op = this.leafOpcode(v);
-      if (op === 0 || !isShape(op, 1)) return EMPTY;
-      const inst = this.dfg.valueInst(v);
-      return [[this.dfg.valueType_(v), op as Opcode, this.dfg.arg(inst, 0)]];
-    }
-    const cached = this.cachedView<UnaryView>(0, v);
-    if (cached !== undefined) return cached;
-    const dfg = this.dfg;
-    const r = this.collect(v, (leaf, inst, op) =>
-      dfg.numArgs(inst) === 1 && isShape(op, 1) ? ([dfg.valueType_(leaf), op as Opcode, dfg.arg(inst, 0)] as const) : undefined,
-    );
-    return this.cacheView(0, v, r);
-  }
-  binary_node(v: Value): Iterable<BinaryView> {
-    if (this.unionLeft.get(v) === NONE) {
-      const op = this.leafOpcode(v);
-      if (op === 0 || !isShape(op, 2)) return EMPTY;
-      const inst = this.dfg.valueInst(v);
-      return [[this.dfg.valueType_(v), op as Opcode, this.dfg.arg(inst, 0), this.dfg.arg(inst, 1)]];
-    }
-    const cached = this.cachedView<BinaryView>(1, v);
-    if (cached !== undefined) return cached;
-    const dfg = this.dfg;
-    const r = this.collect(v, (leaf, inst, op) =>
-      dfg.numArgs(inst) === 2 && isShape(op, 2)
-        ? ([dfg.valueType_(leaf), op as Opcode, dfg.arg(inst, 0), dfg.arg(inst, 1)] as const)
-        : undefined,
-    );
-    return this.cacheView(1, v, r);
-  }
-  ternary_node(v: Value): Iterable<TernaryView> {
-    if (this.unionLeft.get(v) === NONE) {
-      const op = this.leafOpcode(v);
-      if (op === 0 || !isShape(op, 3)) return EMPTY;
-      const inst = this.dfg.valueInst(v);
-      return [[this.dfg.valueType_(v), op as Opcode, this.dfg.arg(inst, 0), this.dfg.arg(inst, 1), this.dfg.arg(inst, 2)]];
-    }
-    const cached = this.cachedView<TernaryView>(2, v);
-    if (cached !== undefined) return cached;
-    const dfg = this.dfg;
-    const r = this.collect(v, (leaf, inst, op) =>
-      dfg.numArgs(inst) === 3 && isShape(op, 3)
-        ? ([dfg.valueType_(leaf), op as Opcode, dfg.arg(inst, 0), dfg.arg(inst, 1), dfg.arg(inst, 2)] as const)
-        : undefined,
-    );
-    return this.cacheView(2, v, r);
-  }
-  icmp_node(v: Value): Iterable<IcmpView> {
-    if (this.unionLeft.get(v) === NONE) {
-      if (this.leafOpcode(v) !== Opcode.Icmp) return EMPTY;
-      const inst = this.dfg.valueInst(v);
-      return [[this.dfg.valueType_(v), this.dfg.imm2(inst) as IntCC, this.dfg.arg(inst, 0), this.dfg.arg(inst, 1)]];
-    }
-    const cached = this.cachedView<IcmpView>(3, v);
-    if (cached !== undefined) return cached;
-    const dfg = this.dfg;
-    const r = this.collect(v, (leaf, inst, op) =>
-      op === Opcode.Icmp ? ([dfg.valueType_(leaf), dfg.imm2(inst) as IntCC, dfg.arg(inst, 0), dfg.arg(inst, 1)] as const) : undefined,
-    );
-    return this.cacheView(3, v, r);
-  }
-  fcmp_node(v: Value): Iterable<readonly [Type, FloatCC, Value, Value]> {
-    const dfg = this.dfg;
-    return this.collect(v, (leaf, inst, op) =>
-      op === Opcode.Fcmp ? ([dfg.valueType_(leaf), dfg.imm2(inst) as FloatCC, dfg.arg(inst, 0), dfg.arg(inst, 1)] as const) : undefined,
-    );
+  /** The node instructions of e-class `v`, left to right. */
+  clif_node(v: Value): readonly Inst[] {
+    const i = this.nodeSlot.get(v);
+    return i !== NONE ? this.nodeLists[i] : this.buildNodeList(v);
   }
 
-  make_unary(ty: Type, op: Opcode, x: Value): Value {
-    return this.makeNode(op, ty, [x]);
+  private buildNodeList(v: Value): readonly Inst[] {
+    let list: Inst[] | undefined;
+    if (this.unionLeft.get(v) === NONE) {
+      if (this.leafOpcode(v) !== 0) list = [this.dfg.valueInst(v)];
+    } else {
+      for (const leaf of this.unionLeaves(v)) if (this.leafOpcode(leaf) !== 0) (list ??= []).push(this.dfg.valueInst(leaf));
+    }
+    if (list === undefined) {
+      this.nodeSlot.set(v, 0);
+      return EMPTY;
+    }
+    this.nodeSlot.set(v, this.nodeLists.length);
+    this.nodeLists.push(list);
+    return list;
   }
-  make_binary(ty: Type, op: Opcode, x: Value, y: Value): Value {
-    return this.makeNode(op, ty, [x, y]);
+
+  clif_result_type(inst: Inst): Type {
+    return this.dfg.numResults(inst) > 0 ? this.dfg.valueType_(this.dfg.result(inst, 0)) : INVALID;
   }
-  make_ternary(ty: Type, op: Opcode, x: Value, y: Value, z: Value): Value {
-    return this.makeNode(op, ty, [x, y, z]);
+
+  // Field accessors: each reads one field where formats.ts puts it. The
+  // generated terms only call an accessor on an instruction whose opcode
+  // (and so format) has that field.
+
+  clif_opcode(inst: Inst): Opcode {
+    return this.dfg.opcode(inst) as Opcode;
   }
-  make_icmp(ty: Type, cc: IntCC, x: Value, y: Value): Value {
-    return this.makeNode(Opcode.Icmp, ty, [x, y], 0, 0, cc);
+  clif_value_0(inst: Inst): Value {
+    return this.dfg.arg(inst, 0);
+  }
+  clif_value_1(inst: Inst): Value {
+    return this.dfg.arg(inst, 1);
+  }
+  clif_value_2(inst: Inst): Value {
+    return this.dfg.arg(inst, 2);
+  }
+  clif_block_call_0(inst: Inst): BlockCall {
+    return this.dfg.imm0(inst) as BlockCall;
+  }
+  clif_block_call_1(inst: Inst): BlockCall {
+    return this.dfg.imm1(inst) as BlockCall;
+  }
+  clif_block(inst: Inst): Block {
+    return this.dfg.imm0(inst) as Block;
+  }
+  clif_imm64(inst: Inst): Imm64 {
+    // get_exception_handler_address keeps its handler index in imm1 alone.
+    if (this.dfg.format(inst) === InstructionFormat.ExceptionHandlerAddress) return BigInt(this.dfg.imm1(inst));
+    return wordsToI64(this.dfg.imm0(inst), this.dfg.imm1(inst));
+  }
+  clif_uimm8(inst: Inst): Uimm8 {
+    return this.dfg.imm0(inst) & 0xff;
+  }
+  clif_ieee16(inst: Inst): Ieee16 {
+    return this.dfg.imm0(inst) & 0xffff;
+  }
+  clif_ieee32(inst: Inst): Ieee32 {
+    return this.dfg.imm0(inst) >>> 0;
+  }
+  clif_ieee64(inst: Inst): Ieee64 {
+    return BigInt.asUintN(64, wordsToI64(this.dfg.imm0(inst), this.dfg.imm1(inst)));
+  }
+  clif_intcc(inst: Inst): IntCC {
+    return this.dfg.imm2(inst) as IntCC;
+  }
+  clif_floatcc(inst: Inst): FloatCC {
+    return this.dfg.imm2(inst) as FloatCC;
+  }
+  clif_memflags(inst: Inst): MemFlags {
+    return this.dfg.imm0(inst) as MemFlags;
+  }
+  clif_offset32(inst: Inst): Offset32 {
+    return this.dfg.imm1(inst);
+  }
+  clif_trapcode(inst: Inst): TrapCode {
+    return this.dfg.imm0(inst) as TrapCode;
+  }
+  clif_atomic_rmw_op(inst: Inst): AtomicRmwOp {
+    return this.dfg.imm1(inst) as AtomicRmwOp;
+  }
+  clif_func_ref(inst: Inst): FuncRef {
+    return this.dfg.imm0(inst) as FuncRef;
+  }
+  clif_stack_slot(inst: Inst): StackSlot {
+    return this.dfg.imm0(inst) as StackSlot;
+  }
+  clif_dynamic_stack_slot(inst: Inst): DynamicStackSlot {
+    return this.dfg.imm0(inst) as DynamicStackSlot;
+  }
+  clif_global_value(inst: Inst): GlobalValue {
+    return this.dfg.imm0(inst) as GlobalValue;
+  }
+  clif_jump_table(inst: Inst): JumpTable {
+    return this.dfg.imm0(inst) as JumpTable;
+  }
+  clif_constant(inst: Inst): Constant {
+    return this.dfg.imm0(inst) as Constant;
+  }
+  clif_immediate(inst: Inst): Immediate {
+    return this.dfg.imm0(inst) as Immediate;
+  }
+
+  // The generated definitions also declare upstream's value and block
+  // arrays, for `InstructionData`; no term here builds or reads one.
+  pack_value_array_2(a: Value, b: Value): ValueArray2 {
+    return [a, b];
+  }
+  unpack_value_array_2(a: ValueArray2): ValueArray2 {
+    return a;
+  }
+  pack_value_array_3(a: Value, b: Value, c: Value): ValueArray3 {
+    return [a, b, c];
+  }
+  unpack_value_array_3(a: ValueArray3): ValueArray3 {
+    return a;
+  }
+  pack_block_array_2(a: BlockCall, b: BlockCall): BlockArray2 {
+    return [a, b];
+  }
+  unpack_block_array_2(a: BlockArray2): BlockArray2 {
+    return a;
+  }
+
+  // =========================================================================
+  // ISLE context: building nodes and skeleton instructions
+  //
+  // One constructor per instruction format, operands in the format's field
+  // order and immediates in the DFG's encoding (formats.ts). A pure node is
+  // hash-consed and rewritten (`makeNode`); a skeleton instruction is made
+  // outside the layout, where nothing uses it until a caller places it.
+
+  make_inst_unary(ty: Type, op: Opcode, x: Value): Value {
+    return this.makeNode(op, ty, this.args(x));
+  }
+  make_inst_unary_imm(ty: Type, op: Opcode, imm: Imm64): Value {
+    const [lo, hi] = i64ToWords(imm);
+    return this.makeNode(op, ty, EMPTY, lo, hi);
+  }
+  make_inst_unary_ieee16(ty: Type, op: Opcode, bits: Ieee16): Value {
+    return this.makeNode(op, ty, EMPTY, bits & 0xffff);
+  }
+  make_inst_unary_ieee32(ty: Type, op: Opcode, bits: Ieee32): Value {
+    return this.makeNode(op, ty, EMPTY, bits | 0);
+  }
+  make_inst_unary_ieee64(ty: Type, op: Opcode, bits: Ieee64): Value {
+    const [lo, hi] = i64ToWords(bits);
+    return this.makeNode(op, ty, EMPTY, lo, hi);
+  }
+  make_inst_unary_const(ty: Type, op: Opcode, c: Constant): Value {
+    return this.makeNode(op, ty, EMPTY, c);
+  }
+  make_inst_unary_global_value(ty: Type, op: Opcode, gv: GlobalValue): Value {
+    return this.makeNode(op, ty, EMPTY, gv);
+  }
+  make_inst_binary(ty: Type, op: Opcode, x: Value, y: Value): Value {
+    return this.makeNode(op, ty, this.args(x, y));
+  }
+  make_inst_binary_imm8(ty: Type, op: Opcode, x: Value, imm: Uimm8): Value {
+    return this.makeNode(op, ty, this.args(x), imm & 0xff);
+  }
+  make_inst_ternary(ty: Type, op: Opcode, x: Value, y: Value, z: Value): Value {
+    return this.makeNode(op, ty, this.args(x, y, z));
+  }
+  make_inst_ternary_imm8(ty: Type, op: Opcode, x: Value, y: Value, imm: Uimm8): Value {
+    return this.makeNode(op, ty, this.args(x, y), imm & 0xff);
+  }
+  make_inst_null_ary(ty: Type, op: Opcode): Value {
+    return this.makeNode(op, ty, EMPTY);
+  }
+  make_inst_shuffle(ty: Type, op: Opcode, x: Value, y: Value, mask: Immediate): Value {
+    return this.makeNode(op, ty, this.args(x, y), mask);
+  }
+  make_inst_int_compare(ty: Type, op: Opcode, x: Value, y: Value, cc: IntCC): Value {
+    return this.makeNode(op, ty, this.args(x, y), 0, 0, cc);
+  }
+  make_inst_float_compare(ty: Type, op: Opcode, x: Value, y: Value, cc: FloatCC): Value {
+    return this.makeNode(op, ty, this.args(x, y), 0, 0, cc);
+  }
+  make_inst_func_addr(ty: Type, op: Opcode, f: FuncRef): Value {
+    return this.makeNode(op, ty, EMPTY, f);
+  }
+  make_inst_load(ty: Type, op: Opcode, p: Value, flags: MemFlags, offset: Offset32): Value {
+    return this.makeNode(op, ty, this.args(p), flags, offset);
+  }
+  make_inst_load_no_offset(ty: Type, op: Opcode, x: Value, flags: MemFlags): Value {
+    return this.makeNode(op, ty, this.args(x), flags);
+  }
+  make_inst_stack_load(ty: Type, op: Opcode, slot: StackSlot, offset: Offset32): Value {
+    return this.makeNode(op, ty, EMPTY, slot, offset);
+  }
+  make_inst_dynamic_stack_load(ty: Type, op: Opcode, slot: DynamicStackSlot): Value {
+    return this.makeNode(op, ty, EMPTY, slot);
+  }
+  make_inst_exception_handler_address(ty: Type, op: Opcode, block: Block, index: Imm64): Value {
+    return this.makeNode(op, ty, EMPTY, block, Number(BigInt.asIntN(32, index)));
+  }
+
+  make_skeleton_inst_unary(op: Opcode, x: Value): Inst {
+    return this.makeSkeleton(op, this.args(x));
+  }
+  make_skeleton_inst_binary(op: Opcode, x: Value, y: Value): Inst {
+    return this.makeSkeleton(op, this.args(x, y));
+  }
+  make_skeleton_inst_ternary(op: Opcode, x: Value, y: Value, z: Value): Inst {
+    return this.makeSkeleton(op, this.args(x, y, z));
+  }
+  make_skeleton_inst_null_ary(op: Opcode): Inst {
+    return this.makeSkeleton(op, EMPTY);
+  }
+  make_skeleton_inst_int_add_trap(op: Opcode, x: Value, y: Value, code: TrapCode): Inst {
+    return this.makeSkeleton(op, this.args(x, y), code);
+  }
+  make_skeleton_inst_jump(op: Opcode, dest: BlockCall): Inst {
+    return this.makeSkeleton(op, EMPTY, dest);
+  }
+  make_skeleton_inst_brif(op: Opcode, c: Value, then: BlockCall, els: BlockCall): Inst {
+    return this.makeSkeleton(op, this.args(c), then, els);
+  }
+  make_skeleton_inst_branch_table(op: Opcode, x: Value, table: JumpTable): Inst {
+    return this.makeSkeleton(op, this.args(x), table);
+  }
+  make_skeleton_inst_load_no_offset(op: Opcode, p: Value, flags: MemFlags): Inst {
+    return this.makeSkeleton(op, this.args(p), flags);
+  }
+  make_skeleton_inst_store(op: Opcode, x: Value, p: Value, flags: MemFlags, offset: Offset32): Inst {
+    return this.makeSkeleton(op, this.args(x, p), flags, offset);
+  }
+  make_skeleton_inst_store_no_offset(op: Opcode, x: Value, p: Value, flags: MemFlags): Inst {
+    return this.makeSkeleton(op, this.args(x, p), flags);
+  }
+  make_skeleton_inst_dynamic_stack_store(op: Opcode, x: Value, slot: DynamicStackSlot): Inst {
+    return this.makeSkeleton(op, this.args(x), slot);
+  }
+  make_skeleton_inst_atomic_rmw(op: Opcode, p: Value, x: Value, flags: MemFlags, rmw: AtomicRmwOp): Inst {
+    return this.makeSkeleton(op, this.args(p, x), flags, rmw);
+  }
+  make_skeleton_inst_atomic_cas(op: Opcode, p: Value, e: Value, x: Value, flags: MemFlags): Inst {
+    return this.makeSkeleton(op, this.args(p, e, x), flags);
+  }
+  make_skeleton_inst_trap(op: Opcode, code: TrapCode): Inst {
+    return this.makeSkeleton(op, EMPTY, code);
+  }
+  make_skeleton_inst_cond_trap(op: Opcode, c: Value, code: TrapCode): Inst {
+    return this.makeSkeleton(op, this.args(c), code);
+  }
+
+  // Operand lists for the DFG, which copies them: one reused array per arity.
+  private readonly args1: Value[] = [0 as Value];
+  private readonly args2: Value[] = [0 as Value, 0 as Value];
+  private readonly args3: Value[] = [0 as Value, 0 as Value, 0 as Value];
+  private args(a: Value, b?: Value, c?: Value): readonly Value[] {
+    if (c !== undefined && b !== undefined) {
+      this.args3[0] = a;
+      this.args3[1] = b;
+      this.args3[2] = c;
+      return this.args3;
+    }
+    if (b !== undefined) {
+      this.args2[0] = a;
+      this.args2[1] = b;
+      return this.args2;
+    }
+    this.args1[0] = a;
+    return this.args1;
+  }
+
+  /**
+   * A skeleton instruction `op args imms` with its results, outside the
+   * layout. Its controlling type comes from its type-variable operand.
+   */
+  private makeSkeleton(op: Opcode, args: readonly Value[], imm0 = 0, imm1 = 0, imm2 = 0): Inst {
+    const dfg = this.dfg;
+    let ctrl: Type = INVALID;
+    if (isPolymorphic(op)) {
+      const tv = typevarOperand(op);
+      if (tv < 0 || tv >= args.length || operandConstraintKind(op, tv) !== ConstraintKind.Same) {
+        throw new OptimizerError(`rewrite rule built ${opcodeName(op)}, whose controlling type its operands do not give`);
+      }
+      ctrl = dfg.valueTypeOf(args[tv]);
+    }
+    const inst = dfg.makeInst(op, ctrl, args, imm0, imm1, imm2);
+    const n = numFixedResults(op);
+    for (let i = 0; i < n; i++) dfg.appendResult(inst, resultType(op, i, ctrl));
+    return inst;
   }
 
   // --- Constants
 
   iconst_u(v: Value): readonly [Type, bigint] | undefined {
-    if (this.unionLeft.get(v) === NONE) {
-      const op = this.leafOpcode(v);
-      return op === 0 ? undefined : this.iconstLeaf(v, op);
-    }
-    for (const leaf of [...this.unionLeaves(v)]) {
-      const op = this.leafOpcode(leaf);
-      if (op === 0) continue;
-      const found = this.iconstLeaf(leaf, op);
+    for (const inst of this.clif_node(v)) {
+      const found = this.iconstNode(inst, this.dfg.opcode(inst));
       if (found) return found;
     }
     return undefined;
   }
 
-  /** The integer constant node leaf `leaf` (of opcode `op`) stands for, if it is one. */
-  private iconstLeaf(leaf: Value, op: number): readonly [Type, bigint] | undefined {
+  /** The integer constant node `inst` (of opcode `op`) stands for, if it is one. */
+  private iconstNode(inst: Inst, op: number): readonly [Type, bigint] | undefined {
     const dfg = this.dfg;
     if (op !== Opcode.Iconst && op !== Opcode.Uextend && op !== Opcode.Sextend && op !== Opcode.Iconcat) return undefined;
-    const ty = dfg.valueType_(leaf);
+    const ty = dfg.valueType_(dfg.result(inst, 0));
     if (!isInt(ty) || !isScalar(ty)) return undefined;
-    const inst = dfg.valueInst(leaf);
     if (op === Opcode.Iconst) return [ty, BigInt.asUintN(laneBits(ty), wordsToI64(dfg.imm0(inst), dfg.imm1(inst)))];
     if (ty !== I128) return undefined;
     if (op === Opcode.Iconcat) {
@@ -522,38 +703,21 @@ export class EGraph implements Context {
    * `splat` of the lane constant.
    */
   make_iconst(ty: Type, k: bigint): Value {
-    if (isVector(ty)) return this.makeNode(Opcode.Splat, ty, [this.make_iconst(laneType(ty), k)]);
+    if (isVector(ty)) return this.make_inst_unary(ty, Opcode.Splat, this.make_iconst(laneType(ty), k));
     if (!isInt(ty)) throw new OptimizerError(`rewrite rule built an integer constant of type ${typeName(ty)}`);
     const bits = laneBits(ty);
     const x = BigInt.asUintN(bits, k);
-    if (bits <= 64) {
-      const [lo, hi] = i64ToWords(x);
-      return this.makeNode(Opcode.Iconst, ty, [], lo, hi);
-    }
-    if (x < 1n << 63n) return this.makeNode(Opcode.Uextend, ty, [this.make_iconst(I64, x)]);
-    if (x >= mask(128) - (1n << 63n) + 1n) return this.makeNode(Opcode.Sextend, ty, [this.make_iconst(I64, x)]);
-    return this.makeNode(Opcode.Iconcat, ty, [this.make_iconst(I64, x), this.make_iconst(I64, x >> 64n)]);
+    if (bits <= 64) return this.make_inst_unary_imm(ty, Opcode.Iconst, x);
+    if (x < 1n << 63n) return this.make_inst_unary(ty, Opcode.Uextend, this.make_iconst(I64, x));
+    if (x >= mask(128) - (1n << 63n) + 1n) return this.make_inst_unary(ty, Opcode.Sextend, this.make_iconst(I64, x));
+    return this.make_inst_binary(ty, Opcode.Iconcat, this.make_iconst(I64, x), this.make_iconst(I64, x >> 64n));
   }
 
-  fconst_bits(v: Value): readonly [Type, bigint] | undefined {
-    const dfg = this.dfg;
-    const leaves = this.unionLeft.get(v) === NONE ? [v] : [...this.unionLeaves(v)];
-    for (const leaf of leaves) {
-      const op = this.leafOpcode(leaf);
-      if (op !== Opcode.F32const && op !== Opcode.F64const) continue;
-      const inst = dfg.valueInst(leaf);
-      if (op === Opcode.F32const) return [F32, BigInt(dfg.imm0(inst) >>> 0)];
-      return [F64, BigInt.asUintN(64, wordsToI64(dfg.imm0(inst), dfg.imm1(inst)))];
-    }
-    return undefined;
+  u64_from_imm64(imm: Imm64): bigint {
+    return BigInt.asUintN(64, imm);
   }
-  make_fconst(ty: Type, bits: bigint): Value {
-    if (ty === F32) return this.makeNode(Opcode.F32const, ty, [], Number(BigInt.asIntN(32, bits)));
-    if (ty === F64) {
-      const [lo, hi] = i64ToWords(bits);
-      return this.makeNode(Opcode.F64const, ty, [], lo, hi);
-    }
-    throw new OptimizerError(`rewrite rule built a float constant of type ${typeName(ty)}`);
+  ieee64(bits: bigint): Ieee64 {
+    return BigInt.asUintN(64, bits);
   }
 
   // --- Types
@@ -605,14 +769,26 @@ export class EGraph implements Context {
   fold_icmp(ty: Type, cc: IntCC, a: bigint, b: bigint): bigint {
     return foldIcmp(ty, cc, a, b);
   }
-  fold_fbinary(ty: Type, op: Opcode, a: bigint, b: bigint): bigint | undefined {
-    return foldFloatBinary(ty, op, a, b);
+  fold_f32_unary(op: Opcode, a: Ieee32): Ieee32 | undefined {
+    const r = foldFloatUnary(F32, op, BigInt(a));
+    return r === undefined ? undefined : Number(r);
   }
-  fold_funary(ty: Type, op: Opcode, a: bigint): bigint | undefined {
-    return foldFloatUnary(ty, op, a);
+  fold_f64_unary(op: Opcode, a: Ieee64): Ieee64 | undefined {
+    return foldFloatUnary(F64, op, a);
   }
-  fold_int_to_float(op: Opcode, to: Type, from: Type, a: bigint): bigint | undefined {
-    return foldIntToFloat(op, to, from, a);
+  fold_f32_binary(op: Opcode, a: Ieee32, b: Ieee32): Ieee32 | undefined {
+    const r = foldFloatBinary(F32, op, BigInt(a), BigInt(b));
+    return r === undefined ? undefined : Number(r);
+  }
+  fold_f64_binary(op: Opcode, a: Ieee64, b: Ieee64): Ieee64 | undefined {
+    return foldFloatBinary(F64, op, a, b);
+  }
+  fold_int_to_f32(op: Opcode, from: Type, a: bigint): Ieee32 | undefined {
+    const r = foldIntToFloat(op, F32, from, a);
+    return r === undefined ? undefined : Number(r);
+  }
+  fold_int_to_f64(op: Opcode, from: Type, a: bigint): Ieee64 | undefined {
+    return foldIntToFloat(op, F64, from, a);
   }
   exact_log2(k: bigint): number | undefined {
     if (k < 2n || (k & (k - 1n)) !== 0n) return undefined;
@@ -661,10 +837,9 @@ export class EGraph implements Context {
   intcc_combine(op: Opcode, cc1: IntCC, cc2: IntCC): number | undefined {
     return combineConditions(op, cc1, cc2);
   }
-  icmp_or_const(code: number, x: Value, y: Value): Value {
-    if (code === NEVER) return this.make_iconst(I8, 0n);
-    if (code === ALWAYS) return this.make_iconst(I8, 1n);
-    return this.make_icmp(I8, code as IntCC, x, y);
+  intcc_of_code(code: number): IntCC {
+    if (code > IntCC.UnsignedLessThanOrEqual) throw new OptimizerError(`condition code ${code} is not an IntCC`);
+    return code as IntCC;
   }
   ty_narrowed(ty: Type, k: bigint): Type | undefined {
     const bits = BigInt(laneBits(ty)) - k;
@@ -690,12 +865,6 @@ export class EGraph implements Context {
       if (v !== want[i]) return undefined;
     }
     return s;
-  }
-  three_way(ty: Type, s: number, x: Value, y: Value): Value {
-    const gt = this.make_icmp(I8, s === 1 ? IntCC.SignedGreaterThan : IntCC.UnsignedGreaterThan, x, y);
-    const lt = this.make_icmp(I8, s === 1 ? IntCC.SignedLessThan : IntCC.UnsignedLessThan, x, y);
-    const d = this.make_binary(I8, Opcode.Isub, gt, lt);
-    return ty === I8 ? d : this.make_unary(ty, Opcode.Sextend, d);
   }
   three_way_test(gt: IntCC, lt: IntCC, cc: IntCC, k: bigint): number | undefined {
     const signed = gt === IntCC.SignedGreaterThan && lt === IntCC.SignedLessThan;
@@ -742,12 +911,6 @@ export function combineConditions(op: number, cc1: IntCC, cc2: IntCC): number | 
   if (m === 0) return NEVER;
   if (m === (LT | EQ | GT)) return ALWAYS;
   return (s1 === 2 || s2 === 2 ? UNSIGNED_CC : SIGNED_CC)[m];
-}
-
-/** Whether `op`'s node has the Unary/Binary/Ternary shape with `n` operands (not a compare). */
-function isShape(op: number, n: number): boolean {
-  const f = opcodeFormat(op as Opcode);
-  return n === 1 ? f === InstructionFormat.Unary : n === 2 ? f === InstructionFormat.Binary : f === InstructionFormat.Ternary;
 }
 
 // ===========================================================================

@@ -1,7 +1,8 @@
-// Which generated rule matchers run for a node: `simplify` (rules for any
-// opcode, such as constant folding) and the `simplify_OP` matcher of the
-// node's own opcode, found by name among the generated exports so that a
-// rule file rooting a rule at a new opcode needs no change here.
+// Which generated rule matcher runs for a node: the `simplify_OP` matcher of
+// the node's own opcode, found by name among the generated exports, so that
+// a rule file rooting a rule at a new opcode needs no change here
+// (scripts/generate.mjs declares `simplify_OP` for every opcode a rule is
+// rooted at).
 //
 // Invariant: BY_OPCODE[op] is the matcher generated for `simplify_<name of op>`
 // or undefined; the table is built once, at module load.
@@ -20,9 +21,6 @@ for (const [name, fn] of Object.entries(generated)) {
 
 const BY_OPCODE: (Matcher | undefined)[] = [];
 for (const op of ALL_OPCODES) BY_OPCODE[op] = byName.get(opcodeName(op));
-
-/** The rules for any opcode. */
-export const simplifyAny: Matcher = generated.constructor_simplify;
 
 /** The rules rooted at opcode `op`, if any. */
 export function simplifierFor(op: number): Matcher | undefined {

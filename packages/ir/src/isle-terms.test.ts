@@ -53,20 +53,9 @@ const LOWER_PRELUDE = `${COMMON_PRELUDE}
            (value_list_slice (value_slice_unwrap head tail)))
 `;
 
-const OPT_PRELUDE = `${COMMON_PRELUDE}
-(decl multi inst_data_value (Type InstructionData) Value)
-(extern extractor inst_data_value inst_data_value_etor)
-(decl inst_data (InstructionData) Inst)
-(extern extractor inst_data inst_data_etor)
-(decl make_inst (Type InstructionData) Value)
-(extern constructor make_inst make_inst_ctor)
-(decl make_skeleton_inst (InstructionData) Inst)
-(extern constructor make_skeleton_inst make_skeleton_inst_ctor)
-(decl value_array_2_ctor (Value Value) ValueArray2)
-(extern constructor value_array_2_ctor value_array_2_ctor)
-(decl value_array_3_ctor (Value Value Value) ValueArray3)
-(extern constructor value_array_3_ctor value_array_3_ctor)
-`;
+// The mid-end terms need nothing beyond the primitive types: they match
+// and build through the accessors and constructor externs declared with them.
+const OPT_PRELUDE = COMMON_PRELUDE;
 
 /** Lowering rules in the style of upstream's aarch64 lower.isle. */
 const LOWER_RULES = `
@@ -236,9 +225,9 @@ describe('clifIsleDefinitions: shapes', () => {
       [
         '(decl iadd (Type Value Value) Value)',
         '(extractor (iadd ty x y)',
-        '    (inst_data_value ty (InstructionData.Binary (Opcode.Iadd) (value_array_2 x y))))',
+        '    (clif_node (and (clif_opcode (Opcode.Iadd)) (clif_result_type ty) (clif_value_0 x) (clif_value_1 y))))',
         '(rule (iadd ty x y)',
-        '    (make_inst ty (InstructionData.Binary (Opcode.Iadd) (value_array_2_ctor x y))))',
+        '    (make_inst_binary ty (Opcode.Iadd) x y))',
       ].join('\n'),
     );
     expect(declOf(OPT, 'iconst')).toBe('(decl iconst (Type Imm64) Value)');
@@ -251,12 +240,33 @@ describe('clifIsleDefinitions: shapes', () => {
     expect(declOf(OPT, 'store')).toBe('(decl store (MemFlags Value Value Offset32) Inst)');
     expect(declOf(OPT, 'iadd_cout')).toBeUndefined(); // not an opcode any more
     expect(declOf(OPT, 'uadd_overflow')).toBe('(decl uadd_overflow (Value Value) Inst)');
-    expect(blockOf(OPT, 'brif')).toContain(
-      '(make_skeleton_inst (InstructionData.Brif (Opcode.Brif) c (block_array_2 block_then block_else)))',
+    // Constructors take the operands in the format's field order (values,
+    // branch targets, immediates), whatever the opcode's operand order.
+    expect(blockOf(OPT, 'icmp')).toContain('(make_inst_int_compare ty (Opcode.Icmp) x y Cond)');
+    expect(blockOf(OPT, 'store')).toContain(
+      '(and (clif_opcode (Opcode.Store)) (clif_value_0 x) (clif_value_1 p) (clif_memflags MemFlags) (clif_offset32 Offset))',
     );
-    // Variadic instructions get no mid-end terms.
+    expect(blockOf(OPT, 'store')).toContain('(make_skeleton_inst_store (Opcode.Store) x p MemFlags Offset)');
+    expect(blockOf(OPT, 'brif')).toContain('(make_skeleton_inst_brif (Opcode.Brif) c block_then block_else)');
+    expect(OPT).toContain('(decl make_inst_int_compare (Type Opcode Value Value IntCC) Value)');
+    expect(OPT).toContain('(decl make_skeleton_inst_cond_trap (Opcode Value TrapCode) Inst)');
+    // E-class iteration: one match per node, no InstructionData anywhere in a term.
+    expect(OPT).toContain('(decl multi clif_node (Inst) Value)\n(extern extractor clif_node clif_node)');
+    expect(OPT).toContain('(decl clif_result_type (Type) Inst)\n(extern extractor infallible clif_result_type clif_result_type)');
+    const code = OPT.split('\n').filter((l) => !l.startsWith(';;')).join('\n');
+    expect(code).not.toMatch(/inst_data|make_inst |make_skeleton_inst |value_array_\d_ctor|InstructionData\.\w/);
+    // Variadic instructions get no mid-end terms, nor accessors for their variable operands.
     expect(declOf(OPT, 'call')).toBeUndefined();
     expect(declOf(OPT, 'return')).toBeUndefined();
+    expect(OPT).not.toContain('clif_value_list');
+    // Every accessor and constructor the terms use is declared as an extern.
+    for (const a of new Set(OPT.match(/\(clif_\w+/g)?.map((m) => m.slice(1)))) {
+      if (a === 'clif_node') continue;
+      expect(OPT, a).toContain(`(extern extractor infallible ${a} ${a})`);
+    }
+    for (const m of new Set(OPT.match(/\((make_(skeleton_)?inst_\w+) /g)?.map((x) => x.slice(1, -1)))) {
+      expect(OPT, m).toContain(`(extern constructor ${m} ${m})`);
+    }
   });
 
   it('declares one term per opcode with its operands, in both flavors', () => {
@@ -274,8 +284,14 @@ describe('clifIsleDefinitions: shapes', () => {
       }
       expect(blockOf(LOWER, spec.name)).toContain(`(and (clif_opcode (Opcode.${opcodePascalName(op)}))`);
       if (opt !== undefined) {
-        expect(blockOf(OPT, spec.name)).toContain(
-          `(InstructionData.${formatInfo(opcodeFormat(op)).name} (Opcode.${opcodePascalName(op)})`,
+        const pure = opt.endsWith(' Value)');
+        const format = formatInfo(opcodeFormat(op)).name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+        const block = blockOf(OPT, spec.name);
+        expect(block).toContain(`${pure ? '(clif_node (and ' : '(and '}(clif_opcode (Opcode.${opcodePascalName(op)}))`);
+        expect(block).toContain(
+          pure
+            ? `(make_inst_${format} ty (Opcode.${opcodePascalName(op)})`
+            : `(make_skeleton_inst_${format} (Opcode.${opcodePascalName(op)})`,
         );
       }
     }
@@ -467,69 +483,102 @@ describe('clifIsleDefinitions: compiled with @clift/isle', () => {
   it('type-checks and runs a mid-end rule set', async () => {
     const mod = await load('opt', compile('opt', OPT_RULES));
     const Opcode = mod.Opcode as Record<string, number>;
-    const Data = mod.InstructionData as Record<string, number>;
     const IntCCTags = mod.IntCC as Record<string, number>;
     const TrapTags = mod.TrapCode as Record<string, number>;
     const simplify = mod.constructor_simplify as (ctx: unknown, v: number) => number[];
     const simplifySkeleton = mod.constructor_simplify_skeleton as (ctx: unknown, i: number) => number | undefined;
 
-    // Values 10, 11 are parameters; others are pure nodes [type, data].
+    // Instructions are their fields, read one at a time by the accessors.
+    // E-classes (values) list their nodes' instructions; 10 and 11 are
+    // parameters (no nodes). Class 8 has two nodes.
+    interface Fields {
+      opcode: number;
+      type?: number;
+      values?: number[];
+      blocks?: number[];
+      imm?: bigint;
+      cond?: number;
+      code?: number;
+    }
     const I32 = 0x76;
-    const nodes = new Map<number, readonly [number, object]>([
-      [1, [I32, { $tag: Data.UnaryImm, opcode: Opcode.Iconst, imm: 0n }]],
-      [2, [I32, { $tag: Data.UnaryImm, opcode: Opcode.Iconst, imm: 1n }]],
-      [3, [I32, { $tag: Data.Binary, opcode: Opcode.Iadd, args: [10, 1] }]],
-      [4, [I32, { $tag: Data.Binary, opcode: Opcode.Imul, args: [11, 2] }]],
-      [5, [I32, { $tag: Data.Binary, opcode: Opcode.Isub, args: [10, 10] }]],
-      [6, [0x74, { $tag: Data.IntCompare, opcode: Opcode.Icmp, args: [11, 11], cond: IntCCTags.Equal }]],
-      [7, [I32, { $tag: Data.Binary, opcode: Opcode.Iadd, args: [10, 2] }]],
+    const I8 = 0x74;
+    const insts = new Map<number, Fields>([
+      [1, { opcode: Opcode.Iconst, type: I32, imm: 0n }],
+      [2, { opcode: Opcode.Iconst, type: I32, imm: 1n }],
+      [3, { opcode: Opcode.Iadd, type: I32, values: [10, 1] }],
+      [4, { opcode: Opcode.Imul, type: I32, values: [11, 2] }],
+      [5, { opcode: Opcode.Isub, type: I32, values: [10, 10] }],
+      [6, { opcode: Opcode.Icmp, type: I8, values: [11, 11], cond: IntCCTags.Equal }],
+      [7, { opcode: Opcode.Iadd, type: I32, values: [10, 2] }],
+      [20, { opcode: Opcode.Trapz, values: [1], code: TrapTags.INTEGER_OVERFLOW }],
+      [21, { opcode: Opcode.Brif, values: [1], blocks: [100, 200] }],
+      [22, { opcode: Opcode.Trapz, values: [2], code: TrapTags.INTEGER_OVERFLOW }],
     ]);
-    const skeleton = new Map<number, object>([
-      [20, { $tag: Data.CondTrap, opcode: Opcode.Trapz, arg: 1, code: TrapTags.INTEGER_OVERFLOW }],
-      [21, { $tag: Data.Brif, opcode: Opcode.Brif, arg: 1, blocks: [100, 200] }],
-      [22, { $tag: Data.CondTrap, opcode: Opcode.Trapz, arg: 2, code: TrapTags.INTEGER_OVERFLOW }],
+    const classes = new Map<number, number[]>([
+      [1, [1]],
+      [2, [2]],
+      [3, [3]],
+      [4, [4]],
+      [5, [5]],
+      [6, [6]],
+      [7, [7]],
+      [8, [7, 4]],
     ]);
-    const made: (readonly [number, object])[] = [];
-    const madeSkeleton: object[] = [];
+    const at = (i: number): Fields => {
+      const f = insts.get(i);
+      if (f === undefined) throw new Error(`no inst ${i}`);
+      return f;
+    };
+    const made: unknown[][] = [];
+    const reads: string[] = [];
     const ctx = {
-      inst_data_value_etor: (v: number) => {
-        const n = nodes.get(v);
-        return n === undefined ? [] : [n];
-      },
-      inst_data_etor: (i: number) => skeleton.get(i),
-      make_inst_ctor: (ty: number, data: object) => {
-        made.push([ty, data]);
-        return 100 + made.length;
-      },
-      make_skeleton_inst_ctor: (data: object) => {
-        madeSkeleton.push(data);
-        return 200 + madeSkeleton.length;
-      },
-      value_array_2_ctor: (a: number, b: number) => [a, b],
-      value_array_3_ctor: (a: number, b: number, c: number) => [a, b, c],
-      unpack_value_array_2: (a: readonly number[]) => [a[0], a[1]],
-      unpack_value_array_3: (a: readonly number[]) => [a[0], a[1], a[2]],
-      unpack_block_array_2: (a: readonly number[]) => [a[0], a[1]],
-      pack_value_array_2: (a: number, b: number) => [a, b],
-      pack_value_array_3: (a: number, b: number, c: number) => [a, b, c],
-      pack_block_array_2: (a: number, b: number) => [a, b],
+      clif_node: (v: number) => classes.get(v) ?? [],
+      clif_result_type: (i: number) => at(i).type,
+      clif_opcode: (i: number) => at(i).opcode,
+      clif_value_0: (i: number) => at(i).values?.[0],
+      clif_value_1: (i: number) => at(i).values?.[1],
+      clif_block_call_0: (i: number) => at(i).blocks?.[0],
+      clif_block_call_1: (i: number) => at(i).blocks?.[1],
+      clif_imm64: (i: number) => at(i).imm,
+      clif_intcc: (i: number) => at(i).cond,
+      clif_trapcode: (i: number) => at(i).code,
+      make_inst_unary_imm: (ty: number, op: number, imm: bigint) => made.push(['unary_imm', ty, op, imm]) + 100,
+      make_skeleton_inst_trap: (op: number, code: number) => made.push(['trap', op, code]) + 200,
+      make_skeleton_inst_jump: (op: number, dest: number) => made.push(['jump', op, dest]) + 200,
       u64_from_imm64: (imm: bigint) => imm,
       imm64: (k: bigint) => k,
       subsume: (v: number) => v,
     };
-    expect(simplify(ctx, 3)).toEqual([10]);
-    expect(simplify(ctx, 4)).toEqual([11]);
-    expect(simplify(ctx, 7)).toEqual([]);
-    expect(simplify(ctx, 5)).toEqual([101]);
-    expect(made[0]).toEqual([I32, { $tag: Data.UnaryImm, opcode: Opcode.Iconst, imm: 0n }]);
-    expect(simplify(ctx, 6)).toEqual([102]);
-    expect(made[1]).toEqual([0x74, { $tag: Data.UnaryImm, opcode: Opcode.Iconst, imm: 1n }]);
+    // Log every accessor call: matching reads fields, it never needs more.
+    const logged = new Proxy(ctx, {
+      get(target, key: string) {
+        const f = (target as Record<string, unknown>)[key];
+        if (typeof f !== 'function' || !key.startsWith('clif_')) return f;
+        return (...a: unknown[]) => {
+          reads.push(key);
+          return (f as (...x: unknown[]) => unknown)(...a);
+        };
+      },
+    });
+    expect(simplify(logged, 3)).toEqual([10]);
+    expect(simplify(logged, 4)).toEqual([11]);
+    reads.length = 0;
+    expect(simplify(logged, 7)).toEqual([]);
+    // One opcode read per node examined: the iadd, then its constant operand.
+    expect(reads.filter((r) => r === 'clif_opcode')).toEqual(['clif_opcode', 'clif_opcode']);
+    // Every node of a class is tried: the iadd fails, the imul matches.
+    expect(simplify(logged, 8)).toEqual([11]);
+    expect(simplify(logged, 5)).toEqual([101]);
+    expect(made[0]).toEqual(['unary_imm', I32, Opcode.Iconst, 0n]);
+    expect(simplify(logged, 6)).toEqual([102]);
+    expect(made[1]).toEqual(['unary_imm', I8, Opcode.Iconst, 1n]);
+    expect(simplify(logged, 10)).toEqual([]);
 
-    expect(simplifySkeleton(ctx, 20)).toBe(201);
-    expect(madeSkeleton[0]).toEqual({ $tag: Data.Trap, opcode: Opcode.Trap, code: TrapTags.INTEGER_OVERFLOW });
-    expect(simplifySkeleton(ctx, 21)).toBe(202);
-    expect(madeSkeleton[1]).toEqual({ $tag: Data.Jump, opcode: Opcode.Jump, destination: 200 });
-    expect(simplifySkeleton(ctx, 22)).toBeUndefined();
+    expect(simplifySkeleton(logged, 20)).toBe(203);
+    expect(made[2]).toEqual(['trap', Opcode.Trap, TrapTags.INTEGER_OVERFLOW]);
+    expect(simplifySkeleton(logged, 21)).toBe(204);
+    expect(made[3]).toEqual(['jump', Opcode.Jump, 200]);
+    expect(simplifySkeleton(logged, 22)).toBeUndefined();
   });
 });
 

@@ -5,27 +5,30 @@
 //
 // Owns: the ISLE spelling of the immediate and entity types, the `Opcode`
 // and `InstructionData` extern enums, the `ValueArrayN`/`BlockArrayN` helper
-// types, the lowering flavor's per-field instruction accessors (`clif_*`),
-// and one term per opcode. It does not define the primitive types and
-// helper terms those declarations lean on (`Value`, `Inst`, `Type`,
-// `ValueList`, `ValueSlice`, `BlockCall`, `inst_data_value`, `make_inst`, …):
-// each consumer's prelude does, as upstream's prelude*.isle do. The list is
-// in `clifIsleDefinitions`' documentation.
+// types, the per-field instruction accessors (`clif_*`) both flavors match
+// through, the mid-end flavor's e-class iteration (`clif_node`) and
+// per-format node constructors (`make_inst_*`, `make_skeleton_inst_*`), and
+// one term per opcode. It does not define the primitive types those
+// declarations lean on (`Value`, `Inst`, `Type`, `BlockCall`, `ValueList`,
+// `ValueSlice`): each consumer's prelude does, as upstream's prelude*.isle
+// do. The list is in `clifIsleDefinitions`' documentation.
 //
 // Invariants:
 // - Term names are opcode names and their argument order is upstream's
 //   `operands_in` order, so rules written against upstream's generated files
 //   read the same here: `(iadd x y)` on an `Inst` when lowering,
-//   `(iadd ty x y)` on a `Value` in the mid-end. Only the bodies of the
-//   lowering extractors differ from upstream's (field accessors rather than
-//   an `InstructionData` value; see `clifIsleDefinitions`).
+//   `(iadd ty x y)` on a `Value` in the mid-end. Only the bodies differ from
+//   upstream's: extractors read one field at a time through accessors
+//   rather than unpacking an `InstructionData` value, and the mid-end's
+//   constructors call one extern per instruction format rather than
+//   building an `InstructionData` (see `clifIsleDefinitions`).
 // - `InstructionData` has one variant per instruction format, in
 //   `InstructionFormat` order, with fields named as upstream's
 //   `InstructionData` members: `opcode`, then the values (`arg`, or `args` as
 //   a `ValueArrayN` or, with variable arguments, a `ValueList`), then the
 //   branch targets (`destination`, or `blocks` as a `BlockArrayN`), then a
-//   raw `block`, then the immediates. Every generated pattern lists a
-//   variant's fields in that same order.
+//   raw `block`, then the immediates. The per-format constructors take an
+//   instruction's operands in that same order.
 // - Output is a pure function of the opcode table and of the enum objects of
 //   immediates.ts: the same text on every call and every runtime.
 
@@ -250,33 +253,6 @@ function checkFieldType(where: string, o: OperandSpec, kind: FieldKind): void {
   }
 }
 
-/**
- * The variant pattern (or expression) of an opcode's instruction data:
- * `(InstructionData.Binary (Opcode.Iadd) (value_array_2 x y))`.
- * `valueArray` names the term that packs or unpacks fixed value arrays.
- */
-function instructionData(op: Opcode, s: SortedOperands, valueArray: (n: number) => string): string {
-  const info = formatInfo(opcodeFormat(op));
-  const parts = [`InstructionData.${info.name}`, `(Opcode.${opcodePascalName(op)})`];
-  if (s.varargs !== undefined) {
-    // Fixed values lead the value list; the varargs are its tail.
-    parts.push(
-      s.values.length === 0
-        ? `(value_list_slice ${s.varargs})`
-        : `(unwrap_head_value_list_${s.values.length} ${s.values.join(' ')} ${s.varargs})`,
-    );
-  } else if (s.values.length === 1) {
-    parts.push(s.values[0]);
-  } else if (s.values.length > 1) {
-    parts.push(`(${valueArray(s.values.length)} ${s.values.join(' ')})`);
-  }
-  if (s.blockCalls.length === 1) parts.push(s.blockCalls[0]);
-  else if (s.blockCalls.length > 1) parts.push(`(block_array_${s.blockCalls.length} ${s.blockCalls.join(' ')})`);
-  if (s.rawBlock !== undefined) parts.push(s.rawBlock);
-  parts.push(...s.fields);
-  return `(${parts.join(' ')})`;
-}
-
 // ---------------------------------------------------------------------------
 // Text generation
 
@@ -368,33 +344,52 @@ function operandNames(op: Opcode): string[] {
   return opcodeSpec(op).operands.map((o) => o.name);
 }
 
-function lowerTerms(op: Opcode): string[] {
-  const name = opcodeName(op);
-  const s = sortOperands(op);
-  const pattern = [name, ...operandNames(op)].join(' ');
-  const parts = [`(clif_opcode (Opcode.${opcodePascalName(op)}))`];
+/** The operand names of an opcode in its format's field order (values, branch targets, raw block, immediates). */
+function fieldOrderNames(s: SortedOperands): string[] {
+  return [...s.values, ...s.blockCalls, ...(s.rawBlock !== undefined ? [s.rawBlock] : []), ...s.fields];
+}
+
+/**
+ * The accessor patterns binding each operand of an opcode to its name, in
+ * field order: `(clif_value_0 x) (clif_value_1 y)`.
+ */
+function fieldPatterns(s: SortedOperands): string[] {
+  const parts: string[] = [];
   s.values.forEach((v, i) => parts.push(`(clif_value_${i} ${v})`));
   if (s.varargs !== undefined) parts.push(`(clif_value_list_${s.values.length} ${s.varargs})`);
   s.blockCalls.forEach((b, i) => parts.push(`(clif_block_call_${i} ${b})`));
   if (s.rawBlock !== undefined) parts.push(`(clif_block ${s.rawBlock})`);
   s.fields.forEach((f, i) => parts.push(`(clif_${s.fieldKinds[i]} ${f})`));
+  return parts;
+}
+
+function opcodePattern(op: Opcode): string {
+  return `(clif_opcode (Opcode.${opcodePascalName(op)}))`;
+}
+
+function lowerTerms(op: Opcode): string[] {
+  const name = opcodeName(op);
+  const s = sortOperands(op);
+  const pattern = [name, ...operandNames(op)].join(' ');
+  const parts = [opcodePattern(op), ...fieldPatterns(s)];
   return [`(decl ${name} (${operandTypes(op).join(' ')}) Inst)`, `(extractor (${pattern})`, `    (and ${parts.join(' ')}))`, ''];
 }
 
 /**
- * The lowering flavor's accessors: one infallible extern extractor per part
- * of an instruction that some opcode has, each reading one field of the
- * instruction it is given (so a matcher tests the opcode once, in a
- * `switch`, and binds operands without building any object).
+ * The accessors the terms of `ops` read through: one infallible extern
+ * extractor per part of an instruction that some opcode of `ops` has, each
+ * reading one field of the instruction it is given (so a matcher tests the
+ * opcode once, in a `switch`, and binds operands without building any
+ * object).
  */
-function lowerAccessors(): string[] {
-  const out: string[] = [banner('Instruction field accessors (lowering)'), ''];
+function accessors(title: string, ops: readonly Opcode[]): string[] {
+  const out: string[] = [banner(title), ''];
   let maxValues = 0;
   let maxBlockCalls = 0;
   let rawBlock = false;
   const listHeads = new Set<number>();
   const kinds = new Set<FieldKind>();
-  for (const op of ALL_OPCODES) {
+  for (const op of ops) {
     const s = sortOperands(op);
     maxValues = Math.max(maxValues, s.values.length);
     maxBlockCalls = Math.max(maxBlockCalls, s.blockCalls.length);
@@ -428,29 +423,101 @@ function isPureInOpt(op: Opcode): boolean {
   return numFixedResults(op) === 1 && !canTrap(op) && !otherSideEffects(op);
 }
 
+/** The opcodes the mid-end flavor declares terms for: every one without variable arguments. */
+function optOpcodes(): Opcode[] {
+  return ALL_OPCODES.filter((op) => !formatInfo(opcodeFormat(op)).varargs);
+}
+
+/** `IntCompare` -> `int_compare`, `UnaryIeee32` -> `unary_ieee32`. */
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** The name of the mid-end constructor extern for nodes (or skeleton instructions) of a format. */
+function makerName(info: FormatInfo, pure: boolean): string {
+  return `${pure ? 'make_inst' : 'make_skeleton_inst'}_${snakeCase(info.name)}`;
+}
+
+/** The ISLE types of a format's operands in field order. */
+function formatFieldTypes(info: FormatInfo): string[] {
+  const l = formatLayout(info);
+  return [
+    ...Array<string>(info.numValueArgs).fill('Value'),
+    ...Array<string>(l.blockCalls).fill('BlockCall'),
+    ...(l.rawBlock ? ['Block'] : []),
+    ...l.fields.map((k) => FIELD_KINDS[k][1]),
+  ];
+}
+
+/**
+ * The mid-end flavor's view of the e-graph: iteration over an e-class's
+ * nodes, the result type of a node, and one constructor extern per format
+ * and kind of instruction (pure node or skeleton instruction) that some
+ * opcode needs.
+ */
+function optNodeTerms(ops: readonly Opcode[]): string[] {
+  const out: string[] = [banner('E-class nodes'), ''];
+  out.push(
+    ';; Every node of an e-class, as the instruction that defines it: a multi',
+    ";; extractor, one match per node (upstream's `inst_data_value` yields each",
+    ";; node's type and `InstructionData` instead).",
+    '(decl multi clif_node (Inst) Value)',
+    '(extern extractor clif_node clif_node)',
+    '',
+    ";; The type of an instruction's first result: a node's type.",
+    '(decl clif_result_type (Type) Inst)',
+    '(extern extractor infallible clif_result_type clif_result_type)',
+    '',
+  );
+  out.push(banner('Node and skeleton instruction constructors'), '');
+  const used = new Set<string>();
+  for (const op of ops) used.add(`${isPureInOpt(op)} ${opcodeFormat(op)}`);
+  for (const pure of [true, false]) {
+    for (const info of FORMATS) {
+      if (!used.has(`${pure} ${FORMATS.indexOf(info)}`)) continue;
+      const name = makerName(info, pure);
+      const args = [...(pure ? ['Type'] : []), 'Opcode', ...formatFieldTypes(info)].join(' ');
+      out.push(
+        pure
+          ? `;; The e-class of the pure node of format ${info.name} with these operands (inserted if new).`
+          : `;; Makes a skeleton instruction of format ${info.name}, outside the layout.`,
+        `(decl ${name} (${args}) ${pure ? 'Value' : 'Inst'})`,
+        `(extern constructor ${name} ${name})`,
+        '',
+      );
+    }
+  }
+  return out;
+}
+
 function optTerms(op: Opcode): string[] {
   const name = opcodeName(op);
   const s = sortOperands(op);
   const names = operandNames(op);
   const types = operandTypes(op);
+  const info = formatInfo(opcodeFormat(op));
+  const opcode = `(Opcode.${opcodePascalName(op)})`;
+  const ctorArgs = fieldOrderNames(s);
   if (isPureInOpt(op)) {
     const head = ['ty', ...names].join(' ');
+    const parts = [opcodePattern(op), '(clif_result_type ty)', ...fieldPatterns(s)];
     return [
       `(decl ${name} (${['Type', ...types].join(' ')}) Value)`,
       `(extractor (${name} ${head})`,
-      `    (inst_data_value ty ${instructionData(op, s, (n) => `value_array_${n}`)}))`,
+      `    (clif_node (and ${parts.join(' ')})))`,
       `(rule (${name} ${head})`,
-      `    (make_inst ty ${instructionData(op, s, (n) => `value_array_${n}_ctor`)}))`,
+      `    (${[makerName(info, true), 'ty', opcode, ...ctorArgs].join(' ')}))`,
       '',
     ];
   }
   const head = [name, ...names].join(' ');
+  const parts = [opcodePattern(op), ...fieldPatterns(s)];
   return [
     `(decl ${name} (${types.join(' ')}) Inst)`,
     `(extractor (${head})`,
-    `    (inst_data ${instructionData(op, s, (n) => `value_array_${n}`)}))`,
+    `    (and ${parts.join(' ')}))`,
     `(rule (${head})`,
-    `    (make_skeleton_inst ${instructionData(op, s, (n) => `value_array_${n}_ctor`)}))`,
+    `    (${[makerName(info, false), opcode, ...ctorArgs].join(' ')}))`,
     '',
   ];
 }
@@ -464,49 +531,54 @@ function optTerms(op: Opcode): string[] {
  * `IntCC`/`FloatCC`/`AtomicRmwOp`/`TrapCode` enums), `ValueArray2/3` with
  * `value_array_2/3`, `BlockArray2` with `block_array_2`, `Block`, `Opcode`
  * and `InstructionData`, then one term per opcode, named and typed as
- * upstream's:
+ * upstream's. Where upstream's extractors unpack an `InstructionData`
+ * (which Rust returns by value), these read the instruction through
+ * accessors declared here, one infallible extern extractor on `Inst` per
+ * field: `clif_opcode`, `clif_value_0..2`, `clif_value_list_0/1` (variable
+ * operands after that many fixed ones, as a `ValueSlice`; lowering only),
+ * `clif_block_call_0/1`, `clif_block`, and `clif_<kind>` for each immediate
+ * kind (`clif_imm64`, `clif_memflags`, `clif_offset32`, `clif_intcc`, …).
+ * A matcher then switches on the opcode once and binds operands straight
+ * from the IR's arrays, with no object per match.
  *
  * - `'lower'`: an extractor on `Inst` for every opcode, arguments in operand
  *   order: `(decl iadd (Value Value) Inst)`,
  *   `(decl load (MemFlags Value Offset32) Inst)`,
- *   `(decl call (FuncRef ValueSlice) Inst)`. Where upstream's extractors
- *   unpack an `InstructionData` (which Rust returns by value), these read
- *   the instruction through accessors declared here, one infallible extern
- *   extractor per field: `(iadd x y)` is `(and (clif_opcode (Opcode.Iadd))
- *   (clif_value_0 x) (clif_value_1 y))`. A matcher then switches on the
- *   opcode once and binds operands straight from the IR's arrays, with no
- *   object per match. The accessors are `clif_opcode`, `clif_value_0..2`,
- *   `clif_value_list_0/1` (variable operands after that many fixed ones, as
- *   a `ValueSlice`), `clif_block_call_0/1`, `clif_block`, and `clif_<kind>`
- *   for each immediate kind (`clif_imm64`, `clif_memflags`,
- *   `clif_offset32`, `clif_intcc`, …); their Context methods have the same
- *   names.
- * - `'opt'`: opcodes without variable arguments only. A pure opcode (one
- *   result, cannot trap, no other side effects) is a `Value` term with its
- *   result type first, both extractor and constructor:
- *   `(decl iadd (Type Value Value) Value)`. Any other is an `Inst` term over
- *   skeleton instructions: `(decl trapz (Value TrapCode) Inst)`. These go
- *   through `InstructionData` as upstream's do, since the mid-end also
- *   builds instructions from it.
+ *   `(decl call (FuncRef ValueSlice) Inst)`; `(iadd x y)` is
+ *   `(and (clif_opcode (Opcode.Iadd)) (clif_value_0 x) (clif_value_1 y))`.
+ * - `'opt'`: opcodes without variable arguments only, each with an extractor
+ *   and a constructor. A pure opcode (one result, cannot trap, no other side
+ *   effects) is a `Value` term with its result type first:
+ *   `(decl iadd (Type Value Value) Value)`. Its extractor matches any node
+ *   of the e-class that is an `iadd` of that type: `(iadd ty x y)` is
+ *   `(clif_node (and (clif_opcode (Opcode.Iadd)) (clif_result_type ty)
+ *   (clif_value_0 x) (clif_value_1 y)))`, where the multi extractor
+ *   `(decl multi clif_node (Inst) Value)` yields each node of the class as
+ *   its instruction and `clif_result_type` reads a node's type. Its
+ *   constructor inserts the node through the format's extern:
+ *   `(make_inst_binary ty (Opcode.Iadd) x y)`. Any other opcode is an `Inst`
+ *   term over skeleton instructions, `(decl trapz (Value TrapCode) Inst)`,
+ *   matched through the accessors and built by
+ *   `(make_skeleton_inst_cond_trap (Opcode.Trapz) c code)`. The per-format
+ *   externs (`make_inst_<format>` with a `Type`, returning the node's
+ *   `Value`; `make_skeleton_inst_<format>` returning an `Inst`; format names
+ *   in snake case) take the opcode, then the operands in the format's field
+ *   order: values, branch targets, raw block, immediates.
  *
- * The consumer's prelude must define the types `Value`, `Inst`, `Type`,
- * `BlockCall`, `ValueList` and `ValueSlice`; for `'opt'` also these terms:
- * `(decl inst_data_value (Type InstructionData) Value)` and
- * `(decl inst_data (InstructionData) Inst)` (extractors; upstream's first
- * is `multi`), `(decl make_inst (Type InstructionData) Value)`,
- * `(decl make_skeleton_inst (InstructionData) Inst)`,
- * `(decl value_array_2_ctor (Value Value) ValueArray2)` and
- * `value_array_3_ctor` (constructors). (Upstream's preludes also declare
- * `value_list_slice`, `unwrap_head_value_list_1`, … over the types defined
- * here; neither flavor's terms need them.) The extern
+ * The consumer's prelude must define the primitive types `Value`, `Inst`,
+ * `Type`, `BlockCall`, `ValueList` and `ValueSlice`. (Upstream's preludes
+ * also declare `inst_data_value`, `make_inst`, `value_list_slice`, … over
+ * the types defined here; neither flavor's terms need them.) The extern
  * functions the declarations name (`pack_value_array_2`,
- * `unpack_value_array_2`, `pack_block_array_2`, the `clif_*` accessors, …)
- * belong to the generated matcher's `Context`.
+ * `unpack_value_array_2`, `pack_block_array_2`, the `clif_*` accessors,
+ * `clif_node`, the `make_*` constructors, …) belong to the generated
+ * matcher's `Context`, under the same names.
  *
  * @throws IsleTermsError if the opcode table and the format layouts disagree
  *   (a table bug, not an input error).
  */
 export function clifIsleDefinitions(flavor: 'lower' | 'opt'): string {
+  const ops = flavor === 'lower' ? ALL_OPCODES : optOpcodes();
   const out: string[] = [
     `;; Generated by @clift/ir clifIsleDefinitions('${flavor}') from its opcode table. DO NOT EDIT.`,
     ';;',
@@ -516,20 +588,14 @@ export function clifIsleDefinitions(flavor: 'lower' | 'opt'): string {
       : ';; `InstructionData`, and one term per opcode without variable arguments, for the mid-end.',
     '',
     ...commonDeclarations(),
-    ...(flavor === 'lower' ? lowerAccessors() : []),
-    banner('Extracting Opcode, Operands, and Immediates from `InstructionData`'),
+    ...(flavor === 'lower'
+      ? accessors('Instruction field accessors (lowering)', ops)
+      : [...accessors('Instruction field accessors', ops), ...optNodeTerms(ops)]),
+    banner(flavor === 'lower' ? 'Extracting Opcode, Operands, and Immediates from `InstructionData`' : 'Matching and building instructions, one term per opcode'),
     '',
   ];
-  for (const op of ALL_OPCODES) {
-    if (flavor === 'lower') {
-      out.push(...lowerTerms(op));
-    } else if (formatInfo(opcodeFormat(op)).varargs) {
-      // Calls, returns and other variadic instructions are never rewritten by
-      // the mid-end, so (as upstream) they get no terms.
-      continue;
-    } else {
-      out.push(...optTerms(op));
-    }
-  }
+  // Calls, returns and other variadic instructions are never rewritten by
+  // the mid-end, so (as upstream) they get no terms there.
+  for (const op of ops) out.push(...(flavor === 'lower' ? lowerTerms(op) : optTerms(op)));
   return out.join('\n');
 }
