@@ -86,10 +86,16 @@ export function computeSigData(spec: AbiMachineSpec, sig: Signature, flags: Flag
 
 const NO_OFFSETS = new Int32Array(0);
 
-/** Offsets of the explicit stack slots within their area, and its size. */
-export function layoutStackSlots(func: Function): { offsets: Int32Array; size: number } {
-  if (func.stackSlots.length === 0) return { offsets: NO_OFFSETS, size: 0 };
-  const offsets = new Int32Array(func.stackSlots.length);
+/**
+ * Offsets of the explicit stack slots within their area, and its size. The
+ * dynamic stack slots follow the sized ones, each `dynamicVectorBytes` long
+ * (the target's size of a dynamic vector, 0 for a target without them) and
+ * aligned to it, up to 16.
+ */
+export function layoutStackSlots(func: Function, dynamicVectorBytes = 0): { offsets: Int32Array; dynamicOffsets: Int32Array; size: number } {
+  const nDyn = func.dynamicStackSlots.length;
+  if (func.stackSlots.length === 0 && nDyn === 0) return { offsets: NO_OFFSETS, dynamicOffsets: NO_OFFSETS, size: 0 };
+  const offsets = func.stackSlots.length === 0 ? NO_OFFSETS : new Int32Array(func.stackSlots.length);
   let off = 0;
   func.stackSlots.forEach((s, i) => {
     if (!s) return;
@@ -100,7 +106,15 @@ export function layoutStackSlots(func: Function): { offsets: Int32Array; size: n
     offsets[i] = off;
     off += s.size;
   });
-  return { offsets, size: alignTo(off, 8) };
+  const dynamicOffsets = nDyn === 0 ? NO_OFFSETS : new Int32Array(nDyn);
+  func.dynamicStackSlots.forEach((s, i) => {
+    if (!s) return;
+    if (dynamicVectorBytes <= 0) throw new CodegenError('unsupported', `unsupported: dynamic stack slot dss${i} (this target has no dynamic vectors)`);
+    off = alignTo(off, Math.min(16, dynamicVectorBytes));
+    dynamicOffsets[i] = off;
+    off += dynamicVectorBytes;
+  });
+  return { offsets, dynamicOffsets, size: alignTo(off, 8) };
 }
 
 export function alignTo(x: number, a: number): number {
@@ -133,10 +147,12 @@ export interface FrameInputs {
   readonly numSpillSlots: number;
   readonly clobberedCalleeSaves: readonly PReg[];
   readonly preserveFramePointers: boolean;
+  /** The target's size of a dynamic vector (see `layoutStackSlots`); default 0. */
+  readonly dynamicVectorBytes?: number;
 }
 
 export function computeFrameLayout(inp: FrameInputs): FrameLayout {
-  const { offsets, size } = layoutStackSlots(inp.func);
+  const { offsets, size } = layoutStackSlots(inp.func, inp.dynamicVectorBytes);
   const spillSlotsSize = inp.numSpillSlots * 8;
   const outgoing = alignTo(inp.outgoingArgsSize, 16);
   // Spill slots hold q registers too: keep them 16-aligned from SP.

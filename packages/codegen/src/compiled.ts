@@ -8,7 +8,7 @@
 
 import type { TrapCode } from '@clift/ir';
 
-/** Relocation kinds for AArch64 ELF, named after their ELF types. */
+/** Relocation kinds for AArch64, named after their ELF (or Mach-O) types. */
 export type RelocKind =
   /** `bl`/`b` to a symbol: R_AARCH64_CALL26. */
   | 'Arm64Call'
@@ -23,6 +23,22 @@ export type RelocKind =
   /** TLS general dynamic sequence (R_AARCH64_TLSGD_*). */
   | 'Aarch64TlsGdAdrPage21'
   | 'Aarch64TlsGdAddLo12Nc'
+  /**
+   * TLS descriptor sequence (R_AARCH64_TLSDESC_*): `adrp` page of the
+   * descriptor, `ldr` of its resolver, `add` of its low 12 bits, and the
+   * marker on the `blr` that calls the resolver (which a linker relaxes).
+   */
+  | 'Aarch64TlsDescAdrPage21'
+  | 'Aarch64TlsDescLd64Lo12'
+  | 'Aarch64TlsDescAddLo12'
+  | 'Aarch64TlsDescCall'
+  /**
+   * Mach-O thread-local variable access (ARM64_RELOC_TLVP_LOAD_PAGE21 and
+   * _PAGEOFF12): `adrp` and `ldr` of the variable's descriptor. Mach-O
+   * only: an ELF object cannot express them.
+   */
+  | 'MachOAarch64TlsAdrPage21'
+  | 'MachOAarch64TlsAdrPageOff12'
   /** A 64-bit absolute address: R_AARCH64_ABS64. */
   | 'Abs8'
   /** A 32-bit PC-relative offset: R_AARCH64_PREL32. */

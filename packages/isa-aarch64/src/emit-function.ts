@@ -33,7 +33,7 @@ import {
   type Output,
   type PReg,
 } from '@clift/regalloc';
-import { AARCH64_ABI, machineEnv } from './abi.js';
+import { AARCH64_ABI, DYNAMIC_VECTOR_BYTES, allAllocatable } from './abi.js';
 import { AMode, FpuOp1, HintOp, MemOp, PairAMode, condName } from './inst/args.js';
 import { BUFFER_HOOKS, LABEL_USE_KINDS, emitInst, emitSpAdjust, type EmitState } from './inst/emit.js';
 import { Op, ReturnCallKind, newMInst, type ExtNameInfo, type MInst, type ReturnCallInfo } from './inst/mod.js';
@@ -56,6 +56,8 @@ export interface EmitConfig {
   readonly preserveFramePointers: boolean;
   /** Code alignment in bytes. */
   readonly alignment: number;
+  /** `enable_pinned_reg`: x21 is reserved, so never allocated, saved or restored. */
+  readonly pinnedReg: boolean;
 }
 
 export function emitConfig(flags: Flags, isaFlags: Flags): EmitConfig {
@@ -67,14 +69,9 @@ export function emitConfig(flags: Flags, isaFlags: Flags): EmitConfig {
     hasPauth: isaFlags.bool('has_pauth'),
     preserveFramePointers: flags.bool('preserve_frame_pointers'),
     alignment: Math.max(4, 1 << flags.number('log2_min_function_alignment')),
+    pinnedReg: flags.bool('enable_pinned_reg'),
   };
 }
-
-/** Every allocatable register (a try_call's handler may find any of them clobbered). */
-const ALL_ALLOCATABLE: readonly PReg[] = (() => {
-  const env = machineEnv();
-  return [...env.preferredRegsByClass, ...env.nonPreferredRegsByClass].flat();
-})();
 
 // Scratch for `clobberedCalleeSaves`, shared by all calls (emission is synchronous):
 // a mark per preg and the list of marked pregs, so clearing costs what was marked.
@@ -82,7 +79,7 @@ const written = new Uint8Array(NUM_PREGS);
 const writtenList = new Int32Array(NUM_PREGS);
 
 /** Callee-saved registers the body writes (defs and move destinations), in preg order. */
-function clobberedCalleeSaves(vcode: VCode, ra: Output, callConv: FunctionAbi['callConv'], all: boolean): PReg[] {
+function clobberedCalleeSaves(vcode: VCode, ra: Output, callConv: FunctionAbi['callConv'], all: boolean, pinned: boolean): PReg[] {
   let n = 0;
   const mark = (p: number): void => {
     if (written[p] === 0) {
@@ -90,7 +87,7 @@ function clobberedCalleeSaves(vcode: VCode, ra: Output, callConv: FunctionAbi['c
       writtenList[n++] = p;
     }
   };
-  if (all) for (const p of ALL_ALLOCATABLE) mark(p);
+  if (all) for (const p of allAllocatable(pinned)) mark(p);
   else {
     const info = vcode.opInfo;
     const allocs = ra.allocs;
@@ -114,8 +111,9 @@ function clobberedCalleeSaves(vcode: VCode, ra: Output, callConv: FunctionAbi['c
 export function frameLayoutFor(vcode: VCode, ra: Output, config: EmitConfig): FrameLayout {
   const abi = vcode.abi as FunctionAbi;
   // A try_call's handler is entered with every register clobbered: save them all for our caller.
-  const saves = clobberedCalleeSaves(vcode, ra, abi.callConv, abi.hasTryCall);
+  const saves = clobberedCalleeSaves(vcode, ra, abi.callConv, abi.hasTryCall, config.pinnedReg);
   return computeFrameLayout({
+    dynamicVectorBytes: DYNAMIC_VECTOR_BYTES,
     func: vcode.func,
     isLeaf: abi.isLeaf,
     incomingArgsSize: abi.sig.stackArgSize,

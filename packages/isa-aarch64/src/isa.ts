@@ -50,11 +50,14 @@ class AArch64Isa implements TargetIsa {
   readonly name = 'aarch64';
   /** The flags emission reads, looked up once. */
   private readonly config: EmitConfig;
+  private readonly pinnedReg: boolean;
+  private lowering: AArch64Lowering | undefined;
   constructor(
     readonly flags: Flags,
     readonly isaFlags: Flags,
   ) {
     this.config = emitConfig(flags, isaFlags);
+    this.pinnedReg = flags.bool('enable_pinned_reg');
   }
 
   withFlags(flags: Flags): TargetIsa {
@@ -62,13 +65,15 @@ class AArch64Isa implements TargetIsa {
   }
 
   lower(func: Function, memory?: TargetMemory): VCode {
-    const backend = new AArch64Lowering(func, this.flags, this.isaFlags);
+    // Lowering is synchronous: one backend serves every function of this ISA.
+    const backend = (this.lowering ??= new AArch64Lowering(this.flags, this.isaFlags));
+    backend.begin(func);
     const ctx = new Lower(func, backend, memory?.lower);
     return ctx.run(SPEC, backend.abi);
   }
 
   machineEnv(): MachineEnv {
-    return ENV;
+    return this.pinnedReg ? ENV_PINNED : ENV;
   }
 
   emit(vcode: VCode, ra: Output, opts: EmitOptions, memory?: TargetMemory): EmitResult {
@@ -177,7 +182,8 @@ class AArch64Isa implements TargetIsa {
   }
 }
 
-const ENV = machineEnv();
+const ENV = machineEnv(false);
+const ENV_PINNED = machineEnv(true);
 
 export const AARCH64_DESCRIPTOR: IsaDescriptor = {
   name: 'aarch64',

@@ -7,6 +7,11 @@
 // Invariants: every constructor returns a fresh vreg (or its input, when
 // nothing needs doing) and never reads the flags a previous constructor of
 // the same CLIF instruction set, except those that consume a `Cond`.
+//
+// One `AArch64Lowering` serves every function of its ISA (flags are read
+// once); `begin` starts a function and makes its `FunctionAbi`, which the
+// VCode keeps. Per-instruction paths avoid BigInt and allocation: constants
+// are read as the DFG's 32-bit words, type tests are integer comparisons.
 
 import {
   CodegenError,
@@ -58,6 +63,7 @@ import {
   type Immediate,
   type JumpTable,
   type ExternalName,
+  type DataFlowGraph,
   type Function,
   type Inst,
   type SigRef,
@@ -67,11 +73,11 @@ import {
   type Value,
 } from '@clift/ir';
 import { RegClass, pregHw, type PReg, type VReg } from '@clift/regalloc';
-import { AARCH64_ABI, machineEnv } from './abi.js';
+import { AARCH64_ABI, DYNAMIC_VECTOR_BYTES, TLV_CALL_CLOBBERS, allAllocatable } from './abi.js';
 import { ALUOp, AMode, BitOp, CondKind, CSelOp, Cond, FpuOp1, HintOp, LseOp, MemOp, condFromIntCC, condInvert, type ALUOp3, type FpuOp2, type ShiftOp } from './inst/args.js';
 import { Imm12, ImmLogic } from './inst/imms.js';
-import { Op, ReturnCallKind, type CallInfo, type FixedReg, type JumpTableInfo, type ReturnCallInfo } from './inst/mod.js';
-import { FP, SP, XZR, xpreg, type Reg } from './inst/regs.js';
+import { Op, ReturnCallKind, type CallInfo, type ExtNameInfo, type FixedReg, type JumpTableInfo, type ReturnCallInfo, type TlsCallInfo } from './inst/mod.js';
+import { FP, PINNED, SP, XZR, xpreg, type Reg } from './inst/regs.js';
 import { constructor_lower, constructor_lower_branch, constructor_lower_icmp, type Context } from './generated/lower.js';
 import { RULES_BY_OPCODE } from './generated/rule-index.js';
 import type {
@@ -93,6 +99,8 @@ export interface FunctionAbi {
   readonly callConv: Signature['callConv'];
   /** Offsets of explicit stack slots inside their area. */
   readonly slotOffsets: Int32Array;
+  /** Offsets of dynamic stack slots in the same area (after the sized ones). */
+  readonly dynamicSlotOffsets: Int32Array;
   isLeaf: boolean;
   /** Largest outgoing argument + return area of any call. */
   outgoingArgsSize: number;
@@ -106,31 +114,10 @@ export interface FunctionAbi {
 }
 
 /**
- * Every allocatable register: what a try_call clobbers, since on the
- * exceptional path the unwinder restores none of them (upstream's rule).
- */
-const ALL_ALLOCATABLE: readonly PReg[] = (() => {
-  const env = machineEnv();
-  return [...env.preferredRegsByClass, ...env.nonPreferredRegsByClass].flat();
-})();
-
-/**
  * Registers carrying the exception payload into a handler (upstream's
  * aarch64 exception ABI): `exn0` in x0, `exn1` in x1.
  */
 const EXCEPTION_PAYLOAD_REGS: readonly PReg[] = [xpreg(0), xpreg(1)];
-
-/** Opcodes `lower_i128` handles when an operand or result is i128. */
-const I128_OPCODES: ReadonlySet<number> = new Set([
-  Opcode.Iconst, Opcode.Iadd, Opcode.Isub, Opcode.Ineg, Opcode.Imul, Opcode.Band, Opcode.Bor, Opcode.Bxor,
-  Opcode.BandNot, Opcode.BorNot, Opcode.BxorNot, Opcode.Bnot, Opcode.Ishl, Opcode.Ushr, Opcode.Sshr,
-  Opcode.Rotl, Opcode.Rotr, Opcode.Icmp, Opcode.Select, Opcode.SelectSpectreGuard, Opcode.Uextend,
-  Opcode.Sextend, Opcode.Ireduce, Opcode.Iconcat, Opcode.Isplit, Opcode.Bitcast, Opcode.Bmask, Opcode.Iabs,
-  Opcode.Bitrev, Opcode.Bswap, Opcode.Clz, Opcode.Ctz, Opcode.Cls, Opcode.Load, Opcode.Store,
-  Opcode.UaddOverflow, Opcode.SaddOverflow, Opcode.UsubOverflow, Opcode.SsubOverflow, Opcode.Popcnt,
-  Opcode.Smin, Opcode.Smax, Opcode.Umin, Opcode.Umax, Opcode.Udiv, Opcode.Sdiv, Opcode.Urem, Opcode.Srem,
-  Opcode.FcvtFromUint, Opcode.FcvtFromSint,
-]);
 
 /** libgcc's i128 division routines, which do not trap: the caller checks the divisor first. */
 const I128_DIV_LIBCALLS: ReadonlyMap<number, string> = new Map([
@@ -138,10 +125,6 @@ const I128_DIV_LIBCALLS: ReadonlyMap<number, string> = new Map([
   [Opcode.Sdiv, '__divti3'],
   [Opcode.Urem, '__umodti3'],
   [Opcode.Srem, '__modti3'],
-]);
-
-const SHIFT_OR_SELECT: ReadonlySet<number> = new Set([
-  Opcode.Ishl, Opcode.Ushr, Opcode.Sshr, Opcode.Rotl, Opcode.Rotr, Opcode.Select, Opcode.SelectSpectreGuard,
 ]);
 
 /** The FEAT_LSE instruction for each `AtomicRmwOp` (nand has none: it keeps the exclusive loop). */
@@ -159,6 +142,11 @@ const LSE_FOR_RMW: readonly (LseOp | undefined)[] = (() => {
   t[AtomicRmwOp.Smax] = LseOp.Smax;
   return t;
 })();
+
+const NO_TARGETS = new Int32Array(0);
+const INT_CLASS: readonly RegClass[] = [RegClass.Int];
+const INT_PAIR_CLASS: readonly RegClass[] = [RegClass.Int, RegClass.Int];
+const FLOAT_CLASS: readonly RegClass[] = [RegClass.Float];
 
 const SIZE32 = 0;
 const SIZE64 = 1;
@@ -194,24 +182,52 @@ export class AArch64Lowering implements Context, LowerBackend {
   readonly $F64 = F64;
   readonly $F128 = F128;
   private ctx!: Lower;
-  private targets: Int32Array = new Int32Array(0);
+  private targets: Int32Array = NO_TARGETS;
   /** Output buffer: per produced value, two register slots. */
   private readonly out = new Int32Array(8);
-  readonly abi: FunctionAbi;
+  /** The function being lowered and its ABI facts (set by `begin`). */
+  private func!: Function;
+  private dfg!: DataFlowGraph;
+  abi!: FunctionAbi;
   /** FEAT_LSE: single-instruction atomic read-modify-write and compare-and-swap. */
   private readonly hasLse: boolean;
+  /** `enable_pinned_reg`: x21 holds the pinned register, outside allocation. */
+  private readonly pinnedReg: boolean;
+  /** `tls_model`, `libcall_call_conv` and `use_colocated_libcalls`, looked up once. */
+  private readonly tlsModel: string;
+  private readonly libcallCallConv: Signature['callConv'];
+  private readonly colocatedLibcalls: boolean;
 
+  /**
+   * One lowering serves every function of an ISA (see AArch64Isa.lower):
+   * the flags are read here once, and `begin` starts each function.
+   */
   constructor(
-    private readonly func: Function,
     private readonly flags: Flags,
     isaFlags: Flags,
   ) {
     this.hasLse = isaFlags.bool('has_lse');
-    const sig = computeSigData(AARCH64_ABI, func.signature, flags);
+    this.pinnedReg = flags.bool('enable_pinned_reg');
+    this.tlsModel = flags.enumValue('tls_model');
+    const conv = flags.enumValue('libcall_call_conv');
+    this.libcallCallConv = (conv === 'isa_default' ? 'system_v' : conv) as Signature['callConv'];
+    this.colocatedLibcalls = flags.bool('use_colocated_libcalls');
+  }
+
+  /**
+   * Starts lowering `func`: its signature's locations, its stack slots, and
+   * a fresh `abi` record (the VCode keeps it, so it is never reused).
+   */
+  begin(func: Function): void {
+    this.func = func;
+    this.dfg = func.dfg;
+    this.targets = NO_TARGETS;
+    const slots = layoutStackSlots(func, DYNAMIC_VECTOR_BYTES);
     this.abi = {
-      sig,
+      sig: computeSigData(AARCH64_ABI, func.signature, this.flags),
       callConv: func.signature.callConv,
-      slotOffsets: layoutStackSlots(func).offsets,
+      slotOffsets: slots.offsets,
+      dynamicSlotOffsets: slots.dynamicOffsets,
       isLeaf: true,
       outgoingArgsSize: 0,
       retAreaPtr: undefined,
@@ -224,11 +240,27 @@ export class AArch64Lowering implements Context, LowerBackend {
 
   lowerInst(ctx: Lower, inst: Inst): boolean {
     this.ctx = ctx;
-    if (isVector(ctx.instType(inst)) || isDynamicVector(ctx.instType(inst))) throw ctx.unsupported('SIMD is not implemented yet');
-    const n = constructor_lower(this, inst);
-    if (n === undefined) return false;
+    // No rule lowers an instruction of a vector type (every rule checks for
+    // scalar types or fails on others), so the SIMD error is chosen only
+    // once lowering failed, rather than by a type test on every instruction.
+    let n: number | undefined;
+    try {
+      n = constructor_lower(this, inst);
+    } catch (e) {
+      this.checkNotSimd(ctx, inst);
+      throw e;
+    }
+    if (n === undefined) {
+      this.checkNotSimd(ctx, inst);
+      return false;
+    }
     for (let i = 0; i < n; i++) ctx.setResult(i, this.out[2 * i], this.out[2 * i + 1]);
     return true;
+  }
+  /** Throws the typed SIMD error when `inst` has a vector type. */
+  private checkNotSimd(ctx: Lower, inst: Inst): void {
+    const ty = ctx.instType(inst);
+    if (isVector(ty) || isDynamicVector(ty)) throw ctx.unsupported('SIMD is not implemented yet');
   }
   lowerBranch(ctx: Lower, inst: Inst, targets: Int32Array): boolean {
     this.ctx = ctx;
@@ -239,9 +271,10 @@ export class AArch64Lowering implements Context, LowerBackend {
     ctx.emit(Op.Jump, 0, 0, 0, 0, target, 0, 0, 0, undefined, InstFlags.Branch);
   }
   regClasses(ty: Type): readonly RegClass[] | undefined {
-    if (!isScalar(ty)) return undefined;
-    if (isInt(ty)) return typeBits(ty) === 128 ? [RegClass.Int, RegClass.Int] : [RegClass.Int];
-    if (isFloat(ty)) return [RegClass.Float];
+    // Scalar types are the small numbers I8..F128 (see @clift/ir's types.ts).
+    if (ty >= I8 && ty <= I64) return INT_CLASS;
+    if (ty === I128) return INT_PAIR_CLASS;
+    if (ty >= F16 && ty <= F128) return FLOAT_CLASS;
     return undefined;
   }
   rulesFor(opcode: Opcode): readonly string[] {
@@ -252,13 +285,16 @@ export class AArch64Lowering implements Context, LowerBackend {
     this.ctx = ctx;
     const regs = ctx.entryParamRegs();
     const defs: FixedReg[] = [];
-    const loads: [VReg, Type, number][] = [];
+    let loads: [VReg, Type, number][] | undefined;
     let k = 0;
-    for (const a of this.abi.sig.params) {
-      for (const s of a.slots) {
+    const params = this.abi.sig.params;
+    for (let i = 0; i < params.length; i++) {
+      const slots = params[i].slots;
+      for (let j = 0; j < slots.length; j++) {
+        const s = slots[j];
         const v = regs[k++];
         if (s.kind === 'reg') defs.push({ vreg: v, preg: s.preg });
-        else loads.push([v, s.ty, s.offset]);
+        else (loads ??= []).push([v, s.ty, s.offset]);
       }
     }
     const rap = this.abi.sig.retAreaPtr;
@@ -266,10 +302,10 @@ export class AArch64Lowering implements Context, LowerBackend {
       const v = this.retAreaPtrReg();
       const s = rap.slots[0];
       if (s.kind === 'reg') defs.push({ vreg: v, preg: s.preg });
-      else loads.push([v, I64, s.offset]);
+      else (loads ??= []).push([v, I64, s.offset]);
     }
     ctx.emit(Op.Args, 0, 0, 0, 0, 0, 0, 0, 0, { defs });
-    for (const [v, ty, off] of loads) ctx.emit(Op.Load, v, 0, 0, 0, this.loadMemOp(ty), AMode.FPOffset, 16 + off, 0);
+    if (loads) for (const [v, ty, off] of loads) ctx.emit(Op.Load, v, 0, 0, 0, this.loadMemOp(ty), AMode.FPOffset, 16 + off, 0);
   }
 
   /** The vreg holding the return-area address (defined by the entry block's arguments). */
@@ -287,17 +323,29 @@ export class AArch64Lowering implements Context, LowerBackend {
   private emit(op: number, r0: number, r1: number, r2: number, r3: number, i0: number, i1: number, i2: number, i3: number, aux?: unknown, flags = 0): void {
     this.ctx.emit(op, r0, r1, r2, r3, i0, i1, i2, i3, aux, flags);
   }
-  private get dfg() {
-    return this.func.dfg;
-  }
-  /** The iconst value of `v` (as an unsigned value of its type's width), if it is one. */
-  private constOf(v: Value): bigint | undefined {
+  /**
+   * Whether `v` is defined by an iconst; if so, `kLo`/`kHi` hold its value
+   * as unsigned 32-bit words, truncated to its type's width (at most 64
+   * bits). Constants are folded on every lowered instruction that could
+   * take an immediate, so this reads the DFG's words and makes no BigInt.
+   */
+  private constWords(v: Value): boolean {
     const inst = this.ctx.defInst(v);
-    if (inst === (NONE as Inst) || this.dfg.opcode(inst) !== Opcode.Iconst) return undefined;
-    const ty = this.dfg.valueTypeOf(v);
-    const k = wordsToI64(this.dfg.imm0(inst), this.dfg.imm1(inst));
-    return BigInt.asUintN(Math.min(64, typeBits(ty)), k);
+    if (inst === (NONE as Inst) || this.dfg.opcode(inst) !== Opcode.Iconst) return false;
+    const bits = typeBits(this.dfg.valueTypeOf(v));
+    let lo = this.dfg.imm0(inst) >>> 0;
+    let hi = this.dfg.imm1(inst) >>> 0;
+    if (bits <= 32) {
+      hi = 0;
+      if (bits < 32) lo = (lo & ((1 << bits) - 1)) >>> 0;
+    }
+    this.kLo = lo;
+    this.kHi = hi;
+    return true;
   }
+  /** The last constant `constWords` found (see there). */
+  private kLo = 0;
+  private kHi = 0;
   private loadMemOp(ty: Type): number {
     if (isFloat(ty)) {
       switch (typeBits(ty)) {
@@ -334,14 +382,16 @@ export class AArch64Lowering implements Context, LowerBackend {
   // -------------------------------------------------------------------------
   // Context: types and instructions
 
+  // Scalar types are the numbers I8 < I16 < I32 < I64 < I128 < F16 < F32 <
+  // F64 < F128 (@clift/ir's types.ts): the tests are comparisons.
   fits_in_64(t: Type): Type | undefined {
-    return isInt(t) && isScalar(t) && typeBits(t) <= 64 ? t : undefined;
+    return t >= I8 && t <= I64 ? t : undefined;
   }
   fits_in_32(t: Type): Type | undefined {
-    return isInt(t) && isScalar(t) && typeBits(t) <= 32 ? t : undefined;
+    return t >= I8 && t <= I32 ? t : undefined;
   }
   fits_in_16(t: Type): Type | undefined {
-    return isInt(t) && isScalar(t) && typeBits(t) <= 16 ? t : undefined;
+    return t === I8 || t === I16 ? t : undefined;
   }
   ty_32_or_64(t: Type): Type | undefined {
     return t === I32 || t === I64 ? t : undefined;
@@ -350,13 +400,13 @@ export class AArch64Lowering implements Context, LowerBackend {
     return t === F32 || t === F64 ? t : undefined;
   }
   ty_float_bits(t: Type): Type | undefined {
-    return t === F16 || t === F32 || t === F64 ? t : undefined;
+    return t >= F16 && t <= F64 ? t : undefined;
   }
   ty_float(t: Type): Type | undefined {
-    return t === F16 || t === F32 || t === F64 || t === F128 ? t : undefined;
+    return t >= F16 && t <= F128 ? t : undefined;
   }
   ty_select(t: Type): Type | undefined {
-    return this.fits_in_64(t) ?? (t === F16 || t === F32 || t === F64 ? t : undefined);
+    return (t >= I8 && t <= I64) || (t >= F16 && t <= F128) ? t : undefined;
   }
   ty_bits(t: Type): number {
     return typeBits(t);
@@ -512,40 +562,53 @@ export class AArch64Lowering implements Context, LowerBackend {
   // Context: immediates
 
   imm12_from_value(v: Value): Imm12 | undefined {
-    const k = this.constOf(v);
-    return k === undefined ? undefined : Imm12.maybeFrom(k);
+    return this.constWords(v) && this.kHi === 0 ? Imm12.maybeFrom(this.kLo) : undefined;
   }
   imm12_from_negated_value(v: Value): Imm12 | undefined {
-    const k = this.constOf(v);
-    if (k === undefined) return undefined;
+    if (!this.constWords(v)) return undefined;
     const bits = typeBits(this.dfg.valueTypeOf(v));
-    const neg = BigInt.asUintN(bits, -k);
-    // Only a genuinely negative constant: its negation is small.
-    return k === 0n ? undefined : Imm12.maybeFrom(neg);
+    const lo = this.kLo;
+    const hi = this.kHi;
+    // Only a genuinely negative constant: its negation is small (none is, beyond 64 bits).
+    if ((lo | hi) === 0 || bits > 64) return undefined;
+    let nlo = -lo >>> 0;
+    let nhi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
+    if (bits <= 32) {
+      nhi = 0;
+      if (bits < 32) nlo = (nlo & ((1 << bits) - 1)) >>> 0;
+    }
+    return nhi === 0 ? Imm12.maybeFrom(nlo) : undefined;
   }
   imm_logic_from_value(v: Value, ty: Type): ImmLogic | undefined {
-    const k = this.constOf(v);
-    if (k === undefined) return undefined;
-    const bits = typeBits(ty) > 32 ? 64 : 32;
+    if (!this.constWords(v)) return undefined;
     const tb = typeBits(ty);
-    const zext = BigInt.asUintN(tb, k);
-    return ImmLogic.maybeFrom(zext, bits) ?? ImmLogic.maybeFrom(BigInt.asIntN(tb, k), bits);
+    const bits = tb > 32 ? 64 : 32;
+    const lo = tb < 32 ? (this.kLo & ((1 << tb) - 1)) >>> 0 : this.kLo;
+    const hi = tb <= 32 ? 0 : this.kHi;
+    const logic = ImmLogic.fromWords(lo, hi, bits);
+    if (logic !== undefined || tb >= 32) return logic;
+    // A narrow constant may encode sign-extended instead (its upper bits are don't-care).
+    const sext = (lo << (32 - tb)) >> (32 - tb);
+    return ImmLogic.fromWords(sext, 0, 32);
   }
   shift_imm_from_value(v: Value, ty: Type): number | undefined {
-    const k = this.constOf(v);
-    if (k === undefined) return undefined;
-    const amt = Number(k & BigInt(typeBits(ty) - 1));
+    if (!this.constWords(v)) return undefined;
+    const amt = this.kLo & (typeBits(ty) - 1);
     return amt === 0 ? undefined : amt;
   }
   safe_divisor(v: Value): boolean {
-    const k = this.constOf(v);
-    if (k === undefined) return false;
+    if (!this.constWords(v)) return false;
     const bits = typeBits(this.dfg.valueTypeOf(v));
-    return k !== 0n && k !== (1n << BigInt(bits)) - 1n;
+    const lo = this.kLo;
+    const hi = this.kHi;
+    if ((lo | hi) === 0) return false;
+    // Not -1 at the type's width (a constant beyond 64 bits is never that here).
+    if (bits > 64) return true;
+    if (bits === 64) return !(lo === 0xffffffff && hi === 0xffffffff);
+    return lo !== (bits === 32 ? 0xffffffff : (1 << bits) - 1);
   }
   nonzero_const(v: Value): boolean {
-    const k = this.constOf(v);
-    return k !== undefined && k !== 0n;
+    return this.constWords(v) && (this.kLo | this.kHi) !== 0;
   }
   u8_sub(a: number, b: number): number {
     return a - b;
@@ -600,25 +663,35 @@ export class AArch64Lowering implements Context, LowerBackend {
     return rd;
   }
   imm(ty: Type, k: bigint): Reg {
+    const v = BigInt.asUintN(64, k);
+    return this.immWords(ty, Number(v & 0xffffffffn), Number(v >> 32n));
+  }
+  /** An iconst's value (the DFG keeps it as two words: no BigInt on this common path). */
+  iconst_reg(ty: Type, inst: Inst): Reg {
+    return this.immWords(ty, this.dfg.imm0(inst), this.dfg.imm1(inst));
+  }
+  /** `imm` of the 64-bit value `hi:lo`, truncated to `ty`. */
+  private immWords(ty: Type, lo: number, hi: number): Reg {
     const rd = this.tmp();
-    const bits = typeBits(ty) > 32 ? 64 : 32;
-    const v = BigInt.asUintN(Math.min(typeBits(ty), 64), k);
+    const tb = typeBits(ty);
+    const bits = tb > 32 ? 64 : 32;
+    lo = tb < 32 ? (lo & ((1 << tb) - 1)) >>> 0 : lo >>> 0;
+    hi = tb <= 32 ? 0 : hi >>> 0;
     const size = bits === 64 ? SIZE64 : SIZE32;
-    const words = (x: bigint): number => {
-      let n = 0;
-      for (let i = 0; i < bits; i += 16) if (((x >> BigInt(i)) & 0xffffn) !== 0n) n++;
-      return n;
-    };
-    const ones = BigInt.asUintN(bits, ~v);
-    // One instruction when possible: movz, movn, or orr with a bitmask immediate.
-    if (words(v) > 1 && words(ones) > 1) {
-      const logic = ImmLogic.maybeFrom(v, bits);
+    // One instruction when possible: movz, movn, or orr with a bitmask
+    // immediate; the last only when neither the value nor its complement
+    // has a single nonzero 16-bit chunk.
+    const chunks = (w: number): number => ((w & 0xffff) !== 0 ? 1 : 0) + (w >>> 16 !== 0 ? 1 : 0);
+    const words = chunks(lo) + (bits === 64 ? chunks(hi) : 0);
+    const onesWords = chunks(~lo >>> 0) + (bits === 64 ? chunks(~hi >>> 0) : 0);
+    if (words > 1 && onesWords > 1) {
+      const logic = ImmLogic.fromWords(lo, hi, bits);
       if (logic !== undefined) {
         this.emit(Op.AluRRImmLogic, rd, XZR, 0, 0, ALUOp.Orr, size, logic, 0);
         return rd;
       }
     }
-    this.emit(Op.LoadConst, rd, 0, 0, 0, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0, size, 0);
+    this.emit(Op.LoadConst, rd, 0, 0, 0, lo | 0, hi | 0, size, 0);
     return rd;
   }
   extend(r: Reg, signed: boolean, from: number, to: number): Reg {
@@ -671,9 +744,10 @@ export class AArch64Lowering implements Context, LowerBackend {
   }
   csel(c: Cond, ty: Type, a: Reg, b: Reg): Reg {
     if (isFloat(ty)) {
-      // fcsel on d registers also selects f16 values (they live in the low bits).
+      // fcsel on d registers also selects f16 values (they live in the low bits);
+      // f128 takes a branch diamond of q-register moves (size 2).
       const fd = this.tmp(RegClass.Float);
-      this.emit(Op.FpuCSel, fd, a, b, 0, c, ty === F32 ? SIZE32 : SIZE64, 0, 0);
+      this.emit(Op.FpuCSel, fd, a, b, 0, c, ty === F32 ? SIZE32 : ty === F128 ? 2 : SIZE64, 0, 0);
       return fd;
     }
     const rd = this.tmp();
@@ -873,18 +947,6 @@ export class AArch64Lowering implements Context, LowerBackend {
 
   // 128-bit integers: (lo, hi) register pairs
 
-  i128_inst(inst: Inst): boolean {
-    const dfg = this.dfg;
-    const op = dfg.opcode(inst);
-    if (!I128_OPCODES.has(op)) return false;
-    if (dfg.numResults(inst) > 0 && dfg.valueTypeOf(dfg.result(inst, 0)) === I128) return true;
-    // Narrower shifts, rotates and selects read only the low word of an i128 amount or condition
-    // (`put_in_reg` gives the low register; `cond_of_value` tests both words).
-    if (SHIFT_OR_SELECT.has(op)) return false;
-    const n = dfg.numArgs(inst);
-    for (let i = 0; i < n; i++) if (dfg.valueTypeOf(dfg.arg(inst, i)) === I128) return true;
-    return false;
-  }
   private pair(lo: Reg, hi: Reg): number {
     this.out[0] = lo;
     this.out[1] = hi;
@@ -1163,18 +1225,21 @@ export class AArch64Lowering implements Context, LowerBackend {
       }
       case Opcode.Load: {
         const flags = dfg.imm0(inst) as MemFlags;
-        const trap = this.checkFlags(flags);
+        const trap = this.trapOf(flags);
         const [rn, , am, o] = this.amode128(a0, dfg.imm1(inst));
         const lo = this.tmp();
         const hi = this.tmp();
         this.emit(Op.Load, lo, rn, 0, 0, MemOp.ULoad64, am, o, trap);
         this.emit(Op.Load, hi, rn, 0, 0, MemOp.ULoad64, am, o + 8, trap);
+        // Big-endian: the first doubleword is the high half, each byte-reversed.
+        if (MemFlags.has(flags, MemFlagBit.Big)) return this.pair(this.rev64(hi), this.rev64(lo));
         return this.pair(lo, hi);
       }
       case Opcode.Store: {
         const flags = dfg.imm0(inst) as MemFlags;
-        const trap = this.checkFlags(flags);
-        const [lo, hi] = this.regs(a0);
+        const trap = this.trapOf(flags);
+        let [lo, hi]: [Reg, Reg] = this.regs(a0);
+        if (MemFlags.has(flags, MemFlagBit.Big)) [lo, hi] = [this.rev64(hi), this.rev64(lo)];
         const [rn, , am, o] = this.amode128(a1, dfg.imm1(inst));
         this.emit(Op.Store, lo, rn, 0, 0, MemOp.Store64, am, o, trap);
         this.emit(Op.Store, hi, rn, 0, 0, MemOp.Store64, am, o + 8, trap);
@@ -1292,23 +1357,32 @@ export class AArch64Lowering implements Context, LowerBackend {
       this.emit(Op.Fence, 0, 0, 0, 0, 0, 0, 0, 0);
       return 0;
     }
-    const trap = this.checkFlags(dfg.imm0(inst) as MemFlags);
+    const flags = dfg.imm0(inst) as MemFlags;
+    const trap = this.trapOf(flags);
     const ty = op === Opcode.AtomicStore ? dfg.valueTypeOf(dfg.arg(inst, 0)) : dfg.valueTypeOf(dfg.result(inst, 0));
     if (!isInt(ty) || typeBits(ty) > 64) throw this.ctx.unsupported();
     const log2 = Math.log2(typeBits(ty) / 8);
+    // Big-endian memory: values are byte-reversed on their way in and out
+    // (single bytes need nothing).
+    const big = MemFlags.has(flags, MemFlagBit.Big) && log2 > 0;
     const rd = this.tmp();
     switch (op) {
       case Opcode.AtomicLoad:
         this.emit(Op.LoadAcquire, rd, this.ctx.putValueInReg(dfg.arg(inst, 0)), 0, 0, 0, log2, 0, trap);
-        return this.output_reg(rd);
-      case Opcode.AtomicStore:
-        this.emit(Op.StoreRelease, this.ctx.putValueInReg(dfg.arg(inst, 0)), this.ctx.putValueInReg(dfg.arg(inst, 1)), 0, 0, 0, log2, 0, trap);
+        return this.output_reg(big ? this.revBytes(log2, rd) : rd);
+      case Opcode.AtomicStore: {
+        const x = this.ctx.putValueInReg(dfg.arg(inst, 0));
+        this.emit(Op.StoreRelease, big ? this.revBytes(log2, x) : x, this.ctx.putValueInReg(dfg.arg(inst, 1)), 0, 0, 0, log2, 0, trap);
         return 0;
+      }
       case Opcode.AtomicRmw: {
         const rmw = dfg.imm1(inst) as AtomicRmwOp;
-        const lse = this.hasLse ? LSE_FOR_RMW[rmw] : undefined;
+        // Big-endian memory keeps LSE for the operations byte order does not
+        // affect (bitwise ones and exchange): reverse the operand and the result.
+        const bytewise = rmw === AtomicRmwOp.And || rmw === AtomicRmwOp.Or || rmw === AtomicRmwOp.Xor || rmw === AtomicRmwOp.Xchg;
+        const lse = this.hasLse && (!big || bytewise) ? LSE_FOR_RMW[rmw] : undefined;
         if (lse !== undefined) {
-          let x = this.ctx.putValueInReg(dfg.arg(inst, 1));
+          let x: Reg = this.ctx.putValueInReg(dfg.arg(inst, 1));
           const size = log2 === 3 ? SIZE64 : SIZE32;
           // LSE has add and bit-clear: sub adds the negation, and clears the complement.
           if (rmw === AtomicRmwOp.Sub || rmw === AtomicRmwOp.And) {
@@ -1317,10 +1391,11 @@ export class AArch64Lowering implements Context, LowerBackend {
             this.emit(Op.AluRRR, t, XZR, x, 0, neg ? ALUOp.Sub : ALUOp.OrrNot, size, 0, 0);
             x = t;
           }
+          if (big) x = this.revBytes(log2, x);
           this.emit(Op.AtomicRmwLse, rd, this.ctx.putValueInReg(dfg.arg(inst, 0)), x, 0, lse, log2, 0, trap);
-          return this.output_reg(rd);
+          return this.output_reg(big ? this.revBytes(log2, rd) : rd);
         }
-        this.emit(Op.AtomicRmwLoop, rd, this.ctx.putValueInReg(dfg.arg(inst, 0)), this.ctx.putValueInReg(dfg.arg(inst, 1)), 0, dfg.imm1(inst), log2, 0, trap);
+        this.emit(Op.AtomicRmwLoop, rd, this.ctx.putValueInReg(dfg.arg(inst, 0)), this.ctx.putValueInReg(dfg.arg(inst, 1)), 0, dfg.imm1(inst), log2, big ? 1 : 0, trap);
         return this.output_reg(rd);
       }
       default: {
@@ -1328,10 +1403,11 @@ export class AArch64Lowering implements Context, LowerBackend {
         const e = this.ctx.putValueInReg(dfg.arg(inst, 1));
         const n = this.ctx.putValueInReg(dfg.arg(inst, 2));
         if (this.hasLse) {
-          this.emit(Op.AtomicCasLse, rd, p, e, n, 0, log2, 0, trap);
-          return this.output_reg(rd);
+          // casal compares and stores memory's bytes: give it both values reversed.
+          this.emit(Op.AtomicCasLse, rd, p, big ? this.revBytes(log2, e) : e, big ? this.revBytes(log2, n) : n, 0, log2, 0, trap);
+          return this.output_reg(big ? this.revBytes(log2, rd) : rd);
         }
-        this.emit(Op.AtomicCasLoop, rd, p, e, n, 0, log2, 0, trap);
+        this.emit(Op.AtomicCasLoop, rd, p, e, n, 0, log2, big ? 1 : 0, trap);
         return this.output_reg(rd);
       }
     }
@@ -1434,9 +1510,63 @@ export class AArch64Lowering implements Context, LowerBackend {
 
   // Memory
 
-  private checkFlags(flags: MemFlags): number {
-    if (MemFlags.has(flags, MemFlagBit.Big)) throw this.ctx.unsupported('big-endian memory access');
+  /** The trap code a memory access records (0: it cannot trap). */
+  private trapOf(flags: MemFlags): number {
     return MemFlags.trapCode(flags) ?? 0;
+  }
+  /** The 64-bit byte reversal of `r`. */
+  private rev64(r: Reg): Reg {
+    return this.bit_rr(BitOp.Rev64, I64, r);
+  }
+  /** Reverses the low 2^log2 bytes of `r` (1 to 8 bytes; upper bits of narrow values are don't-care). */
+  private revBytes(log2: number, r: Reg): Reg {
+    switch (log2) {
+      case 0: return r;
+      case 1: return this.bit_rr(BitOp.Rev16, I32, r);
+      case 2: return this.bit_rr(BitOp.Rev32, I32, r);
+      default: return this.rev64(r);
+    }
+  }
+  /**
+   * A big-endian float load: the bytes go through general registers,
+   * reversed, then into the float register (f128: two reversed, swapped
+   * doublewords).
+   */
+  private loadBigFloat(ty: Type, p: Value, off: number, trap: number): Reg {
+    if (ty === F128) {
+      const [rn, , am, o] = this.amode128(p, off);
+      const w0 = this.tmp();
+      const w1 = this.tmp();
+      this.emit(Op.Load, w0, rn, 0, 0, MemOp.ULoad64, am, o, trap);
+      this.emit(Op.Load, w1, rn, 0, 0, MemOp.ULoad64, am, o + 8, trap);
+      const q = this.gprToFp(I64, this.rev64(w1));
+      const rd = this.tmp(RegClass.Float);
+      this.emit(Op.MovToVecHi, rd, q, this.rev64(w0), 0, 0, 0, 0, 0);
+      return rd;
+    }
+    const bits = typeBits(ty);
+    const [rn, rm, am, o] = this.amode(p, off);
+    const raw = this.tmp();
+    this.emit(Op.Load, raw, rn, rm, 0, this.loadMemOp(bits === 16 ? I16 : bits === 32 ? I32 : I64), am, o, trap);
+    return this.gprToFp(ty, this.revBytes(Math.log2(bits / 8), raw));
+  }
+  /** A big-endian float store (see `loadBigFloat`). */
+  private storeBigFloat(ty: Type, x: Value, p: Value, off: number, trap: number): number {
+    const xr = this.ctx.putValueInReg(x);
+    if (ty === F128) {
+      const lo = this.fpToGpr(F64, xr);
+      const hi = this.tmp();
+      this.emit(Op.MovFromVecHi, hi, xr, 0, 0, 0, 0, 0, 0);
+      const [rn, , am, o] = this.amode128(p, off);
+      this.emit(Op.Store, this.rev64(hi), rn, 0, 0, MemOp.Store64, am, o, trap);
+      this.emit(Op.Store, this.rev64(lo), rn, 0, 0, MemOp.Store64, am, o + 8, trap);
+      return 0;
+    }
+    const bits = typeBits(ty);
+    const rt = this.revBytes(Math.log2(bits / 8), this.fpToGpr(ty, xr));
+    const [rn, rm, am, o] = this.amode(p, off);
+    this.emit(Op.Store, rt, rn, rm, 0, this.storeMemOp(bits === 16 ? I16 : bits === 32 ? I32 : I64), am, o, trap);
+    return 0;
   }
   /** Address operands for `p + off`: [rn, rm, amode, offset]. */
   private amode(p: Value, off: number): [Reg, Reg, number, number] {
@@ -1451,11 +1581,12 @@ export class AArch64Lowering implements Context, LowerBackend {
       if (op === Opcode.Iadd && typeBits(this.dfg.valueTypeOf(p)) === 64) {
         const a = this.dfg.arg(inst, 0);
         const b = this.dfg.arg(inst, 1);
-        for (const [base, other] of [[a, b], [b, a]] as const) {
-          const k = this.constOf(other);
-          if (k !== undefined) {
-            const total = BigInt.asIntN(64, k) + BigInt(off);
-            if (total >= -(1n << 31n) && total < 1n << 31n) return [this.ctx.putValueInReg(base), 0, AMode.RegOffset, Number(total)];
+        for (let i = 0; i < 2; i++) {
+          const base = i === 0 ? a : b;
+          if (this.constWords(i === 0 ? b : a)) {
+            // The signed 64-bit constant plus the offset, exact wherever it matters (near int32).
+            const total = (this.kHi | 0) * 0x100000000 + this.kLo + off;
+            if (total >= -0x80000000 && total < 0x80000000) return [this.ctx.putValueInReg(base), 0, AMode.RegOffset, total];
           }
         }
         if (off === 0) return [this.ctx.putValueInReg(a), this.ctx.putValueInReg(b), AMode.RegReg, 0];
@@ -1464,8 +1595,8 @@ export class AArch64Lowering implements Context, LowerBackend {
     return [this.ctx.putValueInReg(p), 0, AMode.RegOffset, off];
   }
   load_op(opcode: Opcode, ty: Type, flags: MemFlags, p: Value, off: number): Reg {
-    const big = MemFlags.has(flags, MemFlagBit.Big) && isInt(ty);
-    const trap = big ? (MemFlags.trapCode(flags) ?? 0) : this.checkFlags(flags);
+    const big = MemFlags.has(flags, MemFlagBit.Big);
+    const trap = this.trapOf(flags);
     let memop: number;
     switch (opcode) {
       case Opcode.Uload8: memop = MemOp.ULoad8; break;
@@ -1476,6 +1607,7 @@ export class AArch64Lowering implements Context, LowerBackend {
       case Opcode.Sload32: memop = MemOp.SLoad32; break;
       default:
         if (!isScalar(ty) || (typeBits(ty) > 64 && ty !== F128)) throw this.ctx.unsupported();
+        if (big && isFloat(ty)) return this.loadBigFloat(ty, p, off, trap);
         memop = this.loadMemOp(ty);
     }
     const [rn, rm, am, o] = this.amode(p, off);
@@ -1491,8 +1623,8 @@ export class AArch64Lowering implements Context, LowerBackend {
   }
   store_op(opcode: Opcode, flags: MemFlags, x: Value, p: Value, off: number): number {
     const ty = this.dfg.valueTypeOf(x);
-    const big = MemFlags.has(flags, MemFlagBit.Big) && isInt(ty);
-    const trap = big ? (MemFlags.trapCode(flags) ?? 0) : this.checkFlags(flags);
+    const big = MemFlags.has(flags, MemFlagBit.Big);
+    const trap = this.trapOf(flags);
     let memop: number;
     switch (opcode) {
       case Opcode.Istore8: memop = MemOp.Store8; break;
@@ -1500,6 +1632,7 @@ export class AArch64Lowering implements Context, LowerBackend {
       case Opcode.Istore32: memop = MemOp.Store32; break;
       default:
         if (!isScalar(ty) || (typeBits(ty) > 64 && ty !== F128)) throw this.ctx.unsupported();
+        if (big && isFloat(ty)) return this.storeBigFloat(ty, x, p, off, trap);
         memop = this.storeMemOp(ty);
     }
     let rt: Reg = this.ctx.putValueInReg(x);
@@ -1515,6 +1648,68 @@ export class AArch64Lowering implements Context, LowerBackend {
   stack_addr_reg(ss: StackSlot, off: number): Reg {
     const rd = this.tmp();
     this.emit(Op.LoadAddr, rd, 0, 0, 0, AMode.SlotOffset, this.abi.slotOffsets[ss] + off, 0, 0);
+    return rd;
+  }
+  dynamic_stack_addr_reg(dss: DynamicStackSlot): Reg {
+    const rd = this.tmp();
+    this.emit(Op.LoadAddr, rd, 0, 0, 0, AMode.SlotOffset, this.abi.dynamicSlotOffsets[dss], 0, 0);
+    return rd;
+  }
+
+  // The pinned register, thread-local variables, handler addresses
+
+  private checkPinned(): void {
+    if (!this.pinnedReg) throw this.ctx.unsupported('the pinned register needs enable_pinned_reg');
+  }
+  read_pinned_reg(): Reg {
+    this.checkPinned();
+    const rd = this.tmp();
+    this.emit(Op.Mov, rd, PINNED, 0, 0, 0, SIZE64, 0, 0);
+    return rd;
+  }
+  write_pinned_reg(r: Reg): number {
+    this.checkPinned();
+    this.emit(Op.Mov, PINNED, r, 0, 0, 0, SIZE64, 0, 0);
+    return 0;
+  }
+  /**
+   * The address of a thread-local symbol under the `tls_model` setting:
+   * `elf_gd` calls the variable's TLS descriptor (its resolver returns the
+   * offset from the thread pointer), `macho` calls the variable's thunk.
+   */
+  tls_value_reg(gv: GlobalValue): Reg {
+    const g = this.func.globalValues[gv];
+    if (g?.kind !== 'symbol' || !g.tls) throw this.ctx.unsupported('tls_value of a global value that is not a thread-local symbol');
+    const { target, text } = externalTarget(this.func, g.name);
+    const model = this.tlsModel;
+    const rd = this.tmp();
+    // Both sequences call (a resolver or a thunk), which needs the link register saved.
+    this.abi.isLeaf = false;
+    if (model === 'elf_gd') {
+      const info: ExtNameInfo = { target, offset: 0n, text };
+      this.emit(Op.ElfTlsGetAddr, rd, this.tmp(), 0, 0, 0, 0, 0, 0, info);
+    } else if (model === 'macho') {
+      const info: TlsCallInfo = { target, offset: 0n, text, clobbers: TLV_CALL_CLOBBERS };
+      this.emit(Op.MachOTlsGetAddr, rd, 0, 0, 0, 0, 0, 0, 0, info);
+    } else {
+      throw this.ctx.unsupported(`tls_value with tls_model=${model} (aarch64 has elf_gd and macho)`);
+    }
+    return g.offset === 0n ? rd : this.alu_rrr(ALUOp.Add, I64, rd, this.imm(I64, g.offset));
+  }
+  /**
+   * The address of the exception handler that `try_call` ending `block`
+   * reaches through its exception-table entry `index`: the machine block of
+   * that edge (an edge block when the edge is critical).
+   */
+  handler_address(block: Block, index: bigint): Reg {
+    const order = this.ctx.order;
+    const mb = order.loweredIndex[block];
+    if (mb < 0) throw this.ctx.unsupported(`handler address of unreachable block${block}`);
+    const succs = order.blockSuccs(mb);
+    // Successor 0 is the normal return; the handlers follow in table order.
+    if (index < 0n || index >= BigInt(succs.length - 1)) throw this.ctx.unsupported(`exception handler ${index} of block${block}, which has ${succs.length - 1}`);
+    const rd = this.tmp();
+    this.emit(Op.LabelAddress, rd, 0, 0, 0, succs[1 + Number(index)], 0, 0, 0);
     return rd;
   }
 
@@ -1596,7 +1791,7 @@ export class AArch64Lowering implements Context, LowerBackend {
       resultRegs.push([regs[0], regs[1] ?? -1]);
     });
     const defPregs = new Set<number>(defs.map((d) => d.preg));
-    const clobbers = (clobberAll ? ALL_ALLOCATABLE : AARCH64_ABI.callClobbers(sig.callConv)).filter((p: PReg) => !defPregs.has(p));
+    const clobbers = (clobberAll ? allAllocatable(this.pinnedReg) : AARCH64_ABI.callClobbers(sig.callConv)).filter((p: PReg) => !defPregs.has(p));
     const name = dest ? dest.text : 'indirect';
     if (!isIndirect && !colocated) {
       // Far call: load the address (absolute relocation), then blr.
@@ -1617,12 +1812,10 @@ export class AArch64Lowering implements Context, LowerBackend {
    * libcall calling convention; `args` are the parameters' registers.
    */
   private libcall(name: string, params: readonly Type[], args: readonly (readonly Reg[])[], ret: Type): [number, number] {
-    const conv = this.flags.enumValue('libcall_call_conv');
-    const callConv = (conv === 'isa_default' ? 'system_v' : conv) as Signature['callConv'];
-    const sig: Signature = { params: params.map((t) => abiParam(t)), returns: [abiParam(ret)], callConv };
+    const sig: Signature = { params: params.map((t) => abiParam(t)), returns: [abiParam(ret)], callConv: this.libcallCallConv };
     const sd = computeSigData(AARCH64_ABI, sig, this.flags);
     const dest = { target: { kind: 'libcall', name } as RelocTarget, text: `%${name}` };
-    return this.emitCall(sig, sd, args, 0, dest, this.flags.bool('use_colocated_libcalls'))[0];
+    return this.emitCall(sig, sd, args, 0, dest, this.colocatedLibcalls)[0];
   }
 
   /**
@@ -1684,18 +1877,23 @@ export class AArch64Lowering implements Context, LowerBackend {
   }
 
   lower_return(inst: Inst): number {
-    const vals = this.dfg.instArgs(inst);
+    const dfg = this.dfg;
+    const rets = this.abi.sig.rets;
     const uses: FixedReg[] = [];
-    this.abi.sig.rets.forEach((a, i) => {
-      const v = vals[i];
-      const regs = a.slots.length === 2 ? this.ctx.putValueInRegs(v) : [this.ctx.putValueInReg(v)];
-      a.slots.forEach((s, k) => {
-        if (s.kind === 'reg') uses.push({ vreg: regs[k], preg: s.preg });
-        else {
-          this.emit(Op.Store, regs[k], this.retAreaPtrReg(), 0, 0, this.storeMemOp(s.ty), AMode.RegOffset, s.offset, 0);
-        }
-      });
-    });
+    for (let i = 0; i < rets.length; i++) {
+      const slots = rets[i].slots;
+      const v = dfg.arg(inst, i);
+      let r0: VReg;
+      let r1 = 0 as VReg;
+      if (slots.length === 2) [r0, r1] = this.ctx.putValueInRegs(v);
+      else r0 = this.ctx.putValueInReg(v);
+      for (let k = 0; k < slots.length; k++) {
+        const s = slots[k];
+        const r = k === 0 ? r0 : r1;
+        if (s.kind === 'reg') uses.push({ vreg: r, preg: s.preg });
+        else this.emit(Op.Store, r, this.retAreaPtrReg(), 0, 0, this.storeMemOp(s.ty), AMode.RegOffset, s.offset, 0);
+      }
+    }
     this.emit(Op.Ret, 0, 0, 0, 0, 0, 0, 0, 0, { uses, popBytes: this.abi.callConv === 'tail' ? this.abi.sig.stackArgSize : 0 }, InstFlags.Ret);
     return 0;
   }

@@ -1,8 +1,10 @@
-// Atomic read-modify-write and compare-and-swap at every width, both as
-// exclusive-access loops and as FEAT_LSE instructions (`has_lse`), run
-// under QEMU (which implements LSE) and checked against a BigInt model.
-// The operands include the values where signed and unsigned orders
-// disagree and where subword results would show stray upper bits.
+// Atomic read-modify-write, compare-and-swap, load and store at every
+// width, in little- and big-endian byte order, both as exclusive-access
+// loops and as FEAT_LSE instructions (`has_lse`), run under QEMU (which
+// implements LSE) and checked against a BigInt model, with the memory's
+// bytes read back little-endian as well. The operands include the values
+// where signed and unsigned orders disagree and where subword results
+// would show stray upper bits.
 import { parseSharedFlags, type CompiledCode } from '@clift/codegen';
 import { formatUserFuncName } from '@clift/ir';
 import { parseFunctions } from '@clift/reader';
@@ -33,45 +35,72 @@ function model(op: RmwName, a: bigint, x: bigint, bits: number): bigint {
   }
 }
 
-/** Each function stores its first argument to a stack slot, applies the atomic, and returns (old, reloaded memory). */
-function source(): string {
+/**
+ * Each function stores its first argument to a stack slot, applies the
+ * atomic, and returns (old, reloaded memory, memory reloaded little-endian).
+ * The `_big` variants do all of it big-endian, so their last result is the
+ * byte-swapped memory value: the bytes really are in big-endian order.
+ */
+function source(order: 'little' | 'big'): string {
   const fns: string[] = [];
+  const sfx = order === 'big' ? '_big' : '';
   for (const bits of WIDTHS) {
     const t = `i${bits}`;
     for (const op of OPS) {
-      fns.push(`function %rmw_${op}_${t}(${t}, ${t}) -> ${t}, ${t} {
+      fns.push(`function %rmw_${op}_${t}${sfx}(${t}, ${t}) -> ${t}, ${t}, ${t} {
     ss0 = explicit_slot 8
 block0(v0: ${t}, v1: ${t}):
     v2 = stack_addr.i64 ss0
-    store.${t} little v0, v2
-    v3 = atomic_rmw.${t} little ${op} v2, v1
-    v4 = load.${t} little v2
-    return v3, v4
+    store.${t} ${order} v0, v2
+    v3 = atomic_rmw.${t} ${order} ${op} v2, v1
+    v4 = load.${t} ${order} v2
+    v5 = load.${t} little v2
+    return v3, v4, v5
 }`);
     }
     // %cas_same passes one value as both expected and replacement: casal's
     // compare register is overwritten, so the allocator must keep a copy.
-    fns.push(`function %cas_${t}(${t}, ${t}, ${t}) -> ${t}, ${t} {
+    fns.push(`function %cas_${t}${sfx}(${t}, ${t}, ${t}) -> ${t}, ${t}, ${t} {
     ss0 = explicit_slot 8
 block0(v0: ${t}, v1: ${t}, v2: ${t}):
     v3 = stack_addr.i64 ss0
-    store.${t} little v0, v3
-    v4 = atomic_cas.${t} little v3, v1, v2
-    v5 = load.${t} little v3
-    return v4, v5
+    store.${t} ${order} v0, v3
+    v4 = atomic_cas.${t} ${order} v3, v1, v2
+    v5 = load.${t} ${order} v3
+    v6 = load.${t} little v3
+    return v4, v5, v6
 }
-function %cas_same_${t}(${t}, ${t}) -> ${t}, ${t} {
+function %cas_same_${t}${sfx}(${t}, ${t}) -> ${t}, ${t}, ${t} {
     ss0 = explicit_slot 8
 block0(v0: ${t}, v1: ${t}):
     v2 = stack_addr.i64 ss0
-    store.${t} little v0, v2
-    v3 = atomic_cas.${t} little v2, v1, v1
+    store.${t} ${order} v0, v2
+    v3 = atomic_cas.${t} ${order} v2, v1, v1
     v4 = iadd v3, v1
+    v5 = load.${t} ${order} v2
+    v6 = load.${t} little v2
+    return v4, v5, v6
+}
+function %load_store_${t}${sfx}(${t}, ${t}) -> ${t}, ${t}, ${t} {
+    ss0 = explicit_slot 8
+block0(v0: ${t}, v1: ${t}):
+    v2 = stack_addr.i64 ss0
+    store.${t} ${order} v0, v2
+    v3 = atomic_load.${t} ${order} v2
+    atomic_store.${t} ${order} v1, v2
+    v4 = load.${t} ${order} v2
     v5 = load.${t} little v2
-    return v4, v5
+    return v3, v4, v5
 }`);
   }
   return fns.join('\n\n');
+}
+
+/** `v` (of `bits` bits) with its bytes in the other order. */
+function bswap(v: bigint, bits: number): bigint {
+  let out = 0n;
+  for (let i = 0; i < bits; i += 8) out = (out << 8n) | ((v >> BigInt(i)) & 0xffn);
+  return out;
 }
 
 function operands(bits: number): bigint[] {
@@ -81,7 +110,7 @@ function operands(bits: number): bigint[] {
 }
 
 const flags = parseSharedFlags([{ name: 'regalloc_checker', value: 'true' }]);
-const FUNCS = parseFunctions(source());
+const FUNCS = [...parseFunctions(source('little')), ...parseFunctions(source('big'))];
 
 function compileAll(lse: boolean): Map<string, CompiledCode> {
   const out = new Map<string, CompiledCode>();
@@ -111,25 +140,36 @@ describe('atomics', () => {
     for (const [name, code] of loops) expect(code.disassembly, name).not.toMatch(/ld(add|clr|set|eor|smax|smin|umax|umin)al|swpal|casal/);
   });
 
-  it.skipIf(!qemuAvailable())('compute what the model computes, with and without LSE', () => {
+  it('keeps LSE for big-endian bitwise operations, reversing operand and result', () => {
+    const dis = (name: string): string => lse.get(name)!.disassembly!;
+    expect(dis('rmw_or_i32_big')).toMatch(/rev (w\d+), w\d+\n\s+ldsetal \1, (w\d+), \[x\d+\]\n\s+rev w\d+, \2/);
+    expect(dis('rmw_xchg_i16_big')).toMatch(/rev16 (w\d+), w\d+\n\s+swpalh \1, /);
+    expect(dis('cas_i64_big')).toMatch(/casal x/);
+    // Arithmetic needs the value in native order between load and store: the loop.
+    expect(dis('rmw_add_i64_big')).toMatch(/ldaxr (x\d+), \[x\d+\]\n\s+rev \1, \1\n/);
+    expect(dis('rmw_umax_i16_big')).toMatch(/ldaxrh/);
+    // Single bytes have no order: the same code as little-endian.
+    expect(dis('rmw_add_i8_big')).toMatch(/ldaddalb/);
+  });
+
+  it.skipIf(!qemuAvailable())('compute what the model computes, with and without LSE, in either byte order', () => {
     const calls: Invocation[] = [];
     const want: { text: string; values: bigint[]; bits: number }[] = [];
-    for (const bits of WIDTHS) {
-      const vals = operands(bits);
-      for (const op of OPS) {
+    for (const sfx of ['', '_big']) {
+      const mem = (v: bigint, bits: number): bigint => (sfx === '' ? v : bswap(v, bits));
+      for (const bits of WIDTHS) {
+        const vals = operands(bits);
+        const expect3 = (func: string, args: bigint[], r0: bigint, stored: bigint): void => {
+          calls.push({ func, args, numResults: 3 });
+          want.push({ text: `${func}(${args.join(', ')})`, values: [r0, stored, mem(stored, bits)], bits });
+        };
+        for (const op of OPS) for (const a of vals) for (const x of vals) expect3(`rmw_${op}_i${bits}${sfx}`, [a, x], a, model(op, a, x, bits));
         for (const a of vals) {
-          for (const x of vals) {
-            calls.push({ func: `rmw_${op}_i${bits}`, args: [a, x], numResults: 2 });
-            want.push({ text: `rmw_${op}_i${bits}(${a}, ${x})`, values: [a, model(op, a, x, bits)], bits });
+          for (const e of [a, vals[1], vals[3]]) {
+            expect3(`cas_i${bits}${sfx}`, [a, e, vals[4]], a, a === e ? vals[4] : a);
+            expect3(`cas_same_i${bits}${sfx}`, [a, e], BigInt.asUintN(bits, a + e), a);
           }
-        }
-      }
-      for (const a of vals) {
-        for (const e of [a, vals[1], vals[3]]) {
-          calls.push({ func: `cas_i${bits}`, args: [a, e, vals[4]], numResults: 2 });
-          want.push({ text: `cas_i${bits}(${a}, ${e}, ${vals[4]})`, values: [a, a === e ? vals[4] : a], bits });
-          calls.push({ func: `cas_same_i${bits}`, args: [a, e], numResults: 2 });
-          want.push({ text: `cas_same_i${bits}(${a}, ${e})`, values: [BigInt.asUintN(bits, a + e), a], bits });
+          expect3(`load_store_i${bits}${sfx}`, [a, vals[6]], a, vals[6]);
         }
       }
     }
@@ -138,7 +178,7 @@ describe('atomics', () => {
       const failures: string[] = [];
       results.forEach((r, i) => {
         const got = r.map((v) => BigInt.asUintN(want[i].bits, v));
-        if (got[0] !== want[i].values[0] || got[1] !== want[i].values[1]) failures.push(`${label}: ${want[i].text} = ${got.join(', ')}, want ${want[i].values.join(', ')}`);
+        if (got.some((g, k) => g !== want[i].values[k])) failures.push(`${label}: ${want[i].text} = ${got.join(', ')}, want ${want[i].values.join(', ')}`);
       });
       expect(failures).toEqual([]);
     }

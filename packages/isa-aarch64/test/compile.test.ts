@@ -73,12 +73,21 @@ block0(v0: f64):
   return v1
 }`);
     expect(() => compile(f)).toThrow(/unsupported: fcvt_to_sint i128 on aarch64: `v1 = fcvt_to_sint.i128 v0`; rules tried: .*fcvt_to_sint \(lower\.isle:\d+\)/);
+    const g = fn(`function %f(i64, i64, i64) -> i64 fast {
+block0(v0: i64, v1: i64, v2: i64):
+  v3 = stack_switch v0, v1, v2
+  return v3
+}`);
+    expect(() => compile(g)).toThrow(/unsupported: stack_switch i64 on aarch64: `v3 = stack_switch v0, v1, v2`; no rule lowers this opcode/);
+  });
+
+  it('reads the pinned register only when enable_pinned_reg reserves it', () => {
     const g = fn(`function %f() -> i64 fast {
 block0:
   v0 = get_pinned_reg.i64
   return v0
 }`);
-    expect(() => compile(g)).toThrow(/unsupported: get_pinned_reg i64 on aarch64: `v0 = get_pinned_reg.i64`; no rule lowers this opcode/);
+    expect(() => compile(g)).toThrow(/unsupported: get_pinned_reg i64 on aarch64 \(the pinned register needs enable_pinned_reg\)/);
   });
 
   it('rejects unknown ISA flags with a SettingError naming them', () => {

@@ -24,4 +24,7 @@ export const INTEGER_RUNTESTS = [
   'sdiv.clif', 'shift-right-left.clif',
   'smulhi.clif', 'spill-reload.clif', 'srem_opts.clif', 'stack-addr-64.clif', 'uadd_overflow_trap.clif',
   'try_call.clif', 'udiv.clif', 'umulhi.clif', 'urem.clif', 'x64-bmi1.clif',
+  // Upstream runs these on s390x only (the big-endian target), but their
+  // big-endian accesses and atomics say what any target must compute.
+  'alias-analysis-endianness.clif', 'atomic-cas-subword-big.clif', 'atomic-rmw-subword-big.clif',
 ];

@@ -21,6 +21,8 @@ export type ModuleErrorKind =
   | 'undefined-local'
   /** A relocation kind the ELF writer does not know. */
   | 'unknown-relocation'
+  /** A relocation kind of another object format (Mach-O), which ELF cannot express. */
+  | 'unsupported-relocation'
   /** A relocation whose offset or alignment does not fit its code or data. */
   | 'invalid-relocation'
   /** Bad alignment, size or name in a definition. */

@@ -22,7 +22,7 @@ export {
   type ModuleOptions,
 } from './module.js';
 export { ModuleError, type ModuleErrorKind } from './errors.js';
-export { AARCH64_RELOCATIONS, aarch64Relocation, type RelocInfo } from './relocations.js';
+export { AARCH64_RELOCATIONS, MACHO_ONLY_RELOCATIONS, aarch64Relocation, type ElfRelocKind, type RelocInfo } from './relocations.js';
 export { defaultLibcallName } from './libcalls.js';
 export {
   ELF,

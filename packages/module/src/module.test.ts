@@ -103,6 +103,8 @@ describe('definitions', () => {
     const call = (offset: number, kind = 'Arm64Call') =>
       code({ relocations: [{ offset, kind: kind as 'Arm64Call', target: { kind: 'symbol', name: 'f' }, addend: 0n }] });
     expectModuleError(() => m.defineFunction(f, call(0, 'X86CallPLTRel4')), 'unknown-relocation', 'f');
+    // Mach-O's thread-local-variable relocations exist in CompiledCode but not in ELF.
+    expectModuleError(() => m.defineFunction(f, call(0, 'MachOAarch64TlsAdrPage21')), 'unsupported-relocation', 'f');
     expectModuleError(() => m.defineFunction(f, call(4)), 'invalid-relocation', 'f');
     expectModuleError(() => m.defineFunction(f, code({ bytes: new Uint8Array(8), relocations: call(2).relocations })), 'invalid-relocation', 'f');
     expectModuleError(() => m.defineFunction(f, call(0, 'Abs8')), 'invalid-relocation', 'f');
@@ -128,6 +130,23 @@ describe('definitions', () => {
     expect(m.finish()).toBeInstanceOf(Uint8Array);
     m.declareFunction('missing', 'local', sig());
     expectModuleError(() => m.finish(), 'undefined-local', 'missing');
+  });
+
+  test('a TLS relocation needs a thread-local target, and only a TLS relocation may have one', () => {
+    const tlsdesc = (name: string) =>
+      code({ relocations: [{ offset: 0, kind: 'Aarch64TlsDescAdrPage21', target: { kind: 'symbol', name }, addend: 0n }] });
+    const m = new Module();
+    m.defineFunction(m.declareFunction('f', 'export', sig()), tlsdesc('plain'));
+    m.declareData('plain', 'import', true);
+    expectModuleError(() => m.finish(), 'invalid-relocation', 'f');
+    const n = new Module();
+    n.defineFunction(n.declareFunction('f', 'export', sig()), tlsdesc('tvar'));
+    n.declareData('tvar', 'import', true, true);
+    expect(n.finish()).toBeInstanceOf(Uint8Array);
+    const o = new Module();
+    o.defineFunction(o.declareFunction('g', 'export', sig()), code({ relocations: [{ offset: 0, kind: 'Aarch64AdrPrelPgHi21', target: { kind: 'symbol', name: 'tvar' }, addend: 0n }] }));
+    o.declareData('tvar', 'import', true, true);
+    expectModuleError(() => o.finish(), 'invalid-relocation', 'g');
   });
 });
 

@@ -24,7 +24,7 @@ import { signaturesEqual, type Signature } from '@clift/ir';
 import { ELF, ElfObjectWriter, type ElfSectionIndex, type ElfSymbolHandle } from './elf.js';
 import { ModuleError } from './errors.js';
 import { defaultLibcallName } from './libcalls.js';
-import { aarch64Relocation, type RelocInfo } from './relocations.js';
+import { MACHO_ONLY_RELOCATIONS, aarch64Relocation, type RelocInfo } from './relocations.js';
 
 /**
  * How a symbol is visible outside the object:
@@ -343,6 +343,16 @@ export class Module {
       if (!f.code) return;
       for (const r of f.code.relocations) {
         const info = aarch64Relocation(r.kind)!;
+        // The linker rejects a TLS relocation against an ordinary symbol and the reverse.
+        const known = r.target.kind === 'symbol' ? this.names.get(r.target.name) : undefined;
+        const targetTls = known?.kind === 'data' && this.datas[known.id].tls;
+        if (known !== undefined && info.tls !== targetTls) {
+          throw new ModuleError(
+            'invalid-relocation',
+            f.name,
+            `function '${f.name}': ${r.kind} relocation at offset ${r.offset} refers to '${r.target.name}', which is ${targetTls ? '' : 'not '}declared thread-local`,
+          );
+        }
         w.addRelocation(textIndex, {
           offset: BigInt(funcOffsets[i] + r.offset),
           symbol: symbolFor(f.name, r.target, r.offset),
@@ -391,6 +401,13 @@ function dataSize(desc: DataDescription): number {
 
 function checkCodeRelocation(owner: string, size: number, offset: number, kind: RelocKind): RelocInfo {
   const info = aarch64Relocation(kind);
+  if (!info && MACHO_ONLY_RELOCATIONS.has(kind)) {
+    throw new ModuleError(
+      'unsupported-relocation',
+      owner,
+      `function '${owner}': ${kind} relocation at offset ${offset} is Mach-O only; an ELF object cannot express it (compile with a tls_model other than macho)`,
+    );
+  }
   if (!info) {
     throw new ModuleError('unknown-relocation', owner, `function '${owner}': unknown relocation kind '${String(kind)}' at offset ${offset}`);
   }

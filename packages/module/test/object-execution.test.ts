@@ -162,4 +162,30 @@ describeWithToolchain('objects written by Module', () => {
     expect(readSymbols(text).find((s) => s.name === 'tls_counter')).toMatchObject({ type: 'TLS', bind: 'GLOBAL', size: 8 });
     expect(readRelocations(text).map((r) => r.type)).toEqual(['R_AARCH64_TLSGD_ADR_PAGE21', 'R_AARCH64_TLSGD_ADD_LO12_NC', 'R_AARCH64_CALL26']);
   });
+  test('TLS descriptors: the R_AARCH64_TLSDESC_* sequence links statically (relaxed to local-exec) and finds the variable', () => {
+    // The sequence AArch64 `tls_value` emits under tls_model=elf_gd. A
+    // static link relaxes it (adrp/ldr/add/blr become movz/movk/nop/nop,
+    // leaving the variable's offset from the thread pointer in x0).
+    // _start points tpidr_el0 at a zeroed block and exits with the address
+    // minus the thread pointer: the TCB's 16 bytes plus tls_b's offset.
+    const m = new Module();
+    m.defineData(m.declareData('tls_a', 'local', true, true), { init: { kind: 'bytes', bytes: new Uint8Array(8).fill(7) }, align: 8 });
+    m.defineData(m.declareData('tls_b', 'export', true, true), { init: { kind: 'bytes', bytes: new Uint8Array(8).fill(9) }, align: 8 });
+    m.defineData(m.declareData('tls_block', 'local', true), { init: { kind: 'zeros', size: 64 }, align: 16 });
+    defineAsm(
+      m,
+      'tls_b_addr',
+      'export',
+      sig(0, 1),
+      `stp x29, x30, [sp, #-16]!\n mov x29, sp\n adrp x0, :tlsdesc:tls_b\n ldr x3, [x0, #:tlsdesc_lo12:tls_b]\n add x0, x0, :tlsdesc_lo12:tls_b\n .tlsdesccall tls_b\n blr x3\n mrs x3, tpidr_el0\n add x0, x0, x3\n ldp x29, x30, [sp], #16\n ret`,
+    );
+    defineAsm(m, '_start', 'export', START, `adrp x1, tls_block\n add x1, x1, :lo12:tls_block\n msr tpidr_el0, x1\n bl tls_b_addr\n mrs x1, tpidr_el0\n sub x0, x0, x1\n ${EXIT}`);
+    const obj = m.finish();
+    const relocs = readRelocations(readelfAll(obj)).filter((r) => r.symbol === 'tls_b');
+    expect(relocs.map((r) => r.type)).toEqual(['R_AARCH64_TLSDESC_ADR_PAGE21', 'R_AARCH64_TLSDESC_LD64_LO12', 'R_AARCH64_TLSDESC_ADD_LO12', 'R_AARCH64_TLSDESC_CALL']);
+    expect(relocs.map((r) => r.offset)).toEqual([8n, 12n, 16n, 20n]);
+    const r = linkAndRun([obj]);
+    expect(r.linkerOutput).toBe('');
+    expect(r.status).toBe(24);
+  });
 });

@@ -21,7 +21,7 @@
 import { CodegenError, SettingError, parseSharedFlags, type CodegenErrorKind, type CompileResult, type CompiledCode } from '@clift/codegen';
 import type { Function, Signature } from '@clift/ir';
 import { compile, lookup } from '@clift/isa-aarch64';
-import { Module, ModuleError } from '@clift/module';
+import { Module, ModuleError, aarch64Relocation } from '@clift/module';
 import { comparePreciseOutput, expectedPreciseOutput, lineDiff } from '../precise-output.js';
 import { runFilecheck, SubtestFailure, SubtestSkip, type Subtest, type SubtestContext } from '../subtest.js';
 import { SUPPORTED_TARGETS } from '../targets.js';
@@ -127,7 +127,7 @@ export interface ObjectFunction {
  * An ELF64 relocatable object for AArch64 with every function as a global
  * symbol. Symbols the code refers to but the list does not define become
  * undefined symbols (functions when the CLIF declares them as such, else
- * data), for the linker to resolve. Throws `ModuleError` when the object
+ * data, thread-local when a TLS relocation names them), for the linker to resolve. Throws `ModuleError` when the object
  * cannot be written.
  */
 export function aarch64Object(functions: readonly ObjectFunction[]): Uint8Array {
@@ -141,7 +141,8 @@ export function aarch64Object(functions: readonly ObjectFunction[]): Uint8Array 
       const ext = f.func?.dfg.extFuncs.find((x) => x !== undefined && x.name.kind === 'testcase' && x.name.name === name);
       const sig = ext !== undefined ? f.func?.dfg.signatures[ext.signature] : undefined;
       if (sig !== undefined) m.declareFunction(name, 'import', sig);
-      else m.declareData(name, 'import', false);
+      // A thread-local variable (tls_value's relocations) must be an STT_TLS symbol.
+      else m.declareData(name, 'import', false, aarch64Relocation(r.kind)?.tls === true);
       defined.add(name);
     }
   }

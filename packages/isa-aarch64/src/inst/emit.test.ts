@@ -14,13 +14,16 @@ import { describe, expect, it } from 'vitest';
 import { ALUOp, AMode, BitOp, Cond, HintOp, LseOp, MemOp, PairAMode } from './args.js';
 import { BUFFER_HOOKS, LABEL_USE_KINDS, emitInst, type EmitState } from './emit.js';
 import { Imm12, ImmLogic } from './imms.js';
-import { Op, newMInst, type CallInfo, type MInst } from './mod.js';
+import { Op, newMInst, type CallInfo, type ExtNameInfo, type MInst } from './mod.js';
 import { HW_NAMES, printInst } from './print.js';
 
 const imm12 = (v: number): number => Imm12.maybeFrom(v)!;
 const logic = (v: bigint, bits: 32 | 64): number => ImmLogic.maybeFrom(v, bits)!;
 
 type Row = [Partial<MInst> & { op: Op }, string, string];
+
+/** A thread-local variable for the TLS sequences (relocations name it). */
+const TLS_VAR: ExtNameInfo = { target: { kind: 'symbol', name: 'tls_var' }, offset: 0n, text: 'tls_var' };
 
 function callInfo(calleePop: number): CallInfo {
   return { dest: undefined, uses: [], defs: [], clobbers: [], callee: 'indirect', calleePop };
@@ -248,6 +251,15 @@ const TABLE: Row[] = [
   [{ op: Op.AtomicCasLse, r0: 2, r1: 1, r2: 2, r3: 3, i1: 0 }, '23fce208', "casalb w2, w3, [x1]"],
   [{ op: Op.AtomicCasLse, r0: 2, r1: 1, r2: 2, r3: 3, i1: 1 }, '23fce248', "casalh w2, w3, [x1]"],
   [{ op: Op.AtomicCasLse, r0: 2, r1: 1, r2: 2, r3: 3, i1: 2 }, '23fce288', "casal w2, w3, [x1]"],
+  [{ op: Op.LabelAddress, r0: 4, i0: 0 }, '04000010', "adr x4, #0"],
+  [{ op: Op.FpuCSel, r0: 0, r1: 1, r2: 2, i0: Cond.Ne, i1: 2 }, '61000054401ca24e02000014201ca14e', "b.ne #12\nmov v0.16b, v2.16b\nb #8\nmov v0.16b, v1.16b"],
+  [{ op: Op.ElfTlsGetAddr, r1: 3, aux: TLS_VAR }, '00000090030040f90000009160003fd643d03bd50000038b', "adrp x0, #0\nldr x3, [x0]\nadd x0, x0, #0\nblr x3\nmrs x3, TPIDR_EL0\nadd x0, x0, x3"],
+  [{ op: Op.MachOTlsGetAddr, aux: TLS_VAR }, '00000090000040f9010040f920003fd6', "adrp x0, #0\nldr x0, [x0]\nldr x1, [x0]\nblr x1"],
+  // Big-endian atomic loops: the loaded and the stored value are byte-reversed.
+  [{ op: Op.AtomicRmwLoop, r0: 0, r1: 1, r2: 2, i0: 0, i1: 3, i2: 1 }, '20fc5fc8000cc0da1000028b100ec0da30fc11c871ffff35', "ldaxr x0, [x1]\nrev x0, x0\nadd x16, x0, x2\nrev x16, x16\nstlxr w17, x16, [x1]\ncbnz w17, #-20"],
+  [{ op: Op.AtomicRmwLoop, r0: 0, r1: 1, r2: 2, i0: 6, i1: 1, i2: 1 }, '20fc5f480004c05a5004c05a30fc114891ffff35', "ldaxrh w0, [x1]\nrev16 w0, w0\nrev16 w16, w2\nstlxrh w17, w16, [x1]\ncbnz w17, #-16"],
+  [{ op: Op.AtomicRmwLoop, r0: 0, r1: 1, r2: 2, i0: 9, i1: 1, i2: 1 }, '20fc5f480004c05a103c00131fa2226b10b0821a1006c05a30fc114831ffff35', "ldaxrh w0, [x1]\nrev16 w0, w0\nsxth w16, w0\ncmp w16, w2, sxth\ncsel w16, w0, w2, lt\nrev16 w16, w16\nstlxrh w17, w16, [x1]\ncbnz w17, #-28"],
+  [{ op: Op.AtomicCasLoop, r0: 0, r1: 1, r2: 2, r3: 3, i1: 2, i2: 1 }, '20fc5f880008c05a1f00026b810000547008c05a30fc118851ffff35', "ldaxr w0, [x1]\nrev w0, w0\ncmp w0, w2\nb.ne #16\nrev w16, w3\nstlxr w17, w16, [x1]\ncbnz w17, #-24"],
   [{ op: Op.Jump, i0: 0 }, '00000014', "b #0"],
   [{ op: Op.CondBr, i0: 0, i1: 0, i2: 0, i3: Cond.Eq }, '00000054ffffff17', "b.eq #0\nb #-4"],
   [{ op: Op.CondBr, r1: 3, i0: 0, i1: 0, i2: 1, i3: 1 }, '030000b4ffffff17', "cbz x3, #0\nb #-4"],
@@ -267,24 +279,31 @@ const STATE: EmitState = {
   returnCallText: () => [],
 };
 
-function encode(fields: Row[0]): Uint8Array {
+function encodeWithRelocs(fields: Row[0]): ReturnType<MachBuffer['finish']> {
   const m = { ...newMInst(fields.op), ...fields };
   const buf = new MachBuffer(LABEL_USE_KINDS, BUFFER_HOOKS);
   buf.reserveLabels(1);
   buf.bindLabel(0);
   emitInst(buf, m, STATE);
-  return buf.finish().bytes;
+  return buf.finish();
+}
+function encode(fields: Row[0]): Uint8Array {
+  return encodeWithRelocs(fields).bytes;
 }
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 function print(fields: Row[0]): string {
   return printInst({ ...newMInst(fields.op), ...fields }, STATE, HW_NAMES);
 }
-/** Branch targets become `<label>`; whitespace is normalized. */
+/**
+ * Branch and `adr` targets become `<label>`; whitespace and case (llvm-mc
+ * prints system registers in capitals) are normalized; `//` comments (the
+ * relocation a word carries) are dropped.
+ */
 function normalize(text: string): string {
   return text
     .split('\n')
-    .map((l) => l.replace(/\/\/.*$/, '').trim().replace(/\s+/g, ' '))
-    .map((l) => (/^(b|b\.\w+|cbn?z|bl)\s/.test(l) ? l.replace(/(label\d+|#-?\d+|#trap=\w+)$/, '<label>') : l))
+    .map((l) => l.replace(/\/\/.*$/, '').trim().replace(/\s+/g, ' ').toLowerCase())
+    .map((l) => (/^(b|b\.\w+|cbn?z|bl|adr)\s/.test(l) ? l.replace(/(label\d+|#-?\d+|#trap=\w+)$/, '<label>') : l))
     .join('\n');
 }
 /** Rows of conditional traps list the out-of-line `udf` the buffer adds; the instruction prints only the branch. */
@@ -344,6 +363,35 @@ describe('AArch64 encodings', () => {
   });
 });
 
+describe('relocated sequences', () => {
+  it('puts each TLS relocation on the instruction it patches', () => {
+    const elf = encodeWithRelocs({ op: Op.ElfTlsGetAddr, r1: 3, aux: TLS_VAR });
+    expect(elf.relocations.map((r) => [r.offset, r.kind, r.target])).toEqual([
+      [0, 'Aarch64TlsDescAdrPage21', TLS_VAR.target],
+      [4, 'Aarch64TlsDescLd64Lo12', TLS_VAR.target],
+      [8, 'Aarch64TlsDescAddLo12', TLS_VAR.target],
+      [12, 'Aarch64TlsDescCall', TLS_VAR.target],
+    ]);
+    const macho = encodeWithRelocs({ op: Op.MachOTlsGetAddr, aux: TLS_VAR });
+    expect(macho.relocations.map((r) => [r.offset, r.kind])).toEqual([
+      [0, 'MachOAarch64TlsAdrPage21'],
+      [4, 'MachOAarch64TlsAdrPageOff12'],
+    ]);
+  });
+  it('resolves a label address to its block', () => {
+    const m = { ...newMInst(Op.LabelAddress), r0: 2, i0: 1 };
+    const buf = new MachBuffer(LABEL_USE_KINDS, BUFFER_HOOKS);
+    buf.reserveLabels(2);
+    buf.bindLabel(0);
+    emitInst(buf, m, STATE);
+    for (let i = 0; i < 5; i++) buf.put4(0xd503201f);
+    buf.bindLabel(1);
+    buf.put4(0xd65f03c0);
+    // adr x2, #24: immlo = 0, immhi = 6.
+    expect(hex(buf.finish().bytes.subarray(0, 4))).toBe('c2000010');
+  });
+});
+
 describe('immediates', () => {
   it('finds logical immediates and decodes them back', () => {
     for (const [v, bits] of [[0xffn, 64], [0x5555555555555555n, 64], [0xf0f0f0f0n, 32], [0x7ffffffen, 32], [1n << 63n, 64], [0xfffffffffffffffen, 64]] as const) {
@@ -352,6 +400,60 @@ describe('immediates', () => {
       expect(ImmLogic.value(e!, bits)).toBe(BigInt.asUintN(bits, v));
     }
     for (const [v, bits] of [[0n, 64], [-1n, 64], [0x1234n, 64], [0xffffffffn, 32], [5n, 32]] as const) expect(ImmLogic.maybeFrom(v, bits)).toBeUndefined();
+  });
+  it('encodes exactly the values a BigInt model of the definition accepts', () => {
+    // The definition, directly: the smallest element the value repeats at
+    // must be a rotated run of ones (not all zeros or all ones).
+    const model = (value: bigint, bits: 32 | 64): { n: number; immr: number; imms: number } | undefined => {
+      const v = BigInt.asUintN(bits, value);
+      const full = bits === 32 ? v | (v << 32n) : v;
+      for (let size = 2; size <= 64; size *= 2) {
+        const mask = (1n << BigInt(size)) - 1n;
+        const e = full & mask;
+        let rep = 0n;
+        for (let k = 0; k < 64; k += size) rep |= e << BigInt(k);
+        if (rep !== full) continue;
+        for (let r = 0; r < size; r++) {
+          // Rotating e left by r gives a run of ones from bit 0?
+          const rotl = ((e << BigInt(r)) | (e >> BigInt(size - r))) & mask;
+          const ones = rotl.toString(2).replace(/0/g, '').length;
+          if (ones === 0 || ones === size || rotl !== (1n << BigInt(ones)) - 1n) continue;
+          const n = size === 64 ? 1 : 0;
+          if (bits === 32 && n === 1) return undefined;
+          return { n, immr: r, imms: ((~(size - 1) << 1) & 0x3f) | (ones - 1) };
+        }
+        return undefined;
+      }
+      return undefined;
+    };
+    let state = 0x12345678;
+    const rand32 = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+    const samples: bigint[] = [0n, 1n, (1n << 64n) - 1n, 0xffn, 0xff00n, 0x8000000000000001n, 0xffffffffn, 0xffffffff00000000n];
+    for (let i = 0; i < 3000; i++) {
+      const lo = BigInt(rand32());
+      const hi = BigInt(rand32());
+      samples.push((hi << 32n) | lo);
+      // Runs of ones at random places and element sizes, which random words rarely hit.
+      const size = 2 ** (1 + (rand32() % 6));
+      const ones = 1 + (rand32() % (size - 1));
+      const r = rand32() % size;
+      let e = (1n << BigInt(ones)) - 1n;
+      e = ((e << BigInt(r)) | (e >> BigInt(size - r))) & ((1n << BigInt(size)) - 1n);
+      let v = 0n;
+      for (let k = 0; k < 64; k += size) v |= e << BigInt(k);
+      samples.push(v, v ^ (1n << BigInt(rand32() % 64)));
+    }
+    const bad: string[] = [];
+    for (const v of samples) {
+      for (const bits of [32, 64] as const) {
+        const m = model(v, bits);
+        const got = ImmLogic.maybeFrom(v, bits);
+        const want = m === undefined ? undefined : (m.n << 12) | (m.immr << 6) | m.imms;
+        if (got !== want) bad.push(`${v.toString(16)}/${bits}: ${got} vs ${want}`);
+        else if (got !== undefined && ImmLogic.value(got, bits) !== BigInt.asUintN(bits, v)) bad.push(`${v.toString(16)}/${bits}: decodes to ${ImmLogic.value(got, bits).toString(16)}`);
+      }
+    }
+    expect(bad.slice(0, 10)).toEqual([]);
   });
   it('accepts 12-bit immediates with an optional shift', () => {
     expect(Imm12.value(Imm12.maybeFrom(4095)!)).toBe(4095);

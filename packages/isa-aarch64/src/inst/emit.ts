@@ -9,7 +9,7 @@
 //
 // Invariant: x16 and x17 are never allocated, so expansions may clobber them.
 
-import type { MachBuffer, LabelUseKind, BufferHooks } from '@clift/codegen';
+import type { MachBuffer, LabelUseKind, BufferHooks, RelocKind } from '@clift/codegen';
 import type { TrapCode } from '@clift/ir';
 import { ALUOp, AMode, BitOp, Cond, CondKind, HINT_WORDS, MEM_OPS, PairAMode, condInvert, condName } from './args.js';
 import { Imm12, simm9Fits, uimm12ScaledFits } from './imms.js';
@@ -460,8 +460,18 @@ export function atomicLoop(m: MInst): { words: number[]; text: string[] } {
   const stName = ['stlxrb', 'stlxrh', 'stlxr', 'stlxr'][log2];
   const extOp = (signed: boolean): number => (signed ? 4 : 0) + Math.min(log2, 2);
   const extName = (signed: boolean): string => ['uxtb', 'uxth', 'uxtw', 'sxtb', 'sxth', 'sxtw'][(signed ? 3 : 0) + log2];
+  // Big-endian memory: the loaded value is byte-reversed into the native
+  // order the operation and compare see, and the stored value back.
+  const big = m.i2 === 1 && log2 > 0;
+  const revOp = [BitOp.Rev16, BitOp.Rev16, BitOp.Rev32, BitOp.Rev64][log2];
+  const revName = log2 === 1 ? 'rev16' : 'rev';
+  const rev = (rd: number, rs: number): void => {
+    words.push(encBitRR(revOp, size, rd, rs));
+    text.push(`${revName} ${r(rd)}, ${r(rs)}`);
+  };
   words.push(encLoadAcquire(true, log2, old, rn));
   text.push(`${ldName} ${r(old)}, [x${rn}]`);
+  if (big) rev(old, old);
   /** Emits `cmp a, b` (with b extended for subwords); returns nothing. */
   const cmp = (a: number, b: number, signed: boolean): void => {
     if (log2 >= 2) {
@@ -474,10 +484,17 @@ export function atomicLoop(m: MInst): { words: number[]; text: string[] } {
   };
   if (m.op === Op.AtomicCasLoop) {
     cmp(old, m.r2, false);
-    words.push(encBranchCond(Cond.Ne) | (3 << 5));
-    text.push('b.ne #12');
-    words.push(encStlxr(log2, HW_TMP2, m.r3, rn));
-    text.push(`${stName} w${HW_TMP2}, ${r(m.r3)}, [x${rn}]`);
+    // Past the store and the loop branch (and the reversal of the new value).
+    const skip = big ? 16 : 12;
+    words.push(encBranchCond(Cond.Ne) | ((skip >> 2) << 5));
+    text.push(`b.ne #${skip}`);
+    let src = m.r3;
+    if (big) {
+      rev(HW_SPILLTMP, src);
+      src = HW_SPILLTMP;
+    }
+    words.push(encStlxr(log2, HW_TMP2, src, rn));
+    text.push(`${stName} w${HW_TMP2}, ${r(src)}, [x${rn}]`);
   } else {
     const op = m.i0;
     const rm = m.r2;
@@ -514,6 +531,10 @@ export function atomicLoop(m: MInst): { words: number[]; text: string[] } {
         text.push(`csel ${r(HW_SPILLTMP)}, ${r(old)}, ${r(rm)}, ${condName(c)}`);
       }
     }
+    if (big) {
+      rev(HW_SPILLTMP, src);
+      src = HW_SPILLTMP;
+    }
     words.push(encStlxr(log2, HW_TMP2, src, rn));
     text.push(`${stName} w${HW_TMP2}, ${r(src)}, [x${rn}]`);
   }
@@ -521,6 +542,72 @@ export function atomicLoop(m: MInst): { words: number[]; text: string[] } {
   words.push((0x35000000 | (((back >> 2) & 0x7ffff) << 5) | HW_TMP2) >>> 0);
   text.push(`cbnz w${HW_TMP2}, #${back}`);
   return { words, text };
+}
+
+// ---------------------------------------------------------------------------
+// Thread-local storage sequences (shared with the printer)
+
+/** One word of a fixed sequence: its encoding, assembly, and relocation (at the word) if any. */
+export interface SeqWord {
+  readonly word: number;
+  readonly text: string;
+  readonly reloc: RelocKind | undefined;
+}
+
+const MRS_TPIDR_EL0 = 0xd53bd040;
+const encLdrX = (rt: number, rn: number): number => (0xf9400000 | (rn << 5) | rt) >>> 0;
+const encBlr = (rn: number): number => (0xd63f0000 | (rn << 5)) >>> 0;
+
+/**
+ * The words of `ElfTlsGetAddr` (general dynamic through a TLS descriptor)
+ * or `MachOTlsGetAddr` (the variable's thunk); `tmp` is the ELF sequence's
+ * temporary. Relocated fields are zero; the text names each relocation.
+ */
+export function tlsSequence(m: MInst, tmpName = `x${m.r1}`): SeqWord[] {
+  const info = m.aux as ExtNameInfo;
+  const on = (kind: RelocKind): string => ` // ${kind} ${info.text}`;
+  if (m.op === Op.ElfTlsGetAddr) {
+    const t = m.r1;
+    return [
+      { word: 0x90000000, text: `adrp x0, #0${on('Aarch64TlsDescAdrPage21')}`, reloc: 'Aarch64TlsDescAdrPage21' },
+      { word: encLdrX(t, 0), text: `ldr ${tmpName}, [x0]${on('Aarch64TlsDescLd64Lo12')}`, reloc: 'Aarch64TlsDescLd64Lo12' },
+      { word: 0x91000000, text: `add x0, x0, #0${on('Aarch64TlsDescAddLo12')}`, reloc: 'Aarch64TlsDescAddLo12' },
+      { word: encBlr(t), text: `blr ${tmpName}${on('Aarch64TlsDescCall')}`, reloc: 'Aarch64TlsDescCall' },
+      { word: (MRS_TPIDR_EL0 | t) >>> 0, text: `mrs ${tmpName}, tpidr_el0`, reloc: undefined },
+      { word: encAluRRR(ALUOp.Add, 1, 0, 0, t), text: `add x0, x0, ${tmpName}`, reloc: undefined },
+    ];
+  }
+  return [
+    { word: 0x90000000, text: `adrp x0, #0${on('MachOAarch64TlsAdrPage21')}`, reloc: 'MachOAarch64TlsAdrPage21' },
+    { word: encLdrX(0, 0), text: `ldr x0, [x0]${on('MachOAarch64TlsAdrPageOff12')}`, reloc: 'MachOAarch64TlsAdrPageOff12' },
+    { word: encLdrX(1, 0), text: 'ldr x1, [x0]', reloc: undefined },
+    { word: encBlr(1), text: 'blr x1', reloc: undefined },
+  ];
+}
+
+/**
+ * `FpuCSel` of q registers: `rd = cond ? rn : rm` as a branch diamond of
+ * two full-register moves (no single instruction selects 128 bits).
+ */
+export function vecSelectSequence(m: MInst, name: (r: number) => string = (r) => `v${r}`): SeqWord[] {
+  const mov = (rd: number, rs: number): SeqWord => ({
+    word: (0x4ea01c00 | (rs << 16) | (rs << 5) | rd) >>> 0,
+    text: `mov ${name(rd)}.16b, ${name(rs)}.16b`,
+    reloc: undefined,
+  });
+  return [
+    { word: (encBranchCond(m.i0 as Cond) | (3 << 5)) >>> 0, text: `b.${condName(m.i0)} #12`, reloc: undefined },
+    mov(m.r0, m.r2),
+    { word: 0x14000002, text: 'b #8', reloc: undefined },
+    mov(m.r0, m.r1),
+  ];
+}
+
+function emitSequence(buf: MachBuffer, seq: readonly SeqWord[], info: ExtNameInfo | undefined): void {
+  for (const w of seq) {
+    if (w.reloc !== undefined) buf.addReloc(w.reloc, info!.target, info!.offset);
+    buf.put4(w.word);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -748,6 +835,13 @@ export function emitInst(buf: MachBuffer, m: MInst, st: EmitState): void {
       buf.put4((0x10000000 | ((d & 3) << 29) | (((d >> 2) & 0x7ffff) << 5) | m.r0) >>> 0);
       return;
     }
+    case Op.LabelAddress:
+      emitBranchTo(buf, (0x10000000 | m.r0) >>> 0, m.i0, LabelUse.Adr21);
+      return;
+    case Op.ElfTlsGetAddr:
+    case Op.MachOTlsGetAddr:
+      emitSequence(buf, tlsSequence(m), m.aux as ExtNameInfo);
+      return;
     case Op.FpuRRR: {
       const base = [0x1e202800, 0x1e203800, 0x1e200800, 0x1e201800, 0x1e204800, 0x1e205800][m.i0];
       buf.put4((base | ((m.i1 & 1) << 22) | (m.r2 << 16) | (m.r1 << 5) | m.r0) >>> 0);
@@ -778,7 +872,8 @@ export function emitInst(buf: MachBuffer, m: MInst, st: EmitState): void {
       buf.put4(((m.i1 & 1) === 1 ? 0x9e660000 : 0x1e260000) | (m.r1 << 5) | m.r0);
       return;
     case Op.FpuCSel:
-      buf.put4((0x1e200c00 | ((m.i1 & 1) << 22) | (m.r2 << 16) | (m.i0 << 12) | (m.r1 << 5) | m.r0) >>> 0);
+      if (m.i1 === 2) emitSequence(buf, vecSelectSequence(m), undefined);
+      else buf.put4((0x1e200c00 | ((m.i1 & 1) << 22) | (m.r2 << 16) | (m.i0 << 12) | (m.r1 << 5) | m.r0) >>> 0);
       return;
     case Op.IntToFpu: {
       const base = m.i0 === 1 ? 0x1e220000 : 0x1e230000;

@@ -40,27 +40,15 @@ export type ImmLogic = number & { readonly __brand: 'ImmLogic' };
 
 const M64 = (1n << 64n) - 1n;
 
-function isShiftedMask(x: bigint): boolean {
-  if (x === 0n) return false;
-  // A run of ones: adding the lowest set bit clears the run, leaving a power of two or zero.
-  const low = x & -x;
-  const y = x + low;
-  return (y & (y - 1n)) === 0n;
+/** Set bits of a 32-bit word. */
+function pop32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
-function ctz(x: bigint): number {
-  let n = 0;
-  while (n < 64 && ((x >> BigInt(n)) & 1n) === 0n) n++;
-  return n;
-}
-function cto(x: bigint): number {
-  let n = 0;
-  while (n < 64 && ((x >> BigInt(n)) & 1n) === 1n) n++;
-  return n;
-}
-function clo64(x: bigint): number {
-  let n = 0;
-  while (n < 64 && ((x >> BigInt(63 - n)) & 1n) === 1n) n++;
-  return n;
+/** Trailing zeros of a nonzero 32-bit word. */
+function ctz32(x: number): number {
+  return 31 - Math.clz32(x & -x);
 }
 
 export const ImmLogic = {
@@ -69,35 +57,59 @@ export const ImmLogic = {
    * that operand size, or undefined when it has no encoding.
    */
   maybeFrom(value: bigint, bits: 32 | 64): ImmLogic | undefined {
-    let imm = BigInt.asUintN(bits, value);
-    if (bits === 32) imm = imm | (imm << 32n);
-    if (imm === 0n || imm === M64) return undefined;
-    let size = 64;
-    while (size > 2) {
-      size >>= 1;
-      const mask = (1n << BigInt(size)) - 1n;
-      if ((imm & mask) !== ((imm >> BigInt(size)) & mask)) {
-        size <<= 1;
-        break;
+    const v = BigInt.asUintN(64, value);
+    return ImmLogic.fromWords(Number(v & 0xffffffffn), Number(v >> 32n), bits);
+  },
+  /**
+   * `maybeFrom` of the 64-bit value `hi:lo` (32-bit words), without BigInt:
+   * find the smallest element size the value repeats at, then check that
+   * the element is one rotated run of ones (a run, or its complement a run).
+   */
+  fromWords(lo: number, hi: number, bits: 32 | 64): ImmLogic | undefined {
+    lo >>>= 0;
+    hi = bits === 32 ? lo : hi >>> 0;
+    if ((lo === 0 && hi === 0) || (lo === 0xffffffff && hi === 0xffffffff)) return undefined;
+    let size: number;
+    let ones: number;
+    let rot: number;
+    if (lo !== hi) {
+      size = 64;
+      ones = pop32(lo) + pop32(hi);
+      const tz = lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+      const lz = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+      if (ones === 64 - lz - tz) rot = tz;
+      else {
+        // Ones at both ends: the zeros between them must be one run.
+        const nlo = ~lo >>> 0;
+        const nhi = ~hi >>> 0;
+        const ntz = nlo !== 0 ? ctz32(nlo) : 32 + ctz32(nhi);
+        const nlz = nhi !== 0 ? Math.clz32(nhi) : 32 + Math.clz32(nlo);
+        if (64 - ones !== 64 - nlz - ntz) return undefined;
+        rot = 64 - nlz;
+      }
+    } else {
+      size = 32;
+      while (size > 2) {
+        const half = size >>> 1;
+        const m = (1 << half) - 1;
+        if ((lo & m) !== ((lo >>> half) & m)) break;
+        size = half;
+      }
+      const mask = size === 32 ? 0xffffffff : (1 << size) - 1;
+      const e = (lo & mask) >>> 0;
+      ones = pop32(e);
+      const tz = ctz32(e);
+      const lz = Math.clz32(e) - (32 - size);
+      if (ones === size - lz - tz) rot = tz;
+      else {
+        const ne = (~e & mask) >>> 0;
+        const nlz = Math.clz32(ne) - (32 - size);
+        if (size - ones !== size - nlz - ctz32(ne)) return undefined;
+        rot = size - nlz;
       }
     }
-    const mask = size === 64 ? M64 : (1n << BigInt(size)) - 1n;
-    let v = imm & mask;
-    let rot: number;
-    let ones: number;
-    if (isShiftedMask(v)) {
-      rot = ctz(v);
-      ones = cto(v >> BigInt(rot));
-    } else {
-      v = (v | (~mask & M64)) & M64;
-      if (!isShiftedMask(~v & M64)) return undefined;
-      const lead = clo64(v);
-      rot = 64 - lead;
-      ones = lead + cto(v) - (64 - size);
-    }
     const immr = (size - rot) & (size - 1);
-    let nimms = (~(size - 1) << 1) & 0x7f;
-    nimms |= ones - 1;
+    const nimms = ((~(size - 1) << 1) & 0x7f) | (ones - 1);
     const n = ((nimms >> 6) & 1) ^ 1;
     if (bits === 32 && n === 1) return undefined;
     return ((n << 12) | (immr << 6) | (nimms & 0x3f)) as ImmLogic;

@@ -53,14 +53,15 @@
 //   FpuCmp        rn=r1 rm=r2                  i1 size
 //   MovToFpu      rd=r0 rn=r1                  i1 size (fmov s/d from w/x)
 //   MovFromFpu    rd=r0 rn=r1                  i1 size
-//   FpuCSel       rd=r0 rn=r1 rm=r2            i0 Cond i1 size
+//   FpuCSel       rd=r0 rn=r1 rm=r2            i0 Cond i1 size (2: q registers, a branch diamond of two moves)
 //   IntToFpu      rd=r0 rn=r1                  i0 signed i1 int size i2 fp size
 //   FpuToInt      rd=r0 rn=r1                  i0 signed i1 int size i2 fp size
 //   FpuRRRR       rd=r0 rn=r1 rm=r2 ra=r3      i0 0 fmadd / 1 fmsub / 2 fnmadd / 3 fnmsub i1 size
 //   LoadConst     rd=r0                        i0 low word i1 high word i2 size (movz/movn/movk sequence)
-//   AtomicRmwLoop rd=r0 (early def) rn=r1 rm=r2   i0 AtomicRmwOp i1 log2 bytes i3 trap code: ldaxr/op/stlxr/cbnz loop
-//                 computing x16 = old op rm, status in w17; rd gets the old value (zero-extended)
-//   AtomicCasLoop rd=r0 (early def) rn=r1 exp=r2 new=r3  i1 log2 bytes i3 trap code
+//   AtomicRmwLoop rd=r0 (early def) rn=r1 rm=r2   i0 AtomicRmwOp i1 log2 bytes i2 1 = big-endian memory i3 trap code:
+//                 ldaxr/op/stlxr/cbnz loop computing x16 = old op rm, status in w17; rd gets the old value
+//                 (zero-extended); big-endian loops byte-reverse the loaded and the stored value
+//   AtomicCasLoop rd=r0 (early def) rn=r1 exp=r2 new=r3  i1 log2 bytes i2 1 = big-endian i3 trap code
 //   AtomicRmwLse  rd=r0 rn=r1 rs=r2            i0 LseOp i1 log2 bytes i3 trap code (ld<op>al / swpal, FEAT_LSE);
 //                 rd gets the old value (zero-extended)
 //   AtomicCasLse  rd=r0 (reuses rs) rn=r1 rs=r2 rt=r3  i1 log2 bytes i3 trap code (casal: compares rs with memory,
@@ -72,9 +73,16 @@
 //   MovFromVecHi  rd=r0 rn=r1                  (mov xd, vn.d[1])
 //   ReturnCall                                 i0 ReturnCallKind i1 callee hw reg (Reg), aux ReturnCallInfo: tears the frame down,
 //                 moves the callee's stack arguments over the incoming ones and branches (see emit-function.ts)
+//   LabelAddress  rd=r0                        i0 label (adr to a block, e.g. an exception handler)
+//   ElfTlsGetAddr rd=r0 (fixed def x0) tmp=r1 (early def)  aux ExtNameInfo: the TLS descriptor call
+//                 (adrp/ldr/add/blr with R_AARCH64_TLSDESC_* relocations), then tmp = tpidr_el0, x0 += tmp;
+//                 the resolver preserves every register but x0 and lr
+//   MachOTlsGetAddr rd=r0 (fixed def x0)       aux TlsCallInfo: adrp/ldr of the variable's descriptor into x0,
+//                 then a call of its thunk through x1 (clobbers the caller-saved registers)
 //   (FpuRR with FpuOp1.Mov and size 2 is a full q-register move, `mov vd.16b, vn.16b`.)
 
 import type { PReg, RegClass, VReg } from '@clift/regalloc';
+import { xpreg } from './regs.js';
 
 import type { OperandVisitor, RelocTarget } from '@clift/codegen';
 
@@ -89,6 +97,7 @@ export const Op = {
   FpuRRR: 36, FpuRR: 37, FpuCmp: 38, MovToFpu: 39, MovFromFpu: 40, FpuCSel: 41, IntToFpu: 42, FpuToInt: 43, FpuRRRR: 44,
   LoadConst: 45, AtomicRmwLoop: 46, AtomicCasLoop: 47, LoadAcquire: 48, StoreRelease: 49, Fence: 50,
   MovToVecHi: 51, MovFromVecHi: 52, ReturnCall: 53, AtomicRmwLse: 54, AtomicCasLse: 55,
+  LabelAddress: 56, ElfTlsGetAddr: 57, MachOTlsGetAddr: 58,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 export const OP_NAMES: readonly string[] = (() => {
@@ -168,6 +177,12 @@ export interface ExtNameInfo {
   readonly offset: bigint;
   readonly text: string;
 }
+/** A Mach-O thread-local variable access: the variable and what its thunk call clobbers. */
+export interface TlsCallInfo extends ExtNameInfo {
+  readonly clobbers: readonly PReg[];
+}
+
+const X0 = xpreg(0);
 
 function usesRm(amode: number): boolean {
   return amode === 1 || amode === 2 || amode === 3;
@@ -221,7 +236,16 @@ export function visitOperands(m: MInst, v: OperandVisitor): void {
     case Op.LoadAddr:
     case Op.LoadExtName:
     case Op.Adr:
+    case Op.LabelAddress:
       v.def(0);
+      return;
+    case Op.ElfTlsGetAddr:
+      v.fixedDef(m.r0 as VReg, X0);
+      v.earlyDef(1);
+      return;
+    case Op.MachOTlsGetAddr:
+      v.fixedDef(m.r0 as VReg, X0);
+      v.clobbers((m.aux as TlsCallInfo).clobbers);
       return;
     case Op.MovK:
       v.use(1);

@@ -25,7 +25,7 @@ import {
   condInvert,
   condName,
 } from './args.js';
-import { atomicLoop, finalizeAmode, movImmWords, type EmitState } from './emit.js';
+import { atomicLoop, finalizeAmode, movImmWords, tlsSequence, vecSelectSequence, type EmitState } from './emit.js';
 import { Imm12, ImmLogic, moveWideMaybeFrom } from './imms.js';
 import { Op, type CallInfo, type ExtNameInfo, type JumpTableInfo, type MInst } from './mod.js';
 import { fprName, gprName, HW_SPILLTMP, HW_TMP2 } from './regs.js';
@@ -327,6 +327,11 @@ export function printInst(m: MInst, st: EmitState, n: RegNamer = HW_NAMES): stri
       return 'brk #0';
     case Op.Adr:
       return `adr ${n.gpr(m.r0, true, false)}, #${m.i0}`;
+    case Op.LabelAddress:
+      return `adr ${n.gpr(m.r0, true, false)}, ${n.label(m.i0)}`;
+    case Op.ElfTlsGetAddr:
+    case Op.MachOTlsGetAddr:
+      return tlsSequence(m, n.gpr(m.r1, true, false)).map((w) => w.text).join('\n');
     case Op.FpuRRR:
       return `${FPU_OP2_NAMES[m.i0]} ${n.fpr(m.r0, fpBytes(m.i1))}, ${n.fpr(m.r1, fpBytes(m.i1))}, ${n.fpr(m.r2, fpBytes(m.i1))}`;
     case Op.LoadConst: {
@@ -347,6 +352,7 @@ export function printInst(m: MInst, st: EmitState, n: RegNamer = HW_NAMES): stri
     case Op.MovFromFpu:
       return `fmov ${n.gpr(m.r0, is64, false)}, ${n.fpr(m.r1, fpBytes(m.i1))}`;
     case Op.FpuCSel:
+      if (m.i1 === 2) return vecSelectSequence(m, (r) => n.fpr(r, 16).replace('q', 'v')).map((w) => w.text).join('\n');
       return `fcsel ${n.fpr(m.r0, fpBytes(m.i1))}, ${n.fpr(m.r1, fpBytes(m.i1))}, ${n.fpr(m.r2, fpBytes(m.i1))}, ${condName(m.i0)}`;
     case Op.IntToFpu:
       return `${m.i0 === 1 ? 'scvtf' : 'ucvtf'} ${n.fpr(m.r0, fpBytes(m.i2))}, ${n.gpr(m.r1, is64, false)}`;

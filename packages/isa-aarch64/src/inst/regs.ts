@@ -4,8 +4,9 @@
 // Invariants:
 // - A `Reg` in VCode is a regalloc `VReg` (>= 0) or a physical register
 //   written as `-1 - preg` (< 0). Physical registers appear in VCode only for
-//   registers the allocator never hands out (sp, xzr, fp, lr, x16, x17) and
-//   in the fixed constraints of ABI pseudo-instructions.
+//   registers the allocator never hands out (sp, xzr, fp, lr, x16, x17, and
+//   x21 under `enable_pinned_reg`) and in the fixed constraints of ABI
+//   pseudo-instructions.
 // - Hardware number 31 means sp or xzr depending on the instruction field;
 //   the encoder and printer know which, so there is a single `R31`.
 
@@ -21,6 +22,8 @@ export const HW_31 = 31;
 /** Scratch registers reserved from allocation (upstream's spilltmp and tmp2). */
 export const HW_SPILLTMP = 16;
 export const HW_TMP2 = 17;
+/** The pinned register of `get_pinned_reg`/`set_pinned_reg` (upstream's), not allocatable under `enable_pinned_reg`. */
+export const HW_PINNED = 21;
 
 export function xpreg(hw: number): PReg {
   return preg(RegClass.Int, hw);
@@ -45,6 +48,7 @@ export const FP: Reg = physReg(xpreg(HW_FP));
 export const LR: Reg = physReg(xpreg(HW_LR));
 export const SPILLTMP: Reg = physReg(xpreg(HW_SPILLTMP));
 export const TMP2: Reg = physReg(xpreg(HW_TMP2));
+export const PINNED: Reg = physReg(xpreg(HW_PINNED));
 
 /** `x3`/`w3`, with `xzr`/`wzr` or `sp`/`wsp` for 31 depending on `sp`. */
 export function gprName(hw: number, is64: boolean, sp = false): string {
