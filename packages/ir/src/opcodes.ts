@@ -1097,6 +1097,22 @@ export function operandConstraint(op: Opcode, i: number, ctrl: Type): OperandCon
   if (set !== 0 && !typeSetContains(set as TypeSet, ctrl)) return INVALID as number as OperandConstraint;
   return resolve(OPERAND_CONS[op * MAX_OPERANDS + i], ctrl);
 }
+/**
+ * `resultType` / `operandConstraint` for a caller that has already checked
+ * `ctrlTypeAllowed(op, ctrl)` and that `i` is in range (the verifier's hot
+ * path): no second type-set test. Package-internal.
+ */
+export function resultTypeUnchecked(op: Opcode, i: number, ctrl: Type): Type {
+  const c = RESULT_CONS[op * MAX_RESULTS + i];
+  if ((c & KIND_MASK) === SAME) return ctrl;
+  const r = resolve(c, ctrl);
+  return (r < 0 ? INVALID : r) as Type;
+}
+export function operandConstraintUnchecked(op: Opcode, i: number, ctrl: Type): OperandConstraint {
+  const c = OPERAND_CONS[op * MAX_OPERANDS + i];
+  if ((c & KIND_MASK) === SAME) return ctrl as number as OperandConstraint;
+  return resolve(c, ctrl);
+}
 /** The unresolved kind of fixed value operand `i`'s constraint. */
 export function operandConstraintKind(op: Opcode, i: number): ConstraintKind {
   if (i < 0 || i >= NUM_OPERANDS[op]) return K.None;
