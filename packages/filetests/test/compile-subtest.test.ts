@@ -12,9 +12,9 @@ block0(v0: i64, v1: i64):
     return v2
 }
 `;
-const SIMD = `function %v(i64) -> i8x16 {
+const SIMD = `function %v(i64) -> i8x32 {
 block0(v0: i64):
-    v1 = load.i8x16 v0
+    v1 = load.i8x32 v0
     return v1
 }
 `;
@@ -61,7 +61,7 @@ describe('test compile', () => {
   it('a function the backend refuses fails with "compilation failed: <kind>: …" first', () => {
     const r = only(`test compile precise-output\ntarget aarch64\n\n${SIMD}`).record;
     expect(r.status).toBe('fail');
-    expect(oneLineReason(r.message)).toMatch(/^function %v \(line 4\): compilation failed: unsupported: .*i8x16/);
+    expect(oneLineReason(r.message)).toMatch(/^function %v \(line 4\): compilation failed: unsupported: .*i8x32/);
   });
 
   it('bad settings are a compilation failure naming the setting', () => {

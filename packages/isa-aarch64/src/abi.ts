@@ -6,14 +6,15 @@
 // stack arguments, so `return_call` can hand a differently sized argument
 // area to its callee).
 //
-// Arguments: integers in x0-x7, floats in v0-v7, then the stack in 8-byte
-// slots (natural size on Apple); i128 in an even/odd register pair; a
+// Arguments: integers in x0-x7, floats and vectors (64 or 128 bits) in
+// v0-v7, then the stack in 8-byte slots (16 for 128-bit values; natural size
+// on Apple); i128 in an even/odd register pair; a
 // struct-return pointer in x8. Return values: up to 8 integer and 8 float
 // registers; the rest in a return area whose address is an extra argument
 // (enable_multi_ret_implicit_sret).
 
 import { alignTo, CodegenError, type AbiArg, type AbiMachineSpec, type ArgLocs, type ArgSlot } from '@clift/codegen';
-import { F128, F16, I64, I8, isFloat, isInt, isVector, typeBits, typeName, type AbiParam, type CallConv, type Type } from '@clift/ir';
+import { F128, F16, I128, I64, I8, isFloat, isVector, typeBits, typeName, type AbiParam, type CallConv, type Type } from '@clift/ir';
 import { RegClass, pregClass, pregHw, type MachineEnv, type PReg } from '@clift/regalloc';
 import { HW_PINNED, vpreg, xpreg } from './inst/regs.js';
 
@@ -30,7 +31,7 @@ export const DYNAMIC_VECTOR_BYTES = 16;
 // one register, or an i128 in a pair) are made once and shared by every
 // signature: computing a signature's locations allocates little.
 const STRUCT_RETURN_ARG: AbiArg = { slots: [{ kind: 'reg', preg: xpreg(8), ty: I64 }], purpose: 'struct_return' };
-/** Indexed by `preg * 16 + ty` (scalar types are below 16). */
+/** Indexed by `preg * 16 + ty` (scalar types are below 16; vectors are not cached). */
 const REG_ARGS: (AbiArg | undefined)[] = [];
 const PAIR_ARGS: (AbiArg | undefined)[] = [];
 function regArg(reg: PReg, ty: Type): AbiArg {
@@ -69,7 +70,9 @@ function computeArgLocs(callConv: CallConv, params: readonly AbiParam[], kind: '
         continue;
       }
     }
-    if (isVector(ty)) throw new CodegenError('unsupported', `unsupported: ${typeName(ty)} ${kind === 'args' ? 'argument' : 'return value'} on aarch64 (SIMD is not implemented yet)`);
+    // Fixed vectors travel in v registers (one each) like floats; wider ones
+    // have no register class here.
+    if (isVector(ty) && typeBits(ty) > 128) throw new CodegenError('unsupported', `unsupported: ${typeName(ty)} ${kind === 'args' ? 'argument' : 'return value'} on aarch64 (vectors wider than 128 bits)`);
     if (purpose === 'struct_argument') throw new CodegenError('unsupported', 'unsupported: struct_argument parameters on aarch64');
     if (purpose === 'struct_return') {
       if (ty !== I64) throw new CodegenError('abi', `struct-return pointer must be i64, not ${typeName(ty)}`);
@@ -77,7 +80,7 @@ function computeArgLocs(callConv: CallConv, params: readonly AbiParam[], kind: '
       continue;
     }
     // i128 takes two 64-bit parts (registers or stack words).
-    const pair = isInt(ty) && typeBits(ty) === 128;
+    const pair = ty === I128;
     if (pair) {
       if (remaining >= 2 && 8 - nextX >= 2) {
         if (!apple && nextX % 2 !== 0) nextX++;
@@ -89,11 +92,11 @@ function computeArgLocs(callConv: CallConv, params: readonly AbiParam[], kind: '
         }
       }
     } else {
-      const float = isFloat(ty);
+      const float = isFloat(ty) || isVector(ty);
       const next = float ? nextV : nextX;
       if (next < 8 && remaining > 0) {
         const reg = float ? vpreg(next) : xpreg(next);
-        args.push(purpose === 'normal' ? regArg(reg, ty) : { slots: [{ kind: 'reg', preg: reg, ty }], purpose });
+        args.push(purpose === 'normal' && !isVector(ty) ? regArg(reg, ty) : { slots: [{ kind: 'reg', preg: reg, ty }], purpose });
         if (float) nextV++;
         else nextX++;
         remaining--;

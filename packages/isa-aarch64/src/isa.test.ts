@@ -84,8 +84,8 @@ block0(v0: i64, v1: i64):
     return v4
 }
 
-function %simd(i32x4) -> i32x4 system_v {
-block0(v0: i32x4):
+function %refused(i32x8) -> i32x8 system_v {
+block0(v0: i32x8):
     v1 = iadd v0, v0
     return v1
 }
@@ -122,7 +122,7 @@ describe('a reused compile context', () => {
       const shared = new Context();
       const got = fresh().map((f) => compileOrError(shared, f, level));
       expect(got).toEqual(expected);
-      // The refused SIMD function failed in lowering, and the functions after it still compiled.
+      // The refused (256-bit vector) function failed in lowering, and the functions after it still compiled.
       expect(got.filter((g) => typeof g === 'string')).toHaveLength(2);
       expect(got.filter((g) => typeof g !== 'string').length).toBe(got.length - 2);
       // The large function outgrows every initial table size (1 KiB of code, 64 instructions, 16 blocks).
@@ -152,7 +152,7 @@ describe('a reused compile context', () => {
   it('emits the same bytes with and without a listing', () => {
     const isa = lookup('aarch64').finish(parseSharedFlags([]));
     const ctx = new Context();
-    const text = `${SOURCES.split('function %simd')[0]}\n${bigFunction(12)}`;
+    const text = `${SOURCES.split('function %refused')[0]}\n${bigFunction(12)}`;
     const plain = parseFunctions(text).map((f) => ctx.compile(f, isa));
     const listed = parseFunctions(text).map((f) => ctx.compile(f, isa, { disassemble: true }));
     expect(listed.map((r) => Array.from(r.bytes))).toEqual(plain.map((r) => Array.from(r.bytes)));

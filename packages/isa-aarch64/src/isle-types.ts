@@ -29,6 +29,7 @@ export type {
 export { Opcode, IntCC, FloatCC, TrapCode, AtomicRmwOp } from '@clift/ir';
 export { ALUOp, ALUOp3, BitOp, Cond, ShiftOp, MemOp, FpuOp1, FpuOp2 } from './inst/args.js';
 export type { Imm12, ImmLogic } from './inst/imms.js';
+export { VecALUOp, VecMiscOp, VecNarrowOp, VecShiftOp } from './inst/neon.js';
 
 /** A VCode register (vreg >= 0, physical register < 0). */
 export type Reg = number;

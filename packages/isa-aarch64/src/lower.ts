@@ -48,6 +48,11 @@ import {
   TrapCode,
   isDynamicVector,
   isFloat,
+  intType,
+  laneBits,
+  laneCount,
+  laneType,
+  vectorOf,
   isInt,
   isVector,
   isScalar,
@@ -74,10 +79,11 @@ import {
 } from '@clift/ir';
 import { RegClass, pregHw, type PReg, type VReg } from '@clift/regalloc';
 import { AARCH64_ABI, DYNAMIC_VECTOR_BYTES, TLV_CALL_CLOBBERS, allAllocatable } from './abi.js';
-import { ALUOp, AMode, BitOp, CondKind, CSelOp, Cond, FpuOp1, HintOp, LseOp, MemOp, condFromIntCC, condInvert, type ALUOp3, type FpuOp2, type ShiftOp } from './inst/args.js';
+import { ALUOp, AMode, BitOp, CondKind, CSelOp, Cond, FpuOp1, HintOp, LseOp, MemOp, condFromIntCC, condInvert, ALUOp3, ShiftOp, type FpuOp2 } from './inst/args.js';
 import { Imm12, ImmLogic } from './inst/imms.js';
 import { Op, ReturnCallKind, type CallInfo, type ExtNameInfo, type FixedReg, type JumpTableInfo, type ReturnCallInfo, type TlsCallInfo } from './inst/mod.js';
 import { FP, PINNED, SP, XZR, xpreg, type Reg } from './inst/regs.js';
+import { VecALUOp, VecLanesOp, VecMiscOp, VecNarrowOp, VecShiftOp, VecSize, vecSize } from './inst/neon.js';
 import { constructor_lower, constructor_lower_branch, constructor_lower_icmp, type Context } from './generated/lower.js';
 import { RULES_BY_OPCODE } from './generated/rule-index.js';
 import type {
@@ -152,6 +158,21 @@ const SIZE32 = 0;
 const SIZE64 = 1;
 function sizeOf(ty: Type): number {
   return typeBits(ty) > 32 ? SIZE64 : SIZE32;
+}
+
+/** The condition `cc'` with `a cc b` ⇔ `b cc' a`. */
+function swapIntCC(cc: IntCC): IntCC {
+  switch (cc) {
+    case IntCC.SignedLessThan: return IntCC.SignedGreaterThan;
+    case IntCC.SignedGreaterThan: return IntCC.SignedLessThan;
+    case IntCC.SignedLessThanOrEqual: return IntCC.SignedGreaterThanOrEqual;
+    case IntCC.SignedGreaterThanOrEqual: return IntCC.SignedLessThanOrEqual;
+    case IntCC.UnsignedLessThan: return IntCC.UnsignedGreaterThan;
+    case IntCC.UnsignedGreaterThan: return IntCC.UnsignedLessThan;
+    case IntCC.UnsignedLessThanOrEqual: return IntCC.UnsignedGreaterThanOrEqual;
+    case IntCC.UnsignedGreaterThanOrEqual: return IntCC.UnsignedLessThanOrEqual;
+    default: return cc;
+  }
 }
 
 function externalTarget(func: Function, name: ExternalName): { target: RelocTarget; text: string } {
@@ -240,27 +261,22 @@ export class AArch64Lowering implements Context, LowerBackend {
 
   lowerInst(ctx: Lower, inst: Inst): boolean {
     this.ctx = ctx;
-    // No rule lowers an instruction of a vector type (every rule checks for
-    // scalar types or fails on others), so the SIMD error is chosen only
-    // once lowering failed, rather than by a type test on every instruction.
-    let n: number | undefined;
-    try {
-      n = constructor_lower(this, inst);
-    } catch (e) {
-      this.checkNotSimd(ctx, inst);
-      throw e;
-    }
+    const n = constructor_lower(this, inst);
     if (n === undefined) {
-      this.checkNotSimd(ctx, inst);
+      this.checkVectorSupported(ctx, inst);
       return false;
     }
     for (let i = 0; i < n; i++) ctx.setResult(i, this.out[2 * i], this.out[2 * i + 1]);
     return true;
   }
-  /** Throws the typed SIMD error when `inst` has a vector type. */
-  private checkNotSimd(ctx: Lower, inst: Inst): void {
+  /**
+   * Names the reason in the typed error for vector types no rule can take
+   * (vectors wider than 128 bits); other misses get the
+   * driver's "unsupported: <opcode> <type>" error.
+   */
+  private checkVectorSupported(ctx: Lower, inst: Inst): void {
     const ty = ctx.instType(inst);
-    if (isVector(ty) || isDynamicVector(ty)) throw ctx.unsupported('SIMD is not implemented yet');
+    if ((isVector(ty) || isDynamicVector(ty)) && typeBits(ty) > 128) throw ctx.unsupported('vectors wider than 128 bits');
   }
   lowerBranch(ctx: Lower, inst: Inst, targets: Int32Array): boolean {
     this.ctx = ctx;
@@ -275,6 +291,8 @@ export class AArch64Lowering implements Context, LowerBackend {
     if (ty >= I8 && ty <= I64) return INT_CLASS;
     if (ty === I128) return INT_PAIR_CLASS;
     if (ty >= F16 && ty <= F128) return FLOAT_CLASS;
+    // Fixed vectors of up to 128 bits live in one v register.
+    if ((isVector(ty) || isDynamicVector(ty)) && typeBits(ty) <= 128) return FLOAT_CLASS;
     return undefined;
   }
   rulesFor(opcode: Opcode): readonly string[] {
@@ -347,7 +365,7 @@ export class AArch64Lowering implements Context, LowerBackend {
   private kLo = 0;
   private kHi = 0;
   private loadMemOp(ty: Type): number {
-    if (isFloat(ty)) {
+    if (isFloat(ty) || isVector(ty) || isDynamicVector(ty)) {
       switch (typeBits(ty)) {
         case 16: return MemOp.FpuLoad16;
         case 32: return MemOp.FpuLoad32;
@@ -363,7 +381,7 @@ export class AArch64Lowering implements Context, LowerBackend {
     }
   }
   private storeMemOp(ty: Type): number {
-    if (isFloat(ty)) {
+    if (isFloat(ty) || isVector(ty) || isDynamicVector(ty)) {
       switch (typeBits(ty)) {
         case 16: return MemOp.FpuStore16;
         case 32: return MemOp.FpuStore32;
@@ -406,7 +424,7 @@ export class AArch64Lowering implements Context, LowerBackend {
     return t >= F16 && t <= F128 ? t : undefined;
   }
   ty_select(t: Type): Type | undefined {
-    return (t >= I8 && t <= I64) || (t >= F16 && t <= F128) ? t : undefined;
+    return (t >= I8 && t <= I64) || (t >= F16 && t <= F128) || this.ty_vec(t) !== undefined ? t : undefined;
   }
   ty_bits(t: Type): number {
     return typeBits(t);
@@ -743,6 +761,12 @@ export class AArch64Lowering implements Context, LowerBackend {
     return rd;
   }
   csel(c: Cond, ty: Type, a: Reg, b: Reg): Reg {
+    if (isVector(ty)) {
+      const fd = this.tmp(RegClass.Float);
+      const bits = typeBits(ty);
+      this.emit(Op.FpuCSel, fd, a, b, 0, c, bits === 128 ? 2 : bits === 64 ? SIZE64 : SIZE32, 0, 0);
+      return fd;
+    }
     if (isFloat(ty)) {
       // fcsel on d registers also selects f16 values (they live in the low bits);
       // f128 takes a branch diamond of q-register moves (size 2).
@@ -937,12 +961,420 @@ export class AArch64Lowering implements Context, LowerBackend {
   }
   bitcast_reg(ty: Type, x: Value): Reg {
     const inTy = this.dfg.valueTypeOf(x);
-    if (typeBits(inTy) > 64 || typeBits(ty) > 64) throw this.ctx.unsupported('128-bit bitcast');
+    const fromF = isFloat(inTy) || isVector(inTy);
+    const toF = isFloat(ty) || isVector(ty);
+    // Between v-register types of any width (f128, vectors) the bits stay put.
+    if ((typeBits(inTy) > 64 || typeBits(ty) > 64) && !(fromF && toF)) throw this.ctx.unsupported('128-bit bitcast');
     const r = this.ctx.putValueInReg(x);
-    const fromF = isFloat(inTy);
-    const toF = isFloat(ty);
     if (fromF === toF) return r;
     return toF ? this.gprToFp(ty, r) : this.fpToGpr(inTy, r);
+  }
+
+  // -------------------------------------------------------------------------
+  // Vectors (Advanced SIMD)
+  //
+  // Values of 64- and 128-bit vector types live in one v register; the
+  // upper half of a register holding a 64-bit vector is undefined.
+
+  ty_vec(t: Type): Type | undefined {
+    // A dynamic vector is one 128-bit register without SVE (DYNAMIC_VECTOR_BYTES),
+    // so its minimum size is its size.
+    if (!isVector(t) && !isDynamicVector(t)) return undefined;
+    const bits = typeBits(t);
+    return (bits === 64 || bits === 128) && laneBits(t) <= 64 ? t : undefined;
+  }
+  ty_vec128(t: Type): Type | undefined {
+    return this.ty_vec(t) !== undefined && typeBits(t) === 128 ? t : undefined;
+  }
+  ty_vec_mem(t: Type): Type | undefined {
+    if (!isVector(t) && !isDynamicVector(t)) return undefined;
+    const bits = typeBits(t);
+    return bits >= 16 && bits <= 128 ? t : undefined;
+  }
+  vec_extract_vector(x: Reg, idx: Uimm8): Reg {
+    // With 128-bit dynamic vectors there is one fixed vector in each: index 0.
+    if (idx !== 0) throw this.ctx.unsupported(`part ${idx} of a 128-bit dynamic vector`);
+    return x;
+  }
+  ty_vec64(t: Type): Type | undefined {
+    return isVector(t) && typeBits(t) === 64 ? t : undefined;
+  }
+  ty_vec_int(t: Type): Type | undefined {
+    return this.ty_vec(t) !== undefined && isInt(laneType(t)) ? t : undefined;
+  }
+  ty_vec_int_narrow(t: Type): Type | undefined {
+    return this.ty_vec_int(t) !== undefined && laneBits(t) <= 32 ? t : undefined;
+  }
+  ty_vec_i64(t: Type): Type | undefined {
+    return this.ty_vec_int(t) !== undefined && laneBits(t) === 64 ? t : undefined;
+  }
+  ty_vec_i8(t: Type): Type | undefined {
+    return this.ty_vec_int(t) !== undefined && laneBits(t) === 8 ? t : undefined;
+  }
+  ty_vec_float(t: Type): Type | undefined {
+    const l = laneType(t);
+    return this.ty_vec(t) !== undefined && (l === F32 || l === F64) ? t : undefined;
+  }
+
+  private vsize(ty: Type): VecSize {
+    return vecSize(laneBits(ty), typeBits(ty));
+  }
+  private vtmp(): VReg {
+    return this.tmp(RegClass.Float);
+  }
+  private vecOp(op: VecALUOp, size: number, a: Reg, b: Reg): Reg {
+    const rd = this.vtmp();
+    this.emit(Op.VecRRR, rd, a, b, 0, op, size, 0, 0);
+    return rd;
+  }
+  private vecMisc(op: VecMiscOp, size: number, a: Reg): Reg {
+    const rd = this.vtmp();
+    this.emit(Op.VecMisc, rd, a, 0, 0, op, size, 0, 0);
+    return rd;
+  }
+  private vecShiftImm(op: VecShiftOp, size: number, a: Reg, amount: number): Reg {
+    const rd = this.vtmp();
+    this.emit(Op.VecShiftImm, rd, a, 0, 0, op, size, amount, 0);
+    return rd;
+  }
+  vec_rrr(op: VecALUOp, ty: Type, a: Reg, b: Reg): Reg {
+    return this.vecOp(op, this.vsize(ty), a, b);
+  }
+  vec_rrr_mod(op: VecALUOp, ty: Type, acc: Reg, a: Reg, b: Reg): Reg {
+    const rd = this.vtmp();
+    this.emit(Op.VecRRRMod, rd, a, b, acc, op, this.vsize(ty), 0, 0);
+    return rd;
+  }
+  vec_misc(op: VecMiscOp, ty: Type, a: Reg): Reg {
+    // fcvtl reads the low half: the 64-bit-source (Q=0) form.
+    const size = op === VecMiscOp.Fcvtl ? this.vsize(ty) & 3 : this.vsize(ty);
+    return this.vecMisc(op, size, a);
+  }
+  vec_shift_imm(op: VecShiftOp, ty: Type, x: Reg, amount: number): Reg {
+    return this.vecShiftImm(op, this.vsize(ty), x, amount);
+  }
+  vec_shift(opcode: Opcode, ty: Type, x: Value, y: Value): Reg {
+    const lb = laneBits(ty);
+    const size = this.vsize(ty);
+    const xr = this.ctx.putValueInReg(x);
+    if (this.constWords(y)) {
+      const amt = this.kLo & (lb - 1);
+      if (amt === 0) return xr;
+      const op = opcode === Opcode.Ishl ? VecShiftOp.Shl : opcode === Opcode.Sshr ? VecShiftOp.Sshr : VecShiftOp.Ushr;
+      return this.vecShiftImm(op, size, xr, amt);
+    }
+    // sshl/ushl shift by the signed low byte of each lane: right shifts negate the amount.
+    let amt = this.alu_rr_imm_logic(ALUOp.And, I32, this.amountReg(y), ImmLogic.fromWords(lb - 1, 0, 32)!);
+    if (opcode !== Opcode.Ishl) amt = this.alu_rrr(ALUOp.Sub, I32, XZR, amt);
+    const dup = this.vtmp();
+    this.emit(Op.VecDup, dup, amt, 0, 0, 0, size, 0, 0);
+    return this.vecOp(opcode === Opcode.Sshr ? VecALUOp.Sshl : VecALUOp.Ushl, size, xr, dup);
+  }
+  vec_rotate(opcode: Opcode, ty: Type, x: Value, y: Value): Reg {
+    const lb = laneBits(ty);
+    const size = this.vsize(ty);
+    const xr = this.ctx.putValueInReg(x);
+    const left = opcode === Opcode.Rotl;
+    if (this.constWords(y)) {
+      const k = this.kLo & (lb - 1);
+      if (k === 0) return xr;
+      const l = left ? k : lb - k;
+      const hi = this.vecShiftImm(VecShiftOp.Shl, size, xr, l);
+      const lo = this.vecShiftImm(VecShiftOp.Ushr, size, xr, lb - l);
+      return this.vecOp(VecALUOp.Orr, size, hi, lo);
+    }
+    // ushl by a lane-width-or-more amount (either sign) gives zero, so the
+    // two halves are ushl by a and by a - lb, with a = k (rotl) or lb - k (rotr).
+    const k = this.alu_rr_imm_logic(ALUOp.And, I32, this.amountReg(y), ImmLogic.fromWords(lb - 1, 0, 32)!);
+    const width = this.immWords(I32, lb, 0);
+    const a = left ? k : this.alu_rrr(ALUOp.Sub, I32, width, k);
+    const b = this.alu_rrr(ALUOp.Sub, I32, a, width);
+    const dup = (r: Reg): Reg => {
+      const d = this.vtmp();
+      this.emit(Op.VecDup, d, r, 0, 0, 0, size, 0, 0);
+      return d;
+    };
+    return this.vecOp(VecALUOp.Orr, size, this.vecOp(VecALUOp.Ushl, size, xr, dup(a)), this.vecOp(VecALUOp.Ushl, size, xr, dup(b)));
+  }
+  vec_widen(signed: boolean, ty: Type, x: Reg, high: boolean): Reg {
+    // sshll/ushll #0 of the source's low (Q=0) or high (Q=1) half.
+    const srcLog2 = (this.vsize(ty) & 3) - 1;
+    const op = signed ? VecShiftOp.Sshll : VecShiftOp.Ushll;
+    if (high && typeBits(ty) === 64) {
+      // The high half of a 64-bit vector: widen it whole, then take the upper doubleword.
+      const wide = this.vecShiftImm(op, srcLog2, x, 0);
+      const rd = this.vtmp();
+      this.emit(Op.VecDupElement, rd, wide, 0, 0, 0, VecSize.V2D, 1, 0);
+      return rd;
+    }
+    return this.vecShiftImm(op, srcLog2 | (high ? 4 : 0), x, 0);
+  }
+  vec_load_extend(signed: boolean, ty: Type, flags: MemFlags, p: Value, off: number): Reg {
+    const src = vectorOf(intType(laneBits(ty) >>> 1), laneCount(ty));
+    return this.vec_widen(signed, ty, this.load_op(Opcode.Load, src, flags, p, off), false);
+  }
+  vec_narrow_low(op: VecNarrowOp, ty: Type, x: Reg): Reg {
+    const rd = this.vtmp();
+    this.emit(Op.VecNarrow, rd, x, 0, 0, op, this.vsize(ty) & 3, 0, 0);
+    return rd;
+  }
+  vec_narrow(op: VecNarrowOp, ty: Type, x: Reg, y: Reg): Reg {
+    const log2 = this.vsize(ty) & 3;
+    if (typeBits(ty) === 64) {
+      // Both 64-bit inputs side by side in one register, narrowed at once.
+      const both = this.vtmp();
+      this.emit(Op.VecMovElement, both, x, y, 0, 0, 3, 1, 0);
+      return this.vec_narrow_low(op, ty, both);
+    }
+    const lo = this.vec_narrow_low(op, ty, x);
+    const rd = this.vtmp();
+    this.emit(Op.VecNarrow, rd, y, 0, lo, op, log2, 1, 0);
+    return rd;
+  }
+  vec_splat(ty: Type, x: Value): Reg {
+    const size = this.vsize(ty);
+    const rd = this.vtmp();
+    const r = this.ctx.putValueInReg(x);
+    if (isFloat(laneType(ty))) this.emit(Op.VecDupElement, rd, r, 0, 0, 0, size, 0, 0);
+    else this.emit(Op.VecDup, rd, r, 0, 0, 0, size, 0, 0);
+    return rd;
+  }
+  vec_from_scalar(ty: Type, x: Value): Reg {
+    const lb = laneBits(ty);
+    const r = this.ctx.putValueInReg(x);
+    const rd = this.vtmp();
+    // Writing an s or d register zeroes the rest of the vector register.
+    if (isFloat(laneType(ty))) {
+      if (lb !== 32 && lb !== 64) throw this.ctx.unsupported();
+      this.emit(Op.FpuRR, rd, r, 0, 0, FpuOp1.Mov, lb === 64 ? SIZE64 : SIZE32, 0, 0);
+      return rd;
+    }
+    const src = lb < 32 ? this.extend(r, false, lb, 32) : r;
+    this.emit(Op.MovToFpu, rd, src, 0, 0, 0, lb === 64 ? SIZE64 : SIZE32, 0, 0);
+    return rd;
+  }
+  vec_extract_lane(ty: Type, v: Reg, idx: Uimm8): Reg {
+    const log2 = this.vsize(ty) & 3;
+    if (isFloat(laneType(ty))) {
+      const rd = this.vtmp();
+      this.emit(Op.VecDupElement, rd, v, 0, 0, 0, log2, idx, 1);
+      return rd;
+    }
+    const rd = this.tmp();
+    this.emit(Op.MovFromVec, rd, v, 0, 0, 0, log2, idx, log2 === 3 ? 1 : 0);
+    return rd;
+  }
+  vec_insert_lane(ty: Type, v: Reg, x: Value, idx: Uimm8): Reg {
+    const log2 = this.vsize(ty) & 3;
+    const rd = this.vtmp();
+    const r = this.ctx.putValueInReg(x);
+    if (isFloat(laneType(ty))) this.emit(Op.VecMovElement, rd, v, r, 0, 0, log2, idx, 0);
+    else this.emit(Op.MovToVec, rd, v, r, 0, 0, log2, idx, 0);
+    return rd;
+  }
+  vec_const(ty: Type, c: Constant): Reg {
+    const bytes = this.dfg.constants[c];
+    if (bytes === undefined) throw this.ctx.unsupported(`missing constant const${c}`);
+    return this.vecConstBytes(bytes, typeBits(ty));
+  }
+  /** A vector constant of `bits` (64 or 128) from its little-endian bytes. */
+  private vecConstBytes(bytes: Uint8Array, bits: number): Reg {
+    const n = bits >>> 3;
+    const b = (i: number): number => (i < bytes.length ? bytes[i] : 0);
+    let same = true;
+    for (let i = 1; i < n; i++) if (b(i) !== b(0)) same = false;
+    if (same) {
+      const rd = this.vtmp();
+      this.emit(Op.VecMoviBytes, rd, 0, 0, 0, 0, n === 16 ? VecSize.V16B : VecSize.V8B, b(0), 0);
+      return rd;
+    }
+    const word = (at: number): number => (b(at) | (b(at + 1) << 8) | (b(at + 2) << 16) | (b(at + 3) << 24)) >>> 0;
+    const lo0 = word(0);
+    const lo1 = word(4);
+    const low = (lo0 | lo1) === 0 ? XZR : this.immWords(I64, lo0, lo1);
+    // fmov d, x zeroes the upper half.
+    const d = this.vtmp();
+    this.emit(Op.MovToFpu, d, low, 0, 0, 0, SIZE64, 0, 0);
+    if (n === 8) return d;
+    const hi0 = word(8);
+    const hi1 = word(12);
+    if ((hi0 | hi1) === 0) return d;
+    const rd = this.vtmp();
+    this.emit(Op.MovToVecHi, rd, d, this.immWords(I64, hi0, hi1), 0, 0, 0, 0, 0);
+    return rd;
+  }
+  vec_tbl(_ty: Type, x: Reg, y: Reg): Reg {
+    const rd = this.vtmp();
+    this.emit(Op.VecTbl, rd, x, y, 0, 0, VecSize.V16B, 0, 0);
+    return rd;
+  }
+  vec_shuffle(x: Reg, y: Reg, mask: Immediate): Reg {
+    const m = this.dfg.immediates[mask];
+    if (m.length !== 16) throw this.ctx.unsupported(`shuffle mask of ${m.length} bytes`);
+    let fromX = false;
+    let fromY = false;
+    for (const i of m) {
+      if (i < 16) fromX = true;
+      else if (i < 32) fromY = true;
+    }
+    // tbl zeroes out-of-range lanes; tbx keeps them: x's bytes first, then
+    // y's by indices shifted down 16 (x's indices wrap out of range).
+    const shifted = m.map((i) => (i - 16) & 0xff);
+    if (!fromY) return this.vec_tbl(I8, x, this.vecConstBytes(m, 128));
+    if (!fromX) return this.vec_tbl(I8, y, this.vecConstBytes(shifted, 128));
+    const first = this.vec_tbl(I8, x, this.vecConstBytes(m, 128));
+    const rd = this.vtmp();
+    this.emit(Op.VecTbl, rd, y, this.vecConstBytes(shifted, 128), first, 1, VecSize.V16B, 0, 0);
+    return rd;
+  }
+  /** Whether `v` is an all-zero vector constant or a splat of a zero integer. */
+  private isZeroVector(v: Value): boolean {
+    const inst = this.ctx.defInst(v);
+    if (inst === (NONE as Inst)) return false;
+    const op = this.dfg.opcode(inst);
+    if (op === Opcode.Vconst) {
+      const bytes = this.dfg.constants[this.dfg.imm0(inst)];
+      return bytes !== undefined && bytes.every((b) => b === 0);
+    }
+    if (op === Opcode.Splat) {
+      const s = this.dfg.arg(inst, 0);
+      return this.constWords(s) && (this.kLo | this.kHi) === 0;
+    }
+    return false;
+  }
+  vec_icmp(cc: IntCC, ty: Type, x: Value, y: Value): Reg {
+    const size = this.vsize(ty);
+    const signedOrEq = cc !== IntCC.UnsignedLessThan && cc !== IntCC.UnsignedLessThanOrEqual && cc !== IntCC.UnsignedGreaterThan && cc !== IntCC.UnsignedGreaterThanOrEqual;
+    // Compares against zero (cmeq/cmge/cmgt/cmle/cmlt #0).
+    if (signedOrEq && (this.isZeroVector(y) || this.isZeroVector(x))) {
+      const zeroRight = this.isZeroVector(y);
+      const a = this.ctx.putValueInReg(zeroRight ? x : y);
+      // With zero on the left, `0 cc b` is `b cc' 0` for the swapped condition.
+      const c = zeroRight ? cc : swapIntCC(cc);
+      switch (c) {
+        case IntCC.Equal: return this.vecMisc(VecMiscOp.Cmeq0, size, a);
+        case IntCC.NotEqual: return this.vecMisc(VecMiscOp.Not, size, this.vecMisc(VecMiscOp.Cmeq0, size, a));
+        case IntCC.SignedGreaterThan: return this.vecMisc(VecMiscOp.Cmgt0, size, a);
+        case IntCC.SignedGreaterThanOrEqual: return this.vecMisc(VecMiscOp.Cmge0, size, a);
+        case IntCC.SignedLessThan: return this.vecMisc(VecMiscOp.Cmlt0, size, a);
+        default: return this.vecMisc(VecMiscOp.Cmle0, size, a);
+      }
+    }
+    const a = this.ctx.putValueInReg(x);
+    const b = this.ctx.putValueInReg(y);
+    switch (cc) {
+      case IntCC.Equal: return this.vecOp(VecALUOp.Cmeq, size, a, b);
+      case IntCC.NotEqual: return this.vecMisc(VecMiscOp.Not, size, this.vecOp(VecALUOp.Cmeq, size, a, b));
+      case IntCC.SignedGreaterThan: return this.vecOp(VecALUOp.Cmgt, size, a, b);
+      case IntCC.SignedGreaterThanOrEqual: return this.vecOp(VecALUOp.Cmge, size, a, b);
+      case IntCC.SignedLessThan: return this.vecOp(VecALUOp.Cmgt, size, b, a);
+      case IntCC.SignedLessThanOrEqual: return this.vecOp(VecALUOp.Cmge, size, b, a);
+      case IntCC.UnsignedGreaterThan: return this.vecOp(VecALUOp.Cmhi, size, a, b);
+      case IntCC.UnsignedGreaterThanOrEqual: return this.vecOp(VecALUOp.Cmhs, size, a, b);
+      case IntCC.UnsignedLessThan: return this.vecOp(VecALUOp.Cmhi, size, b, a);
+      case IntCC.UnsignedLessThanOrEqual: return this.vecOp(VecALUOp.Cmhs, size, b, a);
+    }
+  }
+  vec_fcmp(cc: FloatCC, ty: Type, a: Reg, b: Reg): Reg {
+    const size = this.vsize(ty);
+    const op = (o: VecALUOp, p: Reg, q: Reg): Reg => this.vecOp(o, size, p, q);
+    const not = (r: Reg): Reg => this.vecMisc(VecMiscOp.Not, size, r);
+    // fcmeq/fcmge/fcmgt are false on unordered lanes; the unordered
+    // conditions are complements of ordered ones.
+    switch (cc) {
+      case FloatCC.Equal: return op(VecALUOp.Fcmeq, a, b);
+      case FloatCC.NotEqual: return not(op(VecALUOp.Fcmeq, a, b));
+      case FloatCC.GreaterThan: return op(VecALUOp.Fcmgt, a, b);
+      case FloatCC.GreaterThanOrEqual: return op(VecALUOp.Fcmge, a, b);
+      case FloatCC.LessThan: return op(VecALUOp.Fcmgt, b, a);
+      case FloatCC.LessThanOrEqual: return op(VecALUOp.Fcmge, b, a);
+      case FloatCC.Ordered: return op(VecALUOp.Orr, op(VecALUOp.Fcmge, a, b), op(VecALUOp.Fcmgt, b, a));
+      case FloatCC.Unordered: return not(op(VecALUOp.Orr, op(VecALUOp.Fcmge, a, b), op(VecALUOp.Fcmgt, b, a)));
+      case FloatCC.OrderedNotEqual: return op(VecALUOp.Orr, op(VecALUOp.Fcmgt, a, b), op(VecALUOp.Fcmgt, b, a));
+      case FloatCC.UnorderedOrEqual: return not(op(VecALUOp.Orr, op(VecALUOp.Fcmgt, a, b), op(VecALUOp.Fcmgt, b, a)));
+      case FloatCC.UnorderedOrGreaterThan: return not(op(VecALUOp.Fcmge, b, a));
+      case FloatCC.UnorderedOrGreaterThanOrEqual: return not(op(VecALUOp.Fcmgt, b, a));
+      case FloatCC.UnorderedOrLessThan: return not(op(VecALUOp.Fcmge, a, b));
+      case FloatCC.UnorderedOrLessThanOrEqual: return not(op(VecALUOp.Fcmgt, a, b));
+    }
+  }
+  /** Tests whether any bit of the vector is set; returns the condition meaning "some bit is". */
+  private vecAnyBits(ty: Type, r: Reg): Cond {
+    if (typeBits(ty) === 64) return this.test_nonzero(I64, this.fpToGpr(F64, r));
+    const m = this.vtmp();
+    this.emit(Op.VecLanes, m, r, 0, 0, VecLanesOp.Umaxv, VecSize.V4S, 0, 0);
+    return this.test_nonzero(I32, this.fpToGpr(F32, m));
+  }
+  vec_any_true(ty: Type, r: Reg): Reg {
+    return this.cset(this.vecAnyBits(ty, r));
+  }
+  vec_all_true(ty: Type, r: Reg): Reg {
+    // No lane is zero: the lanes equal to zero have no bits set.
+    const zeros = this.vecMisc(VecMiscOp.Cmeq0, this.vsize(ty), r);
+    return this.cset(condInvert(this.vecAnyBits(ty, zeros)));
+  }
+  vec_high_bits(ty: Type, r: Reg): Reg {
+    const lb = laneBits(ty);
+    const n = laneCount(ty);
+    const size = this.vsize(ty);
+    if (lb === 64) {
+      const lo = this.alu_rr_imm_shift(ALUOp.Lsr, I64, this.fpToGpr(F64, r), 63);
+      const hiWord = this.tmp();
+      this.emit(Op.MovFromVecHi, hiWord, r, 0, 0, 0, 0, 0, 0);
+      const hi = this.alu_rr_imm_shift(ALUOp.Lsr, I64, hiWord, 63);
+      return this.alu_rrr_shift(ALUOp.Orr, I64, lo, hi, ShiftOp.LSL, 1);
+    }
+    // Each lane's sign bit moved to bit (lane index mod 8), then summed across lanes.
+    const bits = this.vecShiftImm(VecShiftOp.Ushr, size, r, lb - 1);
+    const shifts = new Uint8Array(n * (lb >>> 3));
+    for (let i = 0; i < n; i++) shifts[(i * lb) >>> 3] = i & 7;
+    const placed = this.vecOp(VecALUOp.Ushl, size, bits, this.vecConstBytes(shifts, typeBits(ty)));
+    const log2 = size & 3;
+    const sumLane = (v: Reg, s: number): Reg => {
+      const m = this.vtmp();
+      if ((s & 3) === 2 && (s & 4) === 0) this.emit(Op.VecRRR, m, v, v, 0, VecALUOp.Addp, s, 0, 0);
+      else this.emit(Op.VecLanes, m, v, 0, 0, VecLanesOp.Addv, s, 0, 0);
+      const g = this.tmp();
+      this.emit(Op.MovFromVec, g, m, 0, 0, 0, s & 3, 0, 0);
+      return g;
+    };
+    if (lb === 8 && n === 16) {
+      const lo = sumLane(placed, VecSize.V8B);
+      const upper = this.vtmp();
+      this.emit(Op.VecDupElement, upper, placed, 0, 0, 0, VecSize.V2D, 1, 0);
+      const hi = sumLane(upper, VecSize.V8B);
+      return this.alu_rrr_shift(ALUOp.Orr, I32, lo, hi, ShiftOp.LSL, 8);
+    }
+    return sumLane(placed, log2 | (size & 4));
+  }
+  vec_imul_i64(_ty: Type, a: Reg, b: Reg): Reg {
+    const lane = (v: Reg, hi: boolean): Reg => {
+      if (!hi) return this.fpToGpr(F64, v);
+      const g = this.tmp();
+      this.emit(Op.MovFromVecHi, g, v, 0, 0, 0, 0, 0, 0);
+      return g;
+    };
+    const lo = this.alu_rrrr(ALUOp3.MAdd, I64, lane(a, false), lane(b, false), XZR);
+    const hi = this.alu_rrrr(ALUOp3.MAdd, I64, lane(a, true), lane(b, true), XZR);
+    const d = this.gprToFp(F64, lo);
+    const rd = this.vtmp();
+    this.emit(Op.MovToVecHi, rd, d, hi, 0, 0, 0, 0, 0);
+    return rd;
+  }
+  vec_sign_mask(ty: Type): Reg {
+    const size = this.vsize(ty);
+    const ones = this.vtmp();
+    this.emit(Op.VecMoviBytes, ones, 0, 0, 0, 0, size & 4, 0xff, 0);
+    return this.vecShiftImm(VecShiftOp.Shl, size, ones, laneBits(ty) - 1);
+  }
+  vec_fcvt_from_int(signed: boolean, ty: Type, x: Value): Reg {
+    if (laneBits(this.dfg.valueTypeOf(x)) !== laneBits(ty)) throw this.ctx.unsupported('lanes of different widths');
+    return this.vecMisc(signed ? VecMiscOp.Scvtf : VecMiscOp.Ucvtf, this.vsize(ty), this.ctx.putValueInReg(x));
+  }
+  vec_fcvt_to_int_sat(signed: boolean, ty: Type, x: Value): Reg {
+    if (laneBits(this.dfg.valueTypeOf(x)) !== laneBits(ty)) throw this.ctx.unsupported('lanes of different widths');
+    // fcvtzs/fcvtzu saturate and turn NaN into zero, as the _sat conversions ask.
+    return this.vecMisc(signed ? VecMiscOp.Fcvtzs : VecMiscOp.Fcvtzu, this.vsize(ty), this.ctx.putValueInReg(x));
   }
 
   // 128-bit integers: (lo, hi) register pairs
@@ -1163,14 +1595,15 @@ export class AArch64Lowering implements Context, LowerBackend {
           const [lo, hi] = this.regs(a0);
           return this.pair(lo, hi);
         }
-        if (resTy === F128 && inTy === I128) {
+        // f128 and 128-bit vectors live in one q register.
+        if ((resTy === F128 || isVector(resTy)) && inTy === I128) {
           const [lo, hi] = this.regs(a0);
           const q = this.gprToFp(I64, lo);
           const rd = this.tmp(RegClass.Float);
           this.emit(Op.MovToVecHi, rd, q, hi, 0, 0, 0, 0, 0);
           return this.output_reg(rd);
         }
-        if (resTy === I128 && inTy === F128) {
+        if (resTy === I128 && (inTy === F128 || isVector(inTy))) {
           const q = this.ctx.putValueInReg(a0);
           const hi = this.tmp();
           this.emit(Op.MovFromVecHi, hi, q, 0, 0, 0, 0, 0, 0);
@@ -1594,6 +2027,20 @@ export class AArch64Lowering implements Context, LowerBackend {
     }
     return [this.ctx.putValueInReg(p), 0, AMode.RegOffset, off];
   }
+  /** Vector loads and stores move 16 to 128 bits. */
+  private checkVectorAccess(ty: Type): void {
+    if (this.ty_vec_mem(ty) === undefined) throw this.ctx.unsupported();
+  }
+  /**
+   * A big-endian vector access keeps the lanes in memory order with each
+   * lane's bytes reversed: rev16/rev32/rev64 on bytes (nothing for i8 lanes).
+   */
+  private revLanes(ty: Type, r: Reg): Reg {
+    const lb = laneBits(ty);
+    if (lb === 8) return r;
+    const op = lb === 16 ? VecMiscOp.Rev16 : lb === 32 ? VecMiscOp.Rev32 : VecMiscOp.Rev64;
+    return this.vecMisc(op, typeBits(ty) === 128 ? VecSize.V16B : VecSize.V8B, r);
+  }
   load_op(opcode: Opcode, ty: Type, flags: MemFlags, p: Value, off: number): Reg {
     const big = MemFlags.has(flags, MemFlagBit.Big);
     const trap = this.trapOf(flags);
@@ -1606,6 +2053,13 @@ export class AArch64Lowering implements Context, LowerBackend {
       case Opcode.Uload32: memop = MemOp.ULoad32; break;
       case Opcode.Sload32: memop = MemOp.SLoad32; break;
       default:
+        if (isVector(ty) || isDynamicVector(ty)) {
+          this.checkVectorAccess(ty);
+          const [rn, rm, am, o] = this.amode(p, off);
+          const rd = this.vtmp();
+          this.emit(Op.Load, rd, rn, rm, 0, this.loadMemOp(ty), am, o, trap);
+          return big ? this.revLanes(ty, rd) : rd;
+        }
         if (!isScalar(ty) || (typeBits(ty) > 64 && ty !== F128)) throw this.ctx.unsupported();
         if (big && isFloat(ty)) return this.loadBigFloat(ty, p, off, trap);
         memop = this.loadMemOp(ty);
@@ -1631,6 +2085,14 @@ export class AArch64Lowering implements Context, LowerBackend {
       case Opcode.Istore16: memop = MemOp.Store16; break;
       case Opcode.Istore32: memop = MemOp.Store32; break;
       default:
+        if (isVector(ty) || isDynamicVector(ty)) {
+          this.checkVectorAccess(ty);
+          const v = this.ctx.putValueInReg(x);
+          const rt = big ? this.revLanes(ty, v) : v;
+          const [rn, rm, am, o] = this.amode(p, off);
+          this.emit(Op.Store, rt, rn, rm, 0, this.storeMemOp(ty), am, o, trap);
+          return 0;
+        }
         if (!isScalar(ty) || (typeBits(ty) > 64 && ty !== F128)) throw this.ctx.unsupported();
         if (big && isFloat(ty)) return this.storeBigFloat(ty, x, p, off, trap);
         memop = this.storeMemOp(ty);
@@ -1783,7 +2245,7 @@ export class AArch64Lowering implements Context, LowerBackend {
     sd.rets.forEach((a) => {
       const regs: number[] = [];
       for (const s of a.slots) {
-        const r = this.tmp(isFloat(s.ty) ? RegClass.Float : RegClass.Int);
+        const r = this.tmp(isFloat(s.ty) || isVector(s.ty) ? RegClass.Float : RegClass.Int);
         regs.push(r);
         if (s.kind === 'reg') defs.push({ vreg: r, preg: s.preg });
         else stackLoads.push([r, s.ty, sd.stackArgSize + s.offset]);

@@ -49,7 +49,7 @@ block0(v0: i64):
 const wrong = join(dir, 'wrong.clif');
 writeFileSync(wrong, 'test run\ntarget aarch64\nfunction %id(i32) -> i32 {\nblock0(v0: i32):\n    return v0\n}\n; run: %id(7) == 7\n; run: %id(7) == 8\n');
 const unsupported = join(dir, 'unsupported.clif');
-writeFileSync(unsupported, 'test compile\ntarget aarch64\nfunction %v(i64) -> i8x16 {\nblock0(v0: i64):\n    v1 = load.i8x16 v0\n    return v1\n}\n');
+writeFileSync(unsupported, 'test compile\ntarget aarch64\nfunction %v(i64) -> i8x32 {\nblock0(v0: i64):\n    v1 = load.i8x32 v0\n    return v1\n}\n');
 
 const tools = toolchainStatus();
 const haveTools = tools.missing.length === 0;

@@ -15,6 +15,20 @@ import { ALUOp, AMode, BitOp, Cond, CondKind, HINT_WORDS, MEM_OPS, PairAMode, co
 import { Imm12, simm9Fits, uimm12ScaledFits } from './imms.js';
 import { Op, type CallInfo, type ExtNameInfo, type JumpTableInfo, type MInst } from './mod.js';
 import { HW_FP, HW_SPILLTMP, HW_TMP2 } from './regs.js';
+import {
+  encMovFromVec,
+  encMovToVec,
+  encVecDup,
+  encVecDupElement,
+  encVecLanes,
+  encVecMisc,
+  encVecMoviBytes,
+  encVecMovElement,
+  encVecNarrow,
+  encVecRRR,
+  encVecShiftImm,
+  encVecTbl,
+} from './neon.js';
 
 /** Frame facts that frame-relative operands need at emission. */
 export interface EmitState {
@@ -923,6 +937,43 @@ export function emitInst(buf: MachBuffer, m: MInst, st: EmitState): void {
       return;
     case Op.MovFromVecHi:
       buf.put4((0x4e183c00 | (m.r1 << 5) | m.r0) >>> 0);
+      return;
+    case Op.VecRRR:
+    case Op.VecRRRMod:
+      buf.put4(encVecRRR(m.i0, m.i1, m.r0, m.r1, m.r2));
+      return;
+    case Op.VecMisc:
+      buf.put4(encVecMisc(m.i0, m.i1, m.r0, m.r1));
+      return;
+    case Op.VecLanes:
+      buf.put4(encVecLanes(m.i0, m.i1, m.r0, m.r1));
+      return;
+    case Op.VecShiftImm:
+      buf.put4(encVecShiftImm(m.i0, m.i1, m.r0, m.r1, m.i2));
+      return;
+    case Op.VecNarrow:
+      buf.put4(encVecNarrow(m.i0, m.i1, m.i2 === 1, m.r0, m.r1));
+      return;
+    case Op.VecDup:
+      buf.put4(encVecDup(m.i1, m.r0, m.r1));
+      return;
+    case Op.VecDupElement:
+      buf.put4(encVecDupElement(m.i1, m.i3 === 1, m.r0, m.r1, m.i2));
+      return;
+    case Op.MovFromVec:
+      buf.put4(encMovFromVec(m.i0 === 1, m.i1, m.i2, m.i3 === 1, m.r0, m.r1));
+      return;
+    case Op.MovToVec:
+      buf.put4(encMovToVec(m.i1, m.i2, m.r0, m.r2));
+      return;
+    case Op.VecMovElement:
+      buf.put4(encVecMovElement(m.i1, m.i2, m.i3, m.r0, m.r2));
+      return;
+    case Op.VecTbl:
+      buf.put4(encVecTbl(m.i0 === 1, m.i1, m.r0, m.r1, m.r2));
+      return;
+    case Op.VecMoviBytes:
+      buf.put4(encVecMoviBytes(m.i1, m.r0, m.i2));
       return;
     default:
       throw new Error(`cannot emit instruction op ${String(Reflect.get(m, 'op'))}`);

@@ -80,6 +80,20 @@
 //   MachOTlsGetAddr rd=r0 (fixed def x0)       aux TlsCallInfo: adrp/ldr of the variable's descriptor into x0,
 //                 then a call of its thunk through x1 (clobbers the caller-saved registers)
 //   (FpuRR with FpuOp1.Mov and size 2 is a full q-register move, `mov vd.16b, vn.16b`.)
+// Advanced SIMD (see neon.ts; `size` is a VecSize: log2 lane bytes | Q << 2):
+//   VecRRR        rd=r0 rn=r1 rm=r2            i0 VecALUOp i1 size
+//   VecRRRMod     rd=r0 (reuses ri=r3) rn=r1 rm=r2  i0 VecALUOp (bsl, fmla, fmls) i1 size
+//   VecMisc       rd=r0 rn=r1                  i0 VecMiscOp i1 size
+//   VecLanes      rd=r0 rn=r1                  i0 VecLanesOp i1 size (result in the low lane, rest zeroed)
+//   VecShiftImm   rd=r0 rn=r1                  i0 VecShiftOp i1 size i2 amount
+//   VecNarrow     rd=r0 rn=r1 (i2 1: rd reuses r3, whose low half it keeps)  i0 VecNarrowOp i1 narrow lane log2
+//   VecDup        rd=r0 rn=r1 (general)        i1 size
+//   VecDupElement rd=r0 rn=r1                  i1 size i2 lane i3 1 = scalar (`mov sd, vn.s[i]`)
+//   MovFromVec    rd=r0 (general) rn=r1        i0 signed (smov) i1 lane log2 i2 lane i3 1 = x destination
+//   MovToVec      rd=r0 (reuses rn) rn=r1 rm=r2 (general)  i1 lane log2 i2 lane
+//   VecMovElement rd=r0 (reuses rn) rn=r1 rm=r2  i1 lane log2 i2 destination lane i3 source lane
+//   VecTbl        rd=r0 rn=r1 (table) rm=r2 (indices)  i0 1 = tbx (rd reuses r3: out-of-range lanes keep it) i1 size
+//   VecMoviBytes  rd=r0                        i1 size i2 byte (movi: every byte the same)
 
 import type { PReg, RegClass, VReg } from '@clift/regalloc';
 import { xpreg } from './regs.js';
@@ -98,6 +112,8 @@ export const Op = {
   LoadConst: 45, AtomicRmwLoop: 46, AtomicCasLoop: 47, LoadAcquire: 48, StoreRelease: 49, Fence: 50,
   MovToVecHi: 51, MovFromVecHi: 52, ReturnCall: 53, AtomicRmwLse: 54, AtomicCasLse: 55,
   LabelAddress: 56, ElfTlsGetAddr: 57, MachOTlsGetAddr: 58,
+  VecRRR: 59, VecRRRMod: 60, VecMisc: 61, VecLanes: 62, VecShiftImm: 63, VecNarrow: 64, VecDup: 65,
+  VecDupElement: 66, MovFromVec: 67, MovToVec: 68, VecMovElement: 69, VecTbl: 70, VecMoviBytes: 71,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 export const OP_NAMES: readonly string[] = (() => {
@@ -204,6 +220,7 @@ export function visitOperands(m: MInst, v: OperandVisitor): void {
     case Op.CSel:
     case Op.FpuRRR:
     case Op.FpuCSel:
+    case Op.VecRRR:
       v.use(1);
       v.use(2);
       v.def(0);
@@ -227,7 +244,50 @@ export function visitOperands(m: MInst, v: OperandVisitor): void {
     case Op.MovFromFpu:
     case Op.IntToFpu:
     case Op.FpuToInt:
+    case Op.VecMisc:
+    case Op.VecLanes:
+    case Op.VecShiftImm:
+    case Op.VecDup:
+    case Op.VecDupElement:
+    case Op.MovFromVec:
       v.use(1);
+      v.def(0);
+      return;
+    case Op.VecRRRMod:
+      v.use(3);
+      v.use(1);
+      v.use(2);
+      v.reuseDef(0, 0);
+      return;
+    case Op.VecNarrow:
+      if (m.i2 === 1) {
+        v.use(3);
+        v.use(1);
+        v.reuseDef(0, 0);
+      } else {
+        v.use(1);
+        v.def(0);
+      }
+      return;
+    case Op.MovToVec:
+    case Op.VecMovElement:
+      v.use(1);
+      v.use(2);
+      v.reuseDef(0, 0);
+      return;
+    case Op.VecTbl:
+      if (m.i0 === 1) {
+        v.use(3);
+        v.use(1);
+        v.use(2);
+        v.reuseDef(0, 0);
+      } else {
+        v.use(1);
+        v.use(2);
+        v.def(0);
+      }
+      return;
+    case Op.VecMoviBytes:
       v.def(0);
       return;
     case Op.MovWide:
@@ -350,7 +410,23 @@ export function fieldClass(m: MInst, slot: number): RegClass {
     case Op.FpuCmp:
     case Op.FpuCSel:
     case Op.FpuRRRR:
+    case Op.VecRRR:
+    case Op.VecRRRMod:
+    case Op.VecMisc:
+    case Op.VecLanes:
+    case Op.VecShiftImm:
+    case Op.VecNarrow:
+    case Op.VecDupElement:
+    case Op.VecMovElement:
+    case Op.VecTbl:
+    case Op.VecMoviBytes:
       return 1;
+    case Op.VecDup:
+      return slot === 0 ? 1 : 0;
+    case Op.MovFromVec:
+      return slot === 0 ? 0 : 1;
+    case Op.MovToVec:
+      return slot === 2 ? 0 : 1;
     case Op.MovToFpu:
     case Op.IntToFpu:
       return slot === 0 ? 1 : 0;

@@ -29,6 +29,19 @@ import { atomicLoop, finalizeAmode, movImmWords, tlsSequence, vecSelectSequence,
 import { Imm12, ImmLogic, moveWideMaybeFrom } from './imms.js';
 import { Op, type CallInfo, type ExtNameInfo, type JumpTableInfo, type MInst } from './mod.js';
 import { fprName, gprName, HW_SPILLTMP, HW_TMP2 } from './regs.js';
+import {
+  laneLetter,
+  laneText,
+  printMovFromVec,
+  printVecLanes,
+  printVecMisc,
+  printVecMoviBytes,
+  printVecNarrow,
+  printVecRRR,
+  printVecShiftImm,
+  printVecTbl,
+  vecArrangement,
+} from './neon.js';
 
 /** How register fields and labels are shown. */
 export interface RegNamer {
@@ -164,6 +177,11 @@ function memRegName(m: MInst, n: RegNamer): string {
 function condBranchText(kind: number, condOrSize: number, rn: number, target: string, n: RegNamer): string {
   if (kind === CondKind.Cond) return `b.${condName(condOrSize)} ${target}`;
   return `${kind === CondKind.NotZero ? 'cbnz' : 'cbz'} ${n.gpr(rn, condOrSize === 1, false)}, ${target}`;
+}
+
+/** A vector register as `vN` (the q name with its letter replaced). */
+function vec(n: RegNamer, r: number): string {
+  return `v${n.fpr(r, 16).slice(1)}`;
 }
 
 function fpBytes(size: number): number {
@@ -379,6 +397,32 @@ export function printInst(m: MInst, st: EmitState, n: RegNamer = HW_NAMES): stri
       return `mov ${n.fpr(m.r0, 16).replace('q', 'v')}.d[1], ${n.gpr(m.r2, true, false)}`;
     case Op.MovFromVecHi:
       return `mov ${n.gpr(m.r0, true, false)}, ${n.fpr(m.r1, 16).replace('q', 'v')}.d[1]`;
+    case Op.VecRRR:
+    case Op.VecRRRMod:
+      return printVecRRR(m.i0, m.i1, vec(n, m.r0), vec(n, m.r1), vec(n, m.r2));
+    case Op.VecMisc:
+      return printVecMisc(m.i0, m.i1, vec(n, m.r0), vec(n, m.r1));
+    case Op.VecLanes:
+      return printVecLanes(m.i0, m.i1, vec(n, m.r0).slice(1), vec(n, m.r1));
+    case Op.VecShiftImm:
+      return printVecShiftImm(m.i0, m.i1, vec(n, m.r0), vec(n, m.r1), m.i2);
+    case Op.VecNarrow:
+      return printVecNarrow(m.i0, m.i1, m.i2 === 1, vec(n, m.r0), vec(n, m.r1));
+    case Op.VecDup:
+      return `dup ${vec(n, m.r0)}.${vecArrangement(m.i1)}, ${n.gpr(m.r1, (m.i1 & 3) === 3, false)}`;
+    case Op.VecDupElement:
+      if (m.i3 === 1) return `mov ${laneLetter(m.i1 & 3)}${vec(n, m.r0).slice(1)}, ${laneText(vec(n, m.r1), m.i1 & 3, m.i2)}`;
+      return `dup ${vec(n, m.r0)}.${vecArrangement(m.i1)}, ${laneText(vec(n, m.r1), m.i1 & 3, m.i2)}`;
+    case Op.MovFromVec:
+      return printMovFromVec(m.i0 === 1, m.i1, m.i2, m.i3 === 1, n.gpr(m.r0, m.i3 === 1, false), vec(n, m.r1));
+    case Op.MovToVec:
+      return `mov ${laneText(vec(n, m.r0), m.i1, m.i2)}, ${n.gpr(m.r2, m.i1 === 3, false)}`;
+    case Op.VecMovElement:
+      return `mov ${laneText(vec(n, m.r0), m.i1, m.i2)}, ${laneText(vec(n, m.r2), m.i1, m.i3)}`;
+    case Op.VecTbl:
+      return printVecTbl(m.i0 === 1, m.i1, vec(n, m.r0), vec(n, m.r1), vec(n, m.r2));
+    case Op.VecMoviBytes:
+      return printVecMoviBytes(m.i1, vec(n, m.r0), m.i2);
     default:
       return `<op ${String(Reflect.get(m, 'op'))}>`;
   }
