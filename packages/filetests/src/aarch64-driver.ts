@@ -117,13 +117,12 @@ export function callLocations(sig: Signature): CallLocations {
   const apple = sig.callConv === 'apple_aarch64';
   const rets = assign(sig.returns, apple, 'return');
   const args = assign(sig.params, apple, 'parameter');
-  // The tail convention passes arguments and results as AAPCS64 does; only
-  // its stack handling differs: the callee pops its stack arguments, which
-  // the driver undoes after the call (see `generateDriver`). Results on the
-  // stack are not modelled.
-  if (tail && rets.stack > 0) {
-    throw new DriverError('tail-convention calls with stack results are not supported by the run harness');
-  }
+  // The tail convention passes arguments and results as AAPCS64 does (Clift's
+  // `tail` also takes the return-area pointer as an extra argument); only its
+  // stack handling differs: the callee pops its stack arguments, the
+  // return-area pointer's slot included, which the driver undoes after the
+  // call (see `generateDriver`). The return area itself lies above the
+  // argument area, in the driver's frame, so the pop leaves it intact.
   let argStack = args.stack;
   let retAreaPtr: ValueLocation | undefined;
   if (rets.stack > 0) {
