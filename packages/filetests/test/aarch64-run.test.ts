@@ -63,8 +63,9 @@ describe('AAPCS64 call locations', () => {
 
   test('unsupported conventions and types are typed errors', () => {
     expect(callLocations({ ...sigOf([I64], []), callConv: 'tail' }).args).toEqual([{ kind: 'x', reg: 0 }]);
+    // `tail` places results as system_v does, the return area included.
     const manyRets = sigOf([], Array.from({ length: 9 }, () => I64));
-    expect(() => callLocations({ ...manyRets, callConv: 'tail' })).toThrow(/tail-convention calls with stack results/);
+    expect(callLocations({ ...manyRets, callConv: 'tail' })).toEqual(callLocations(manyRets));
     expect(() => callLocations({ ...sigOf([I64], []), callConv: 'windows_fastcall' })).toThrow(/calling convention windows_fastcall is not supported/);
     expect(() => callLocations(sigOf([vectorOf(I32, 8)], []))).toThrow(/i32x8 is not supported/);
   });
