@@ -22,6 +22,7 @@
 //   MAX_MATCHES results per rewrite, at most MAX_CLASS_NODES leaves per class.
 
 import {
+  ClifTermFields,
   ConstraintKind,
   DataFlowGraph,
   F32,
@@ -33,7 +34,6 @@ import {
   I64,
   I8,
   INVALID,
-  InstructionFormat,
   IntCC,
   NONE,
   Opcode,
@@ -76,7 +76,7 @@ import {
 import { addCost, opCost } from './cost.js';
 import { foldBinary, foldFloatBinary, foldFloatUnary, foldIcmp, foldIntToFloat, foldUnary, mask } from './fold.js';
 import type { Context } from './generated/opts.js';
-import type { BlockArray2, Ieee16, Ieee32, Ieee64, Imm64, Offset32, Uimm8, ValueArray2, ValueArray3 } from './isle-types.js';
+import type { Ieee16, Ieee32, Ieee64, Imm64, Offset32, Uimm8 } from './isle-types.js';
 import { simplifierFor } from './rules.js';
 import type { F64Table, TablePool, U32Table } from './value-table.js';
 
@@ -102,8 +102,8 @@ export class OptimizerError extends Error {
 
 const EMPTY: readonly never[] = [];
 
-export class EGraph implements Context {
-  readonly dfg: DataFlowGraph;
+export class EGraph extends ClifTermFields implements Context {
+  declare readonly dfg: DataFlowGraph;
   /** Value -> its e-class value (NONE while unknown). */
   private readonly canon: U32Table;
   /** Insertion serial of a class: a class older than a rewrite's node pre-exists it. */
@@ -132,6 +132,7 @@ export class EGraph implements Context {
 
   /** Tables come from `pool`, which the caller has acquired (they read as their fill values). */
   constructor(dfg: DataFlowGraph, log: ((line: string) => void) | undefined, pool: TablePool) {
+    super();
     this.dfg = dfg;
     this.log = log;
     this.canon = pool.u32(NONE);
@@ -403,108 +404,8 @@ export class EGraph implements Context {
     return this.dfg.numResults(inst) > 0 ? this.dfg.valueType_(this.dfg.result(inst, 0)) : INVALID;
   }
 
-  // Field accessors: each reads one field where formats.ts puts it. The
-  // generated terms only call an accessor on an instruction whose opcode
-  // (and so format) has that field.
-
-  clif_opcode(inst: Inst): Opcode {
-    return this.dfg.opcode(inst) as Opcode;
-  }
-  clif_value_0(inst: Inst): Value {
-    return this.dfg.arg(inst, 0);
-  }
-  clif_value_1(inst: Inst): Value {
-    return this.dfg.arg(inst, 1);
-  }
-  clif_value_2(inst: Inst): Value {
-    return this.dfg.arg(inst, 2);
-  }
-  clif_block_call_0(inst: Inst): BlockCall {
-    return this.dfg.imm0(inst) as BlockCall;
-  }
-  clif_block_call_1(inst: Inst): BlockCall {
-    return this.dfg.imm1(inst) as BlockCall;
-  }
-  clif_block(inst: Inst): Block {
-    return this.dfg.imm0(inst) as Block;
-  }
-  clif_imm64(inst: Inst): Imm64 {
-    // get_exception_handler_address keeps its handler index in imm1 alone.
-    if (this.dfg.format(inst) === InstructionFormat.ExceptionHandlerAddress) return BigInt(this.dfg.imm1(inst));
-    return wordsToI64(this.dfg.imm0(inst), this.dfg.imm1(inst));
-  }
-  clif_uimm8(inst: Inst): Uimm8 {
-    return this.dfg.imm0(inst) & 0xff;
-  }
-  clif_ieee16(inst: Inst): Ieee16 {
-    return this.dfg.imm0(inst) & 0xffff;
-  }
-  clif_ieee32(inst: Inst): Ieee32 {
-    return this.dfg.imm0(inst) >>> 0;
-  }
-  clif_ieee64(inst: Inst): Ieee64 {
-    return BigInt.asUintN(64, wordsToI64(this.dfg.imm0(inst), this.dfg.imm1(inst)));
-  }
-  clif_intcc(inst: Inst): IntCC {
-    return this.dfg.imm2(inst) as IntCC;
-  }
-  clif_floatcc(inst: Inst): FloatCC {
-    return this.dfg.imm2(inst) as FloatCC;
-  }
-  clif_memflags(inst: Inst): MemFlags {
-    return this.dfg.imm0(inst) as MemFlags;
-  }
-  clif_offset32(inst: Inst): Offset32 {
-    return this.dfg.imm1(inst);
-  }
-  clif_trapcode(inst: Inst): TrapCode {
-    return this.dfg.imm0(inst) as TrapCode;
-  }
-  clif_atomic_rmw_op(inst: Inst): AtomicRmwOp {
-    return this.dfg.imm1(inst) as AtomicRmwOp;
-  }
-  clif_func_ref(inst: Inst): FuncRef {
-    return this.dfg.imm0(inst) as FuncRef;
-  }
-  clif_stack_slot(inst: Inst): StackSlot {
-    return this.dfg.imm0(inst) as StackSlot;
-  }
-  clif_dynamic_stack_slot(inst: Inst): DynamicStackSlot {
-    return this.dfg.imm0(inst) as DynamicStackSlot;
-  }
-  clif_global_value(inst: Inst): GlobalValue {
-    return this.dfg.imm0(inst) as GlobalValue;
-  }
-  clif_jump_table(inst: Inst): JumpTable {
-    return this.dfg.imm0(inst) as JumpTable;
-  }
-  clif_constant(inst: Inst): Constant {
-    return this.dfg.imm0(inst) as Constant;
-  }
-  clif_immediate(inst: Inst): Immediate {
-    return this.dfg.imm0(inst) as Immediate;
-  }
-
-  // The generated definitions also declare upstream's value and block
-  // arrays, for `InstructionData`; no term here builds or reads one.
-  pack_value_array_2(a: Value, b: Value): ValueArray2 {
-    return [a, b];
-  }
-  unpack_value_array_2(a: ValueArray2): ValueArray2 {
-    return a;
-  }
-  pack_value_array_3(a: Value, b: Value, c: Value): ValueArray3 {
-    return [a, b, c];
-  }
-  unpack_value_array_3(a: ValueArray3): ValueArray3 {
-    return a;
-  }
-  pack_block_array_2(a: BlockCall, b: BlockCall): BlockArray2 {
-    return [a, b];
-  }
-  unpack_block_array_2(a: BlockArray2): BlockArray2 {
-    return a;
-  }
+  // The field accessors (`clif_opcode`, `clif_value_0`, …) are
+  // ClifTermFields', shared with the backend: formats.ts owns the layout.
 
   // =========================================================================
   // ISLE context: building nodes and skeleton instructions

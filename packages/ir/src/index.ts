@@ -9,6 +9,7 @@
 //   Text                    write.ts (the canonical printer)
 //   Analyses                cfg.ts, dominators.ts, loops.ts
 //   Checking                verifier.ts
+//   ISLE                    isle-terms.ts (generated term definitions), isle-fields.ts (their field readers)
 
 export * from './entities.js';
 export * from './types.js';
@@ -29,3 +30,16 @@ export * from './typeset.js';
 export * from './verifier.js';
 export * from './data-value.js';
 export { clifIsleDefinitions } from './isle-terms.js';
+export {
+  ClifTermFields,
+  type IsleBlockArray2,
+  type IsleIeee16,
+  type IsleIeee32,
+  type IsleIeee64,
+  type IsleImm64,
+  type IsleOffset32,
+  type IsleUimm8,
+  type IsleValueArray2,
+  type IsleValueArray3,
+  type IsleValueSlice,
+} from './isle-fields.js';

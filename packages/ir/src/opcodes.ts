@@ -1099,8 +1099,9 @@ export function operandConstraint(op: Opcode, i: number, ctrl: Type): OperandCon
 }
 /**
  * `resultType` / `operandConstraint` for a caller that has already checked
- * `ctrlTypeAllowed(op, ctrl)` and that `i` is in range (the verifier's hot
- * path): no second type-set test. Package-internal.
+ * `ctrlTypeAllowed(op, ctrl)` and that `i` is below the opcode's fixed
+ * result / operand count (a verifier's hot path): no second type-set test.
+ * Out of those bounds the answer is meaningless.
  */
 export function resultTypeUnchecked(op: Opcode, i: number, ctrl: Type): Type {
   const c = RESULT_CONS[op * MAX_RESULTS + i];

@@ -7,8 +7,6 @@
 // Immediates are the IR's own encodings, read by the `clif_*` accessors in
 // lower.ts.
 
-import type { BlockCall, Value } from '@clift/ir';
-
 export type {
   Type,
   Value,
@@ -41,24 +39,19 @@ export type Unit = 0;
  */
 export type InstOutput = number;
 
-/** A 64-bit immediate: its two's-complement value, as the IR stores it (signed). */
-export type Imm64 = bigint;
-/** A lane index or other 8-bit immediate. */
-export type Uimm8 = number;
-/** A signed 32-bit address offset. */
-export type Offset32 = number;
-/** The bits of an f16 immediate. */
-export type Ieee16 = number;
-/** The bits of an f32 immediate (as an unsigned 32-bit number). */
-export type Ieee32 = number;
-/** The bits of an f64 immediate. */
-export type Ieee64 = bigint;
-/** Variable value operands of an instruction. */
-export type ValueSlice = readonly Value[];
+// Immediates, operand lists and arrays in the encodings the shared field
+// readers (ClifTermFields in @clift/ir) return.
+export type {
+  IsleImm64 as Imm64,
+  IsleUimm8 as Uimm8,
+  IsleOffset32 as Offset32,
+  IsleIeee16 as Ieee16,
+  IsleIeee32 as Ieee32,
+  IsleIeee64 as Ieee64,
+  IsleValueSlice as ValueSlice,
+  IsleValueArray2 as ValueArray2,
+  IsleValueArray3 as ValueArray3,
+  IsleBlockArray2 as BlockArray2,
+} from '@clift/ir';
 /** A value list as the IR stores it: the instruction whose operands it is. */
 export type ValueList = number;
-/** Two or three values; the lowering rules never build or unpack these (see lower.ts). */
-export type ValueArray2 = readonly [Value, Value];
-export type ValueArray3 = readonly [Value, Value, Value];
-/** Two branch targets. */
-export type BlockArray2 = readonly [BlockCall, BlockCall];

@@ -26,6 +26,7 @@ import {
   type SigData,
 } from '@clift/codegen';
 import {
+  ClifTermFields,
   abiParam,
   AtomicRmwOp,
   type FuncRef,
@@ -58,17 +59,12 @@ import {
   isScalar,
   typeBits,
   wordsToI64,
-  InstructionFormat,
   type Block,
-  type BlockCall,
   type Constant,
   type DynamicStackSlot,
-  type ExceptionTable,
   type GlobalValue,
   type Immediate,
-  type JumpTable,
   type ExternalName,
-  type DataFlowGraph,
   type Function,
   type Inst,
   type SigRef,
@@ -86,18 +82,7 @@ import { FP, PINNED, SP, XZR, xpreg, type Reg } from './inst/regs.js';
 import { VecALUOp, VecLanesOp, VecMiscOp, VecNarrowOp, VecShiftOp, VecSize, vecSize } from './inst/neon.js';
 import { constructor_lower, constructor_lower_branch, constructor_lower_icmp, type Context } from './generated/lower.js';
 import { RULES_BY_OPCODE } from './generated/rule-index.js';
-import type {
-  BlockArray2,
-  Ieee16,
-  Ieee32,
-  Ieee64,
-  Imm64,
-  Offset32,
-  Uimm8,
-  ValueArray2,
-  ValueArray3,
-  ValueSlice,
-} from './isle-types.js';
+import type { Imm64, Uimm8 } from './isle-types.js';
 
 /** Per-function ABI facts gathered while lowering, used by emission. */
 export interface FunctionAbi {
@@ -191,7 +176,7 @@ function externalTarget(func: Function, name: ExternalName): { target: RelocTarg
   }
 }
 
-export class AArch64Lowering implements Context, LowerBackend {
+export class AArch64Lowering extends ClifTermFields implements Context, LowerBackend {
   readonly isaName = 'aarch64';
   readonly $I8 = I8;
   readonly $I16 = I16;
@@ -208,7 +193,6 @@ export class AArch64Lowering implements Context, LowerBackend {
   private readonly out = new Int32Array(8);
   /** The function being lowered and its ABI facts (set by `begin`). */
   private func!: Function;
-  private dfg!: DataFlowGraph;
   abi!: FunctionAbi;
   /** FEAT_LSE: single-instruction atomic read-modify-write and compare-and-swap. */
   private readonly hasLse: boolean;
@@ -227,6 +211,7 @@ export class AArch64Lowering implements Context, LowerBackend {
     private readonly flags: Flags,
     isaFlags: Flags,
   ) {
+    super();
     this.hasLse = isaFlags.bool('has_lse');
     this.pinnedReg = flags.bool('enable_pinned_reg');
     this.tlsModel = flags.enumValue('tls_model');
@@ -436,124 +421,9 @@ export class AArch64Lowering implements Context, LowerBackend {
     return BigInt.asUintN(64, imm);
   }
 
-  // -------------------------------------------------------------------------
-  // Context: the generated CLIF terms' field accessors
-  //
-  // Each reads one field of an instruction straight from the DFG (where
-  // formats.ts puts it), so matching an instruction builds no object. The
-  // generated terms only call an accessor on an instruction whose opcode
-  // (and so format) has that field.
-
-  clif_opcode(inst: Inst): Opcode {
-    return this.dfg.opcode(inst) as Opcode;
-  }
-  clif_value_0(inst: Inst): Value {
-    return this.dfg.arg(inst, 0);
-  }
-  clif_value_1(inst: Inst): Value {
-    return this.dfg.arg(inst, 1);
-  }
-  clif_value_2(inst: Inst): Value {
-    return this.dfg.arg(inst, 2);
-  }
-  /** Allocates: only calls and returns have variable operands, and they are lowered in TypeScript. */
-  clif_value_list_0(inst: Inst): ValueSlice {
-    return this.dfg.instArgs(inst);
-  }
-  clif_value_list_1(inst: Inst): ValueSlice {
-    return this.dfg.instVarArgs(inst, 1);
-  }
-  clif_block_call_0(inst: Inst): BlockCall {
-    return this.dfg.imm0(inst) as BlockCall;
-  }
-  clif_block_call_1(inst: Inst): BlockCall {
-    return this.dfg.imm1(inst) as BlockCall;
-  }
-  clif_block(inst: Inst): Block {
-    return this.dfg.imm0(inst) as Block;
-  }
-  clif_imm64(inst: Inst): Imm64 {
-    // get_exception_handler_address keeps its handler index in imm1 alone.
-    if (this.dfg.format(inst) === InstructionFormat.ExceptionHandlerAddress) return BigInt(this.dfg.imm1(inst));
-    return wordsToI64(this.dfg.imm0(inst), this.dfg.imm1(inst));
-  }
-  clif_uimm8(inst: Inst): Uimm8 {
-    return this.dfg.imm0(inst) & 0xff;
-  }
-  clif_ieee16(inst: Inst): Ieee16 {
-    return this.dfg.imm0(inst) & 0xffff;
-  }
-  clif_ieee32(inst: Inst): Ieee32 {
-    return this.dfg.imm0(inst) >>> 0;
-  }
-  clif_ieee64(inst: Inst): Ieee64 {
-    return BigInt.asUintN(64, wordsToI64(this.dfg.imm0(inst), this.dfg.imm1(inst)));
-  }
-  clif_intcc(inst: Inst): IntCC {
-    return this.dfg.imm2(inst) as IntCC;
-  }
-  clif_floatcc(inst: Inst): FloatCC {
-    return this.dfg.imm2(inst) as FloatCC;
-  }
-  clif_memflags(inst: Inst): MemFlags {
-    return this.dfg.imm0(inst) as MemFlags;
-  }
-  clif_offset32(inst: Inst): Offset32 {
-    return this.dfg.imm1(inst);
-  }
-  clif_trapcode(inst: Inst): TrapCode {
-    return this.dfg.imm0(inst) as TrapCode;
-  }
-  clif_atomic_rmw_op(inst: Inst): AtomicRmwOp {
-    return this.dfg.imm1(inst) as AtomicRmwOp;
-  }
-  clif_func_ref(inst: Inst): FuncRef {
-    return this.dfg.imm0(inst) as FuncRef;
-  }
-  clif_sig_ref(inst: Inst): SigRef {
-    return this.dfg.imm0(inst) as SigRef;
-  }
-  clif_stack_slot(inst: Inst): StackSlot {
-    return this.dfg.imm0(inst) as StackSlot;
-  }
-  clif_dynamic_stack_slot(inst: Inst): DynamicStackSlot {
-    return this.dfg.imm0(inst) as DynamicStackSlot;
-  }
-  clif_global_value(inst: Inst): GlobalValue {
-    return this.dfg.imm0(inst) as GlobalValue;
-  }
-  clif_jump_table(inst: Inst): JumpTable {
-    return this.dfg.imm0(inst) as JumpTable;
-  }
-  clif_exception_table(inst: Inst): ExceptionTable {
-    return this.dfg.imm1(inst) as ExceptionTable;
-  }
-  clif_constant(inst: Inst): Constant {
-    return this.dfg.imm0(inst) as Constant;
-  }
-  clif_immediate(inst: Inst): Immediate {
-    return this.dfg.imm0(inst) as Immediate;
-  }
-  // The generated definitions also declare upstream's value/block array
-  // helpers; these rules never use them, but the Context must have them.
-  pack_value_array_2(a: Value, b: Value): ValueArray2 {
-    return [a, b];
-  }
-  unpack_value_array_2(a: ValueArray2): ValueArray2 {
-    return a;
-  }
-  pack_value_array_3(a: Value, b: Value, c: Value): ValueArray3 {
-    return [a, b, c];
-  }
-  unpack_value_array_3(a: ValueArray3): ValueArray3 {
-    return a;
-  }
-  pack_block_array_2(a: BlockCall, b: BlockCall): BlockArray2 {
-    return [a, b];
-  }
-  unpack_block_array_2(a: BlockArray2): BlockArray2 {
-    return a;
-  }
+  // The generated CLIF terms' field accessors (`clif_opcode`,
+  // `clif_value_0`, …) are ClifTermFields' (@clift/ir), shared with the
+  // mid-end: each reads one field where formats.ts puts it, building nothing.
   def_inst(v: Value): Inst | undefined {
     const i = this.ctx.defInst(v);
     return i === (NONE as Inst) ? undefined : i;
