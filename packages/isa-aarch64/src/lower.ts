@@ -920,6 +920,15 @@ export class AArch64Lowering extends ClifTermFields implements Context, LowerBac
     const size = op === VecMiscOp.Fcvtl ? this.vsize(ty) & 3 : this.vsize(ty);
     return this.vecMisc(op, size, a);
   }
+  float_as_vec(ty: Type): Type {
+    return vectorOf(I8, ty === F128 ? 16 : 8);
+  }
+  vec_popcnt_wide(ty: Type, x: Reg): Reg {
+    const q = this.vsize(ty) & 4;
+    let r = this.vecMisc(VecMiscOp.Cnt, q, x);
+    for (let l = 0; l < (this.vsize(ty) & 3); l++) r = this.vecMisc(VecMiscOp.Uaddlp, q | l, r);
+    return r;
+  }
   vec_shift_imm(op: VecShiftOp, ty: Type, x: Reg, amount: number): Reg {
     return this.vecShiftImm(op, this.vsize(ty), x, amount);
   }
@@ -1392,6 +1401,32 @@ export class AArch64Lowering extends ClifTermFields implements Context, LowerBac
         const hi = this.alu_rrrr(0, I64, ahi, blo, h2);
         return this.pair(this.alu_rrrr(0, I64, alo, blo, XZR), hi);
       }
+      case Opcode.Bitselect: {
+        // (x & c) | (y & ~c), word by word.
+        const [clo, chi] = this.regs(a0);
+        const [xlo, xhi] = this.regs(a1);
+        const [ylo, yhi] = this.regs(dfg.arg(inst, 2));
+        const lo = this.alu64(ALUOp.Orr, this.alu64(ALUOp.And, xlo, clo), this.alu64(ALUOp.AndNot, ylo, clo));
+        return this.pair(lo, this.alu64(ALUOp.Orr, this.alu64(ALUOp.And, xhi, chi), this.alu64(ALUOp.AndNot, yhi, chi)));
+      }
+      case Opcode.UaddOverflowCin:
+      case Opcode.SaddOverflowCin:
+      case Opcode.UsubOverflowBin:
+      case Opcode.SsubOverflowBin: {
+        const [alo, ahi] = this.regs(a0);
+        const [blo, bhi] = this.regs(a1);
+        const add = op === Opcode.UaddOverflowCin || op === Opcode.SaddOverflowCin;
+        this.carryIn(dfg.arg(inst, 2), add);
+        const lo = this.aluFlags(add ? ALUOp.Adcs : ALUOp.Sbcs, alo, blo);
+        const hi = this.aluFlags(add ? ALUOp.Adcs : ALUOp.Sbcs, ahi, bhi);
+        const c = op === Opcode.UaddOverflowCin ? Cond.Hs : op === Opcode.UsubOverflowBin ? Cond.Lo : Cond.Vs;
+        const f = this.cset(c);
+        this.out[0] = lo;
+        this.out[1] = hi;
+        this.out[2] = f;
+        this.out[3] = -1;
+        return 2;
+      }
       case Opcode.Band: return bitop(ALUOp.And);
       case Opcode.Bor: return bitop(ALUOp.Orr);
       case Opcode.Bxor: return bitop(ALUOp.Eor);
@@ -1587,7 +1622,8 @@ export class AArch64Lowering extends ClifTermFields implements Context, LowerBac
     const ty = dfg.valueTypeOf(x);
     const bits = typeBits(ty);
     if (bits > 64 || !isInt(ty)) throw this.ctx.unsupported();
-    const signed = op === Opcode.SaddOverflow || op === Opcode.SsubOverflow || op === Opcode.SmulOverflow;
+    const signed =
+      op === Opcode.SaddOverflow || op === Opcode.SsubOverflow || op === Opcode.SmulOverflow || op === Opcode.SaddOverflowCin || op === Opcode.SsubOverflowBin;
     const xr0 = this.ctx.putValueInReg(x);
     const yr0 = this.ctx.putValueInReg(y);
     const xr = this.extend(xr0, signed, bits, 32);
@@ -1602,6 +1638,23 @@ export class AArch64Lowering extends ClifTermFields implements Context, LowerBac
       return Cond.Ne;
     };
     switch (op) {
+      case Opcode.UaddOverflowCin:
+      case Opcode.SaddOverflowCin:
+      case Opcode.UsubOverflowBin:
+      case Opcode.SsubOverflowBin: {
+        const add = op === Opcode.UaddOverflowCin || op === Opcode.SaddOverflowCin;
+        this.carryIn(dfg.arg(inst, 2), add);
+        if (bits >= 32) {
+          this.emit(Op.AluRRR, rd, xr, yr, 0, add ? ALUOp.Adcs : ALUOp.Sbcs, size, 0, 0);
+          c = signed ? Cond.Vs : add ? Cond.Hs : Cond.Lo;
+        } else {
+          // The extended operands cannot overflow 32 bits; the result does
+          // not fit `bits` exactly when the operation overflowed.
+          this.emit(Op.AluRRR, rd, xr, yr, 0, add ? ALUOp.Adc : ALUOp.Sbc, SIZE32, 0, 0);
+          c = narrowCheck(rd, false);
+        }
+        break;
+      }
       case Opcode.UaddOverflow:
       case Opcode.SaddOverflow:
         if (bits >= 32) {
@@ -1649,6 +1702,18 @@ export class AArch64Lowering extends ClifTermFields implements Context, LowerBac
     this.out[2] = f;
     this.out[3] = -1;
     return 2;
+  }
+
+  /**
+   * Sets C from an i8 carry (add) or borrow (sub) input, any nonzero value
+   * counting as one: adc adds C, sbc subtracts NOT C.
+   */
+  private carryIn(v: Value, add: boolean): void {
+    const b = this.extend(this.ctx.putValueInReg(v), false, 8, 32);
+    // add: b - 1 borrows only when b is 0, so C = (b != 0);
+    // sub: 0 - b borrows unless b is 0, so C = (b == 0).
+    if (add) this.emit(Op.AluRRImm12, XZR, b, 0, 0, ALUOp.Subs, SIZE32, Imm12.maybeFrom(1)!, 0);
+    else this.emit(Op.AluRRR, XZR, XZR, b, 0, ALUOp.Subs, SIZE32, 0, 0);
   }
 
   // Atomics

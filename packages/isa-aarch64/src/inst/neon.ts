@@ -95,6 +95,8 @@ export const VecMiscOp = {
   Neg: 0, Abs: 1, Not: 2, Cmeq0: 3, Cmge0: 4, Cmgt0: 5, Cmle0: 6, Cmlt0: 7,
   Fabs: 8, Fneg: 9, Fsqrt: 10, Frintn: 11, Frintm: 12, Frintp: 13, Frintz: 14,
   Scvtf: 15, Ucvtf: 16, Fcvtzs: 17, Fcvtzu: 18, Fcvtl: 19, Rev64: 20, Cnt: 21, Rev32: 22, Rev16: 23,
+  /** Pairwise add of adjacent lanes into lanes twice as wide; `size` is the source arrangement. */
+  Uaddlp: 24,
 } as const;
 export type VecMiscOp = (typeof VecMiscOp)[keyof typeof VecMiscOp];
 const MISC: readonly ThreeSame[] = [
@@ -104,6 +106,7 @@ const MISC: readonly ThreeSame[] = [
   ts('frintp', 0, 0x18, 5), ts('frintz', 0, 0x19, 5),
   ts('scvtf', 0, 0x1d, 4), ts('ucvtf', 1, 0x1d, 4), ts('fcvtzs', 0, 0x1b, 5), ts('fcvtzu', 1, 0x1b, 5),
   ts('fcvtl', 0, 0x17, 4), ts('rev64', 0, 0x00), ts('cnt', 0, 0x05, 0), ts('rev32', 1, 0x00), ts('rev16', 0, 0x01),
+  ts('uaddlp', 1, 0x02),
 ];
 
 /** `size` is the destination arrangement (for fcvtl: 2d, the Q bit choosing the source half). */
@@ -116,6 +119,7 @@ export function printVecMisc(op: number, size: number, rd: string, rn: string): 
   if (op === VecMiscOp.Fcvtl) {
     return `fcvtl${size & 4 ? '2' : ''} ${rd}.2d, ${rn}.${size & 4 ? '4s' : '2s'}`;
   }
+  if (op === VecMiscOp.Uaddlp) return `uaddlp ${rd}.${vecArrangement(size + 1)}, ${rn}.${vecArrangement(size)}`;
   const a = vecArrangement(printedSize(r, size));
   const zero = op >= VecMiscOp.Cmeq0 && op <= VecMiscOp.Cmlt0 ? ', #0' : '';
   return `${r.name} ${rd}.${a}, ${rn}.${a}${zero}`;
