@@ -23,6 +23,7 @@ import { RegallocFailure, run as runRegalloc, type Output } from '@clift/regallo
 import type { CompiledCode } from './compiled.js';
 import { CodegenError } from './errors.js';
 import { lookup, TargetMemory, type TargetIsa } from './isa.js';
+import { legalizeFunction } from './legalize.js';
 import type { Flags } from './settings.js';
 import type { VCode } from './vcode.js';
 
@@ -100,6 +101,8 @@ export class Context {
       const errors = verifyFunction(func, { target: isa.name });
       if (errors.length > 0) throw new CodegenError('verifier', `verifier errors in ${formatUserFuncName(func.name)}`, formatVerifierErrors(func, errors));
     }
+    // Before the mid-end, as upstream legalizes: expansions get optimized.
+    legalizeFunction(func, { pointerType: isa.pointerType, dynamicVectorBytes: isa.dynamicVectorBytes });
     const t1a = now();
     const level = flags.enumValue('opt_level');
     if (level === 'speed' || level === 'speed_and_size') {

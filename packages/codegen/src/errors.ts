@@ -5,6 +5,8 @@
 export type CodegenErrorKind =
   /** The IR verifier rejected the function (`details` lists the errors). */
   | 'verifier'
+  /** Legalization could not expand an instruction (e.g. a global value the target cannot compute). */
+  | 'legalize'
   /** The e-graph mid-end failed (a bug in Clift: its input was verified). */
   | 'optimizer'
   /** No lowering rule matched: "unsupported: <opcode> <type> on <isa>". */

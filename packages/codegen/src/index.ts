@@ -67,6 +67,7 @@ export {
 
 // Pipeline
 export { Context, compile, type CompileOptions, type CompileResult, type ContextOptions, type PassTimings } from './context.js';
+export { legalizeFunction, type LegalizeOptions } from './legalize.js';
 
 // Machine-independent backend pieces for targets
 export { BlockLoweringOrder } from './blockorder.js';

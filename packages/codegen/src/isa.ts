@@ -8,7 +8,7 @@
 // builds the `TargetIsa` for those flags. Registration is explicit: the
 // backend package registers itself when its API is first used.
 
-import type { Function } from '@clift/ir';
+import type { Function, Type } from '@clift/ir';
 import type { MachineEnv, Output } from '@clift/regalloc';
 import type { MachBuffer } from './buffer.js';
 import type { CompiledCode } from './compiled.js';
@@ -49,6 +49,10 @@ export interface TargetIsa {
   readonly isaFlags: Flags;
   /** The same ISA with other shared flags. */
   withFlags(flags: Flags): TargetIsa;
+  /** The pointer type (default i64). */
+  readonly pointerType?: Type;
+  /** Bytes of a dynamic vector (`dyn_scale_target_const`), where the target has them. */
+  readonly dynamicVectorBytes?: number;
   /** Lowers a verified function to VCode over virtual registers (in `memory` when given). */
   lower(func: Function, memory?: TargetMemory): VCode;
   /** Registers the allocator may use for `vcode`'s function. */

@@ -19,9 +19,9 @@ import {
   type VCode,
   type VCodeSpec,
 } from '@clift/codegen';
-import type { Function } from '@clift/ir';
+import { I64, type Function } from '@clift/ir';
 import { allocIndex, allocIsReg, allocIsStack, instAllocs, pregHw, pregClass, vregIndex, vregClass, type Allocation, type MachineEnv, type Output, type PReg } from '@clift/regalloc';
-import { machineEnv } from './abi.js';
+import { DYNAMIC_VECTOR_BYTES, machineEnv } from './abi.js';
 import { emitConfig, emitFunction, frameLayoutFor, type EmitConfig } from './emit-function.js';
 import { BUFFER_HOOKS, LABEL_USE_KINDS, type EmitState } from './inst/emit.js';
 import { newMInst, visitOperands, OP_NAMES, ReturnCallKind, type MInst, type ReturnCallInfo } from './inst/mod.js';
@@ -48,6 +48,8 @@ const SPEC: VCodeSpec = { visitOperands: (m, v) => visitOperands(m as MInst, v) 
 
 class AArch64Isa implements TargetIsa {
   readonly name = 'aarch64';
+  readonly pointerType = I64;
+  readonly dynamicVectorBytes = DYNAMIC_VECTOR_BYTES;
   /** The flags emission reads, looked up once. */
   private readonly config: EmitConfig;
   private readonly pinnedReg: boolean;
