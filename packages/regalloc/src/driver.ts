@@ -72,16 +72,17 @@ function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: Re
   formBundles(s);
   if (log !== null) {
     const cands: string[] = [];
-    for (let b = 0; b < s.bRanges.length; b++) {
-      if (s.bRanges[b].length === 0) continue;
+    for (let b = 0; b < s.nB; b++) {
+      if (s.bLen[b] === 0) continue;
       const vs = new Set<number>();
-      for (const r of s.bRanges[b]) vs.add(s.lrVreg[r]);
+      for (let k = s.bOff[b]; k < s.bOff[b] + s.bLen[b]; k++) vs.add(s.lrVreg[s.arena[k]]);
       cands.push(`{${[...vs].map((v) => `v${v}`).join(',')}}`);
     }
     log(`  candidate vregs (${cands.length} bundles): ${cands.join(' ')}`);
   }
   new Allocator(s).run();
   const r = resolve(s);
+  s.release();
   const debugLocations: DebugLocation[] = [];
   for (const d of f.debugLabels) {
     if (d.vreg >= f.numVregs) continue;
@@ -95,7 +96,37 @@ function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: Re
   return { allocs: r.allocs, instAllocOffsets: Uint32Array.from(f.opOff), edits: r.edits, numSpillslots: s.numSlots, stats, debugLocations };
 }
 
+/**
+ * Working memory for calls without a context: reused by the next such call
+ * (allocating dozens of typed arrays costs a small function about a third of
+ * its time), unless a call is already using it (a client callback that runs
+ * the allocator again gets fresh memory), and dropped after a function larger
+ * than SHARED_MAX_INSTS so that a one-off huge function does not pin its
+ * buffers.
+ */
+let shared: RegallocContext | null = null;
+let sharedBusy = false;
+const SHARED_MAX_INSTS = 20_000;
+
 export function runAllocation(func: RegallocFunction, machine: MachineEnv, opts: RegallocOptions, ctx: RegallocContext | undefined): Output {
+  if (ctx !== undefined || sharedBusy) return allocate(func, machine, opts, ctx ?? new RegallocContext());
+  sharedBusy = true;
+  try {
+    shared ??= new RegallocContext();
+    const out = allocate(func, machine, opts, shared);
+    if (out.instAllocOffsets.length > SHARED_MAX_INSTS + 1) shared = null;
+    return out;
+  } catch (e) {
+    // The failed function's size is not known here: drop the memory rather
+    // than risk keeping a huge function's buffers.
+    shared = null;
+    throw e;
+  } finally {
+    sharedBusy = false;
+  }
+}
+
+function allocate(func: RegallocFunction, machine: MachineEnv, opts: RegallocOptions, ctx: RegallocContext): Output {
   const env = readEnv(machine);
   const f = readFunction(func, env);
   const log = logSink(opts);
@@ -107,7 +138,7 @@ export function runAllocation(func: RegallocFunction, machine: MachineEnv, opts:
       if (env.order[c].length > 0) log(`  allocatable ${REG_CLASS_NAMES[c]}: ${Array.from(env.order[c], (p) => `p${p & 63}${'ifv'[c]}`).join(' ')}`);
   }
   if (algo === 'fastalloc') checkDominance(f);
-  const out = algo === 'fastalloc' ? runFastAlloc(f, env, log, stats) : runIon(f, env, log, stats, ctx ?? new RegallocContext());
+  const out = algo === 'fastalloc' ? runFastAlloc(f, env, log, stats) : runIon(f, env, log, stats, ctx);
   countEdits(env, out.edits, stats);
   if (log !== null) {
     for (const e of out.edits) {

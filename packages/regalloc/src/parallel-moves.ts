@@ -22,9 +22,12 @@ const REG = 1 << KIND_SHIFT;
 const STACK = 2 << KIND_SHIFT;
 
 export class ParallelMoves {
-  private src: number[] = [];
-  private dst: number[] = [];
-  private cls: number[] = [];
+  // The pending set, in insertion order; `done[k]` marks moves already emitted.
+  private src: Int32Array = new Int32Array(16);
+  private dst: Int32Array = new Int32Array(16);
+  private cls: Int32Array = new Int32Array(16);
+  private done = new Uint8Array(16);
+  private n = 0;
   private readonly cycleSlot = [-1, -1, -1];
   private readonly saveSlot = [-1, -1, -1];
 
@@ -41,18 +44,30 @@ export class ParallelMoves {
 
   add(from: number, to: number, cls: number): void {
     if (from === to) return;
-    for (let k = 0; k < this.dst.length; k++)
+    for (let k = 0; k < this.n; k++)
       if (this.dst[k] === to) {
         if (this.src[k] === from) return;
         throw new RegallocFailure({ kind: 'CheckerFailed', inst: 0, message: `internal: two moves into one location ${to}` });
       }
-    this.src.push(from);
-    this.dst.push(to);
-    this.cls.push(cls);
+    if (this.n === this.src.length) {
+      const m = 2 * this.n;
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(m);
+        b.set(a);
+        return b;
+      };
+      this.src = grow(this.src);
+      this.dst = grow(this.dst);
+      this.cls = grow(this.cls);
+      this.done = new Uint8Array(m);
+    }
+    this.src[this.n] = from;
+    this.dst[this.n] = to;
+    this.cls[this.n++] = cls;
   }
 
   get pending(): number {
-    return this.src.length;
+    return this.n;
   }
 
   /** Emits the sequence through `emit(from, to)` and empties the set. */
@@ -60,44 +75,48 @@ export class ParallelMoves {
     const src = this.src;
     const dst = this.dst;
     const cls = this.cls;
-    if (src.length === 1) {
+    const done = this.done;
+    const n = this.n;
+    this.n = 0;
+    if (n === 1) {
       this.emitOne(src[0], dst[0], cls[0], emit, -1);
-      src.length = dst.length = cls.length = 0;
       return;
     }
+    done.fill(0, 0, n);
     // Which classes need the scratch register for stack-to-stack moves?
     const stackStack = [false, false, false];
-    for (let k = 0; k < src.length; k++) if (this.isStackLike(src[k]) && this.isStackLike(dst[k])) stackStack[cls[k]] = true;
+    for (let k = 0; k < n; k++) if (this.isStackLike(src[k]) && this.isStackLike(dst[k])) stackStack[cls[k]] = true;
     let tempInUse = -1;
-    while (src.length > 0) {
+    let left = n;
+    while (left > 0) {
       let progress = false;
-      for (let k = 0; k < src.length; ) {
+      // A move runs when no other pending move still reads its destination.
+      for (let k = 0; k < n; k++) {
+        if (done[k] === 1) continue;
         const d = dst[k];
         let blocked = false;
-        for (let j = 0; j < src.length; j++)
-          if (j !== k && src[j] === d) {
+        for (let j = 0; j < n; j++)
+          if (j !== k && done[j] === 0 && src[j] === d) {
             blocked = true;
             break;
           }
-        if (blocked) {
-          k++;
-          continue;
-        }
+        if (blocked) continue;
         this.emitOne(src[k], d, cls[k], emit, tempInUse);
         if (src[k] === tempInUse) {
           let still = false;
-          for (let j = 0; j < src.length; j++) if (j !== k && src[j] === tempInUse) still = true;
+          for (let j = 0; j < n; j++) if (j !== k && done[j] === 0 && src[j] === tempInUse) still = true;
           if (!still) tempInUse = -1;
         }
-        src.splice(k, 1);
-        dst.splice(k, 1);
-        cls.splice(k, 1);
+        done[k] = 1;
+        left--;
         progress = true;
       }
-      if (progress || src.length === 0) continue;
-      // Only cycles remain: park the destination of the first move in a temporary.
-      const c = cls[0];
-      const b = dst[0];
+      if (progress || left === 0) continue;
+      // Only cycles remain: park the destination of the first pending move in a temporary.
+      let first = 0;
+      while (done[first] === 1) first++;
+      const c = cls[first];
+      const b = dst[first];
       const scratch = this.env.scratch[c];
       let tmp: number;
       if (scratch >= 0 && !stackStack[c]) tmp = REG | scratch;
@@ -107,8 +126,13 @@ export class ParallelMoves {
       }
       this.emitOne(b, tmp, c, emit, -1);
       tempInUse = tmp;
-      for (let j = 0; j < src.length; j++) if (src[j] === b) src[j] = tmp;
+      for (let j = 0; j < n; j++) if (done[j] === 0 && src[j] === b) src[j] = tmp;
     }
+  }
+
+  /** Emits one move that forms a parallel group on its own. */
+  emitSingle(from: number, to: number, c: number, emit: (from: number, to: number) => void): void {
+    this.emitOne(from, to, c, emit, -1);
   }
 
   private emitOne(from: number, to: number, c: number, emit: (from: number, to: number) => void, tempInUse: number): void {

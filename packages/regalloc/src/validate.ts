@@ -193,12 +193,16 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
   const predL: number[] = [];
   for (let b = 0; b < numBlocks; b++) {
     succOff[b] = succL.length;
-    for (const s of Array.from(f.blockSuccs(b as Block))) {
+    const ss = f.blockSuccs(b as Block);
+    for (let k = 0; k < ss.length; k++) {
+      const s = ss[k];
       if (!Number.isInteger(s) || s < 0 || s >= numBlocks) fail({ kind: 'BadCfg', block: b, message: `block${b} has successor ${s} out of range` });
       succL.push(s);
     }
     predOff[b] = predL.length;
-    for (const p of Array.from(f.blockPreds(b as Block))) {
+    const ps = f.blockPreds(b as Block);
+    for (let k = 0; k < ps.length; k++) {
+      const p = ps[k];
       if (!Number.isInteger(p) || p < 0 || p >= numBlocks) fail({ kind: 'BadCfg', block: b, message: `block${b} has predecessor ${p} out of range` });
       predL.push(p);
     }
@@ -272,7 +276,9 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
   const paramL: number[] = [];
   for (let b = 0; b < numBlocks; b++) {
     paramOff[b] = paramL.length;
-    for (const v of Array.from(f.blockParams(b as Block))) {
+    const ps = f.blockParams(b as Block);
+    for (let k = 0; k < ps.length; k++) {
+      const v = ps[k];
       noteDef(v, -1 - b, blockFirst[b]);
       paramL.push(v);
     }
@@ -282,27 +288,44 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
     fail({ kind: 'BadCfg', block: entry, message: `entry block${entry} has parameters; define incoming values with fixed-register defs instead` });
   const paramsPacked = paramL;
 
-  // Operands.
+  // Operands and clobbers, copied into growable typed arrays.
   const opOff = new Int32Array(numInsts + 1);
-  const opL: number[] = [];
+  let opBuf = new Float64Array(Math.max(16, 3 * numInsts));
   const clobOff = new Int32Array(numInsts + 1);
-  const clobL: number[] = [];
+  let clobBuf = new Uint8Array(64);
+  let nOps = 0;
+  let nClobs = 0;
   for (let i = 0; i < numInsts; i++) {
-    opOff[i] = opL.length;
+    opOff[i] = nOps;
     const ops = f.instOperands(i as Inst);
-    for (let k = 0; k < ops.length; k++) opL.push(ops[k]);
-    clobOff[i] = clobL.length;
+    const no = ops.length;
+    if (nOps + no > opBuf.length) {
+      const g = new Float64Array(Math.max(2 * opBuf.length, nOps + no));
+      g.set(opBuf);
+      opBuf = g;
+    }
+    for (let k = 0; k < no; k++) opBuf[nOps + k] = ops[k];
+    nOps += no;
+    clobOff[i] = nClobs;
     const cl = f.instClobbers(i as Inst);
-    for (let k = 0; k < cl.length; k++) {
+    const nc = cl.length;
+    if (nc === 0) continue;
+    if (nClobs + nc > clobBuf.length) {
+      const g = new Uint8Array(Math.max(2 * clobBuf.length, nClobs + nc));
+      g.set(clobBuf);
+      clobBuf = g;
+    }
+    for (let k = 0; k < nc; k++) {
       const p = cl[k];
       if (!Number.isInteger(p) || p < 0 || p >= NUM_PREGS) fail({ kind: 'BadOperand', vreg: 0 as VReg, inst: i, message: `inst ${i} clobbers preg ${p}, out of range` });
-      clobL.push(p);
+      clobBuf[nClobs + k] = p;
     }
+    nClobs += nc;
   }
-  opOff[numInsts] = opL.length;
-  clobOff[numInsts] = clobL.length;
-  const nOps = opL.length;
-  const ops = Float64Array.from(opL);
+  opOff[numInsts] = nOps;
+  clobOff[numInsts] = nClobs;
+  const ops = opBuf.subarray(0, nOps);
+  const clobs = clobBuf.subarray(0, nClobs);
   const opVreg = new Int32Array(nOps);
   const opKind = new Uint8Array(nOps);
   const opPos = new Uint8Array(nOps);
@@ -369,36 +392,48 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
   const fixedLateV = new Int32Array(NUM_PREGS);
   const pregSeen = new Int32Array(NUM_PREGS).fill(-1);
   const vregSeen = new Int32Array(numVregs).fill(-1);
+  const badOperand = (i: number, k: number, msg: string): never => {
+    const v = opVreg[k];
+    const cls = vregCls[v];
+    return fail({ kind: 'BadOperand', vreg: (v * 4 + cls) as VReg, inst: i, message: `inst ${i} operand ${k - opOff[i]} (${vn(v, cls)}): ${msg}` });
+  };
   for (let i = 0; i < numInsts; i++) {
     const o0 = opOff[i];
     const o1 = opOff[i + 1];
     const term = (instFlags[i] & (FLAG_RET | FLAG_BRANCH)) !== 0;
     let hasFixed = false;
+    // Upper bounds of the register operands per class (checked exactly below only if one is exceeded).
+    let need0 = 0;
+    let need1 = 0;
+    let need2 = 0;
     for (let k = o0; k < o1; k++) {
       const c = opCons[k];
-      const tag = c & 0xc0;
+      if (c !== CONSTRAINT_ANY && c !== CONSTRAINT_STACK) {
+        const cls = vregCls[opVreg[k]];
+        if (cls === 0) need0++;
+        else if (cls === 1) need1++;
+        else need2++;
+      }
       if (c <= CONSTRAINT_STACK && !(term && opKind[k] === 1)) continue;
       const v = opVreg[k];
       const cls = vregCls[v];
-      const vr = (v * 4 + cls) as VReg;
-      const bad = (msg: string): never => fail({ kind: 'BadOperand', vreg: vr, inst: i, message: `inst ${i} operand ${k - o0} (${vn(v, cls)}): ${msg}` });
-      if (term && opKind[k] === 1) bad('a branch or return may not define values');
-      if (tag === 0 && c !== CONSTRAINT_ANY && c !== CONSTRAINT_REG && c !== CONSTRAINT_STACK) bad(`unknown constraint code ${c}`);
+      const tag = c & 0xc0;
+      if (term && opKind[k] === 1) badOperand(i, k, 'a branch or return may not define values');
+      if (tag === 0 && c !== CONSTRAINT_ANY && c !== CONSTRAINT_REG && c !== CONSTRAINT_STACK) badOperand(i, k, `unknown constraint code ${c}`);
       if (tag === CONSTRAINT_REUSE) {
         const j = c & 63;
-        if (opKind[k] !== 1) bad('only a def may reuse an input');
-        if (opPos[k] !== 1) bad('a reuse def must be late');
-        if (j >= o1 - o0) bad(`reuse input ${j} does not exist`);
+        if (opKind[k] !== 1) badOperand(i, k, 'only a def may reuse an input');
+        if (opPos[k] !== 1) badOperand(i, k, 'a reuse def must be late');
+        if (j >= o1 - o0) badOperand(i, k, `reuse input ${j} does not exist`);
         const kk = o0 + j;
-        if (opKind[kk] !== 0 || opPos[kk] !== 0) bad(`reuse input ${j} is not an early use`);
-        if (vregCls[opVreg[kk]] !== cls) bad(`reuse input ${j} has another class`);
-        if (opCons[kk] !== CONSTRAINT_REG && opCons[kk] !== CONSTRAINT_ANY) bad(`reuse input ${j} must have a reg or any constraint`);
-        for (let k2 = o0; k2 < o1; k2++)
-          if (k2 !== k && opCons[k2] === (CONSTRAINT_REUSE | j)) bad(`reuse input ${j} is reused twice`);
+        if (opKind[kk] !== 0 || opPos[kk] !== 0) badOperand(i, k, `reuse input ${j} is not an early use`);
+        if (vregCls[opVreg[kk]] !== cls) badOperand(i, k, `reuse input ${j} has another class`);
+        if (opCons[kk] !== CONSTRAINT_REG && opCons[kk] !== CONSTRAINT_ANY) badOperand(i, k, `reuse input ${j} must have a reg or any constraint`);
+        for (let k2 = o0; k2 < o1; k2++) if (k2 !== k && opCons[k2] === (CONSTRAINT_REUSE | j)) badOperand(i, k, `reuse input ${j} is reused twice`);
       } else if (tag === CONSTRAINT_FIXED) {
         hasFixed = true;
         const p = cls * 64 + (c & 63);
-        if (env.pregKind[p] === PREG_KIND_SCRATCH) bad(`fixed to the scratch register p${p & 63}`);
+        if (env.pregKind[p] === PREG_KIND_SCRATCH) badOperand(i, k, `fixed to the scratch register p${p & 63}`);
         // A fixed value is copied into place before the instruction and out after it, so
         // early defs and late uses hold their preg at both points; early uses only at the
         // early point, late defs only at the late point.
@@ -406,12 +441,12 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
         const early = both || opPos[k] === 0;
         const late = both || opPos[k] === 1;
         if (early) {
-          if (fixedEarlyAt[p] === i && fixedEarlyV[p] !== v) bad(`preg p${p & 63} is also fixed for v${fixedEarlyV[p]} at the same point`);
+          if (fixedEarlyAt[p] === i && fixedEarlyV[p] !== v) badOperand(i, k, `preg p${p & 63} is also fixed for v${fixedEarlyV[p]} at the same point`);
           fixedEarlyAt[p] = i;
           fixedEarlyV[p] = v;
         }
         if (late) {
-          if (fixedLateAt[p] === i && fixedLateV[p] !== v) bad(`preg p${p & 63} is also fixed for v${fixedLateV[p]} at the same point`);
+          if (fixedLateAt[p] === i && fixedLateV[p] !== v) badOperand(i, k, `preg p${p & 63} is also fixed for v${fixedLateV[p]} at the same point`);
           fixedLateAt[p] = i;
           fixedLateV[p] = v;
         }
@@ -419,12 +454,14 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
         const lim = 1 << (c & 63);
         let any = false;
         for (const p of env.order[cls]) if ((p & 63) < lim) any = true;
-        if (!any) bad(`no allocatable register below limit ${lim}`);
+        if (!any) badOperand(i, k, `no allocatable register below limit ${lim}`);
       }
     }
+    const k0 = clobOff[i];
+    const k1 = clobOff[i + 1];
     if (hasFixed)
-      for (let k = clobOff[i]; k < clobOff[i + 1]; k++) {
-        const p = clobs(k);
+      for (let k = k0; k < k1; k++) {
+        const p = clobs[k];
         // A fixed early def or late use in a clobbered register cannot survive the clobber.
         for (let k2 = o0; k2 < o1; k2++) {
           const c = opCons[k2];
@@ -435,6 +472,13 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
             fail({ kind: 'BadOperand', vreg: (opVreg[k2] * 4 + vregCls[opVreg[k2]]) as VReg, inst: i, message: `inst ${i} clobbers p${p & 63}, which operand ${k2 - o0} is fixed to at the late point` });
         }
       }
+    for (let k = k0; k < k1; k++) {
+      const cls = clobs[k] >>> 6;
+      if (cls === 0) need0++;
+      else if (cls === 1) need1++;
+      else need2++;
+    }
+    if (need0 <= nAlloc[0] && need1 <= nAlloc[1] && need2 <= nAlloc[2]) continue;
     // Register pressure per point and class (live-through values excluded; see the allocator).
     for (let pt = 0; pt < 2; pt++) {
       counts[0] = counts[1] = counts[2] = 0;
@@ -442,7 +486,7 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
       for (let k = o0; k < o1; k++) {
         const c = opCons[k];
         if (c === CONSTRAINT_ANY || c === CONSTRAINT_STACK) continue;
-        const atPoint = opKind[k] === 1 ? (opPos[k] === 0 || pt === 1) || (c & 0xc0) === CONSTRAINT_REUSE : opPos[k] === pt;
+        const atPoint = opKind[k] === 1 ? opPos[k] === 0 || pt === 1 || (c & 0xc0) === CONSTRAINT_REUSE : opPos[k] === pt;
         if (!atPoint) continue;
         if ((c & 0xc0) === CONSTRAINT_FIXED) {
           const p = vregCls[opVreg[k]] * 64 + (c & 63);
@@ -456,8 +500,8 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
         counts[vregCls[opVreg[k]]]++;
       }
       if (pt === 1)
-        for (let k = clobOff[i]; k < clobOff[i + 1]; k++) {
-          const p = clobs(k);
+        for (let k = k0; k < k1; k++) {
+          const p = clobs[k];
           if (env.pregKind[p] === PREG_KIND_ALLOCATABLE && pregSeen[p] !== stamp) {
             pregSeen[p] = stamp;
             counts[p >>> 6]++;
@@ -475,9 +519,6 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
           });
         }
     }
-  }
-  function clobs(k: number): number {
-    return clobL[k];
   }
 
   // Branches into merge blocks may not carry operands (edge moves go before them).
@@ -527,7 +568,7 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
     opCons,
     ops,
     clobOff,
-    clobs: Uint8Array.from(clobL),
+    clobs,
     instFlags,
     vregCls,
     vregDef,

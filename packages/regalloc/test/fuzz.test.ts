@@ -1,7 +1,7 @@
 // Thousands of random valid functions through both allocators and the checker.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkOutput, RegallocContext, run } from '../src/index.js';
+import { checkOutput, RegallocContext, RegallocFailure, RegClass, run, use, vreg } from '../src/index.js';
 import { arbFunction, DataFunction, fuzzMachine, generateFunction } from '../src/fuzzing/index.js';
 import { optionsFor, runCase } from './fuzz-case.js';
 
@@ -36,12 +36,32 @@ describe('fuzz', () => {
       const opts = optionsFor(seed, seed % 2 === 0);
       const f = new DataFunction(generateFunction(seed, opts.gen));
       const env = fuzzMachine({ regs: opts.gen.regs, scratch: opts.scratch });
-      const fresh = run(f, env);
+      // A new context each time: `run` without one reuses an internal context.
+      const fresh = run(f, env, {}, new RegallocContext());
       const reused = run(f, env, {}, ctx);
       expect(reused.edits).toEqual(fresh.edits);
       expect(Array.from(reused.allocs)).toEqual(Array.from(fresh.allocs));
       expect(reused.numSpillslots).toBe(fresh.numSpillslots);
     }
+  });
+
+  it('runs without a context match fresh-context runs, also nested and after a failure', () => {
+    const same = (a: ReturnType<typeof run>, b: ReturnType<typeof run>): void => {
+      expect(a.edits).toEqual(b.edits);
+      expect(Array.from(a.allocs)).toEqual(Array.from(b.allocs));
+    };
+    const env = fuzzMachine({ regs: [4, 3] });
+    const fs = [11, 12, 13].map((seed) => new DataFunction(generateFunction(seed, { regs: [4, 3], blocks: 10, instsPerBlock: 8 })));
+    const want = fs.map((f) => run(f, env, {}, new RegallocContext()));
+    // A log callback that runs the allocator again while the internal context is in use.
+    let inner: ReturnType<typeof run> | undefined;
+    const outer = run(fs[0], env, { log: () => void (inner ??= run(fs[1], env)) });
+    same(outer, want[0]);
+    same(inner as ReturnType<typeof run>, want[1]);
+    // An invalid function (a use of an undefined vreg) fails; the next runs are unaffected.
+    const bad = new DataFunction({ blocks: [{ params: [], insts: [{ ops: [use(vreg(1, RegClass.Int))], kind: 'ret' }], succs: [], branchArgs: [] }], numVregs: 2 });
+    expect(() => run(bad, env)).toThrow(RegallocFailure);
+    fs.forEach((f, k) => same(run(f, env), want[k]));
   });
 
   it('fast-check property: every generated function allocates and checks', () => {

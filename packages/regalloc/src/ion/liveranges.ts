@@ -13,8 +13,9 @@
 // its definition, or a value live into the entry block, has thrown a
 // RegallocFailure naming the vreg and instruction.
 
-import { NUM_PREGS, RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
-import { CONSTRAINT_ANY, CONSTRAINT_FIXED, CONSTRAINT_LIMIT, CONSTRAINT_REG, CONSTRAINT_REUSE, CONSTRAINT_STACK, PREG_KIND_ALLOCATABLE } from '../validate.js';
+import { growI32 } from '../context.js';
+import { RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
+import { CONSTRAINT_FIXED, CONSTRAINT_LIMIT, CONSTRAINT_REG, CONSTRAINT_REUSE, CONSTRAINT_STACK, PREG_KIND_ALLOCATABLE } from '../validate.js';
 import { FX_DEF_FIXED, FX_DEF_STACK, FX_REUSE, FX_USE_FIXED, FX_USE_STACK, type IonState } from './state.js';
 
 /** Use weight by kind, scaled by 4^loopDepth. */
@@ -48,137 +49,158 @@ export function computeLoopDepth(s: IonState): void {
 export function buildLiveRanges(s: IonState): void {
   const f = s.f;
   const env = s.env;
+  const ctx = s.ctx;
   const nv = f.numVregs;
   const n = f.numInsts;
   computeLoopDepth(s);
-  const blockScale = new Float64Array(f.numBlocks);
+  const blockScale = ctx.f64('lr.blockScale', f.numBlocks);
   for (let b = 0; b < f.numBlocks; b++) blockScale[b] = 4 ** s.blockDepth[b];
 
   // ---- Pass 1: count uses per vreg (operands + branch args) ----
-  const count = new Int32Array(nv + 1);
-  for (let k = 0; k < f.opVreg.length; k++) count[f.opVreg[k]]++;
-  for (let k = 0; k < f.args.length; k++) count[f.args[k]]++;
-  const useOff = new Int32Array(nv + 1);
-  for (let v = 0; v < nv; v++) useOff[v + 1] = useOff[v] + count[v];
+  const useOff = ctx.filledI32('useOff', nv + 1, 0);
+  const opVreg = f.opVreg;
+  for (let k = 0; k < opVreg.length; k++) useOff[opVreg[k] + 1]++;
+  for (let k = 0; k < f.args.length; k++) useOff[f.args[k] + 1]++;
+  for (let v = 0; v < nv; v++) useOff[v + 1] += useOff[v];
   const total = useOff[nv];
-  const usePt = new Int32Array(total);
-  const useReq = new Uint8Array(total);
-  const useHint = new Int16Array(total).fill(-1);
-  const useW = new Float64Array(total);
-  const useIsDef = new Uint8Array(total);
-  const fill = Int32Array.from(useOff.subarray(0, nv));
-  const defStart = new Int32Array(nv);
-  const noRange = new Uint8Array(nv);
+  const usePt = ctx.i32('usePt', total);
+  const useReq = ctx.u8('useReq', total);
+  const useHint = ctx.i32('useHint', total);
+  const useW = ctx.f64('useW', total);
+  const useIsDef = ctx.u8('useIsDef', total);
+  const fill = ctx.i32('lr.fill', nv);
+  fill.set(useOff.subarray(0, nv));
+  const defStart = ctx.filledI32('defStart', nv, 0);
+  const noRange = ctx.filledU8('noRange', nv, 0);
   for (let v = 0; v < nv; v++) {
     const d = f.vregDef[v];
     if (d < 0 && d !== 0x7fffffff) defStart[v] = 2 * f.blockFirst[-1 - d];
   }
 
-  // Reservations per preg, merged below.
-  const resPreg: number[] = [];
-  const resFrom: number[] = [];
-  const resTo: number[] = [];
-  const resOwner: number[] = [];
-  const reserve = (p: number, from: number, to: number, owner: number): void => {
-    if (env.pregKind[p] !== PREG_KIND_ALLOCATABLE) return;
-    resPreg.push(p);
-    resFrom.push(from);
-    resTo.push(to);
-    resOwner.push(owner);
-  };
-  const lateFixedDef = new Int32Array(192).fill(-1);
+  // Reservations, merged below: (slot, from, to, owner).
+  let nres = 0;
+  let resSlot = ctx.i32('lr.resSlot', 64);
+  let resFrom = ctx.i32('lr.resFrom', 64);
+  let resTo = ctx.i32('lr.resTo', 64);
+  let resOwner = ctx.i32('lr.resOwner', 64);
+  const slotOf = s.occ.slotOf;
+  const pregKind = env.pregKind;
+  const lateFixedDef = ctx.filledI32('lr.lateFixedDef', 192, -1);
 
   // ---- Pass 2: record uses, defs, fixups and reservations ----
+  const opOff = f.opOff;
+  const opCons = f.opCons;
+  const opKind = f.opKind;
+  const opPos = f.opPos;
+  const vregCls = f.vregCls;
   for (let i = 0; i < n; i++) {
-    const o0 = f.opOff[i];
-    const o1 = f.opOff[i + 1];
+    const o0 = opOff[i];
+    const o1 = opOff[i + 1];
     const sc = blockScale[f.instBlock[i]];
     for (let k = o0; k < o1; k++) {
-      const v = f.opVreg[k];
-      const c = f.opCons[k];
+      const v = opVreg[k];
+      const c = opCons[k];
       const tag = c & 0xc0;
-      const isDef = f.opKind[k] === 1;
-      const late = f.opPos[k] === 1;
+      const isDef = opKind[k] === 1;
+      const late = opPos[k] === 1;
       const u = fill[v]++;
-      useIsDef[u] = isDef ? 1 : 0;
       let pt = 2 * i + (late ? 1 : 0);
       let req = 0;
       let w = W_ANY;
+      let hint = -1;
       if (tag === CONSTRAINT_FIXED) {
-        const p = f.vregCls[v] * 64 + (c & 63);
-        if (env.pregKind[p] === PREG_KIND_ALLOCATABLE) useHint[u] = p;
+        const p = vregCls[v] * 64 + (c & 63);
+        if (pregKind[p] === PREG_KIND_ALLOCATABLE) hint = p;
         w = W_FIXED;
+        let rFrom: number;
+        let rTo: number;
         if (isDef) {
-          s.fxKind.push(FX_DEF_FIXED);
-          reserve(p, late ? 2 * i + 1 : 2 * i, 2 * i + 2, -2 - v);
+          s.addFixup(FX_DEF_FIXED, i, v, p);
+          rFrom = late ? 2 * i + 1 : 2 * i;
+          rTo = 2 * i + 2;
           if (late) lateFixedDef[p] = i;
         } else {
-          s.fxKind.push(FX_USE_FIXED);
+          s.addFixup(FX_USE_FIXED, i, v, p);
           // The copy runs before the instruction, so a late use holds p at both points.
-          reserve(p, 2 * i, late ? 2 * i + 2 : 2 * i + 1, -2 - v);
+          rFrom = 2 * i;
+          rTo = late ? 2 * i + 2 : 2 * i + 1;
           pt = 2 * i;
         }
-        s.fxInst.push(i);
-        s.fxOp.push(k);
-        s.fxVreg.push(v);
-        s.fxPreg.push(p);
+        if (pregKind[p] === PREG_KIND_ALLOCATABLE) {
+          if (nres === resSlot.length) {
+            resSlot = growI32(resSlot, nres + 1);
+            resFrom = growI32(resFrom, nres + 1);
+            resTo = growI32(resTo, nres + 1);
+            resOwner = growI32(resOwner, nres + 1);
+          }
+          resSlot[nres] = slotOf[p];
+          resFrom[nres] = rFrom;
+          resTo[nres] = rTo;
+          resOwner[nres++] = -2 - v;
+        }
       } else if (c === CONSTRAINT_STACK) {
-        s.fxKind.push(isDef ? FX_DEF_STACK : FX_USE_STACK);
-        s.fxInst.push(i);
-        s.fxOp.push(k);
-        s.fxVreg.push(v);
-        s.fxPreg.push(-1);
         // A late stack use reads the spillset's slot at the late point, so the value stays
         // live (and the slot its own) until then, though the copy runs before the instruction.
+        s.addFixup(isDef ? FX_DEF_STACK : FX_USE_STACK, i, v, -1);
       } else if (tag === CONSTRAINT_REUSE) {
-        const inputV = f.opVreg[o0 + (c & 63)];
+        const inputV = opVreg[o0 + (c & 63)];
         req = 64;
         w = W_REG;
         pt = 2 * i + 1;
-        s.fxKind.push(FX_REUSE);
-        s.fxInst.push(i);
-        s.fxOp.push(k);
-        s.fxVreg.push(v);
-        s.fxPreg.push(inputV);
-        s.reuseDef.push(v);
-        s.reuseIn.push(inputV);
-        s.reuseInst.push(i);
+        s.addFixup(FX_REUSE, i, v, inputV);
+        s.addReuse(v, inputV, i);
       } else if (c === CONSTRAINT_REG) {
         req = 64;
         w = W_REG;
       } else if (tag === CONSTRAINT_LIMIT) {
         req = Math.min(64, 1 << (c & 63));
         w = W_REG;
-      } else if (c !== CONSTRAINT_ANY) {
-        // Unknown codes were rejected by validation.
       }
       // A reused input is copied into the def's register; its own place is free.
       if (!isDef && req !== 0) {
-        for (let k2 = o0; k2 < o1; k2++) if (f.opCons[k2] === (CONSTRAINT_REUSE | (k - o0))) req = 0;
+        for (let k2 = o0; k2 < o1; k2++) if (opCons[k2] === (CONSTRAINT_REUSE | (k - o0))) req = 0;
       }
       // A def's entry sits at the late point even when early: every def is written by the
       // end of the instruction, so even a dead early def holds its place through it.
       usePt[u] = isDef ? 2 * i + 1 : pt;
       useReq[u] = req;
+      useHint[u] = hint;
       useW[u] = w * sc;
+      useIsDef[u] = isDef ? 1 : 0;
       if (isDef) defStart[v] = tag === CONSTRAINT_REUSE ? 2 * i : pt;
+    }
+    if (i === f.blockEnd[f.instBlock[i]] - 1) {
+      // Branch arguments are read at the branch's late point. Recording them here,
+      // in instruction order, leaves each vreg's entries nearly sorted.
+      const b = f.instBlock[i];
+      for (let k = f.argOff[f.succOff[b]]; k < f.argOff[f.succOff[b + 1]]; k++) {
+        const v = f.args[k];
+        const u = fill[v]++;
+        usePt[u] = 2 * i + 1;
+        useReq[u] = 0;
+        useHint[u] = -1;
+        useW[u] = W_ARG * sc;
+        useIsDef[u] = 0;
+      }
     }
     for (let k = f.clobOff[i]; k < f.clobOff[i + 1]; k++) {
       const p = f.clobs[k];
-      if (lateFixedDef[p] !== i) reserve(p, 2 * i + 1, 2 * i + 2, -1);
+      if (lateFixedDef[p] === i || pregKind[p] !== PREG_KIND_ALLOCATABLE) continue;
+      if (nres === resSlot.length) {
+        resSlot = growI32(resSlot, nres + 1);
+        resFrom = growI32(resFrom, nres + 1);
+        resTo = growI32(resTo, nres + 1);
+        resOwner = growI32(resOwner, nres + 1);
+      }
+      resSlot[nres] = slotOf[p];
+      resFrom[nres] = 2 * i + 1;
+      resTo[nres] = 2 * i + 2;
+      resOwner[nres++] = -1;
     }
   }
-  for (let b = 0; b < f.numBlocks; b++) {
-    const last = f.blockEnd[b] - 1;
-    const sc = blockScale[b];
-    for (let k = f.argOff[f.succOff[b]]; k < f.argOff[f.succOff[b + 1]]; k++) {
-      const v = f.args[k];
-      const u = fill[v]++;
-      usePt[u] = 2 * last + 1;
-      useW[u] = W_ARG * sc;
-    }
-  }
-  // Sort each vreg's uses by point (operand order within an instruction is arbitrary).
+  // Sort each vreg's uses by point (operand order within an instruction is
+  // arbitrary); a stable sort, so entries at one point keep operand order, then
+  // branch arguments.
   for (let v = 0; v < nv; v++) {
     const a = useOff[v];
     const e = useOff[v + 1];
@@ -210,27 +232,99 @@ export function buildLiveRanges(s: IonState): void {
   s.defStart = defStart;
 
   // Dead fixed defs need no range: the reservation already keeps the preg free.
-  for (let x = 0; x < s.fxKind.length; x++) {
+  for (let x = 0; x < s.nFx; x++) {
     if (s.fxKind[x] !== FX_DEF_FIXED) continue;
     const v = s.fxVreg[x];
     if (useOff[v + 1] - useOff[v] === 1) noRange[v] = 1;
   }
   s.noRange = noRange;
 
-  // ---- Pass 3: liveness walk and ranges, one vreg at a time ----
+  buildRanges(s);
+  s.stats.liveRanges = s.nLr;
+
+  // ---- Reservations: merge same-owner overlaps, install per slot ----
+  // They arrive in instruction order, so a stable counting sort by slot leaves
+  // each slot's run sorted except within one instruction (fixed by a short
+  // insertion step).
+  const numSlots = s.occ.numSlots;
+  const bucket = ctx.filledI32('lr.bucket', numSlots + 1, 0);
+  for (let k = 0; k < nres; k++) bucket[resSlot[k] + 1]++;
+  for (let p = 0; p < numSlots; p++) bucket[p + 1] += bucket[p];
+  const order = ctx.i32('lr.resOrder', nres);
+  const at = ctx.i32('lr.resAt', numSlots + 1);
+  at.set(bucket.subarray(0, numSlots + 1));
+  for (let k = 0; k < nres; k++) {
+    const p = resSlot[k];
+    const from = resFrom[k];
+    const lo = bucket[p];
+    let y = at[p]++;
+    while (y > lo && resFrom[order[y - 1]] > from) {
+      order[y] = order[y - 1];
+      y--;
+    }
+    order[y] = k;
+  }
+  const mSlot = ctx.i32('lr.mSlot', nres);
+  const mFrom = ctx.i32('lr.mFrom', nres);
+  const mTo = ctx.i32('lr.mTo', nres);
+  const mOwner = ctx.i32('lr.mOwner', nres);
+  let m = 0;
+  let x = 0;
+  while (x < nres) {
+    const p = resSlot[order[x]];
+    const from = resFrom[order[x]];
+    let to = resTo[order[x]];
+    let owner = resOwner[order[x]];
+    x++;
+    while (x < nres && resSlot[order[x]] === p && resFrom[order[x]] < to) {
+      // Two owners for one preg at one point: an overlap validation should have caught
+      // (only a hard clobber can still meet an owned reservation); keep it hard.
+      if (resOwner[order[x]] !== owner) owner = -1;
+      if (resTo[order[x]] > to) to = resTo[order[x]];
+      x++;
+    }
+    // Touching entries are fine; only overlaps were merged.
+    mSlot[m] = p;
+    mFrom[m] = from;
+    mTo[m] = to;
+    mOwner[m++] = owner;
+  }
+  s.occ.setReservations(m, mSlot, mFrom, mTo, mOwner);
+  ctx.keepI32('lr.resSlot', resSlot);
+  ctx.keepI32('lr.resFrom', resFrom);
+  ctx.keepI32('lr.resTo', resTo);
+  ctx.keepI32('lr.resOwner', resOwner);
+}
+
+/**
+ * Pass 3: the liveness walk and the ranges, one vreg at a time. Ranges are
+ * created vreg by vreg, each vreg's sorted by start, so a vreg's ranges are
+ * contiguous in the table (merge.ts relies on it).
+ */
+function buildRanges(s: IonState): void {
+  const f = s.f;
+  const ctx = s.ctx;
+  const nv = f.numVregs;
   const nb = f.numBlocks;
-  const liveIn = new Int32Array(nb).fill(-1);
-  const liveOut = new Int32Array(nb).fill(-1);
-  const blocks = new Int32Array(nb + 1);
-  const stack = new Int32Array(nb);
-  const fromL = s.lrFrom;
-  const toL = s.lrTo;
-  const vregL = s.lrVreg;
+  const useOff = s.useOff;
+  const usePt = s.usePt;
+  const useIsDef = s.useIsDef;
+  const defStart = s.defStart;
+  const noRange = s.noRange;
+  const instBlock = f.instBlock;
+  const blockFirst = f.blockFirst;
+  const blockEnd = f.blockEnd;
+  const predOff = f.predOff;
+  const preds = f.preds;
+  const liveIn = ctx.filledI32('lr.liveIn', nb, -1);
+  const liveOut = ctx.filledI32('lr.liveOut', nb, -1);
+  const blocks = ctx.i32('lr.blocks', nb + 1);
+  const stack = ctx.i32('lr.stack', nb);
   for (let v = 0; v < nv; v++) {
     const d = f.vregDef[v];
     if (d === 0x7fffffff || noRange[v] === 1) continue;
     const isParam = d < 0;
-    const D = isParam ? -1 - d : f.instBlock[d];
+    const D = isParam ? -1 - d : instBlock[d];
     const dpt = defStart[v];
     let nLive = 0;
     let sp = 0;
@@ -238,7 +332,7 @@ export function buildLiveRanges(s: IonState): void {
     for (let u = useOff[v]; u < u1; u++) {
       if (useIsDef[u] === 1) continue;
       const pt = usePt[u];
-      const B = f.instBlock[pt >> 1];
+      const B = instBlock[pt >> 1];
       if (B === D && (pt > dpt || (isParam && pt >= dpt))) continue;
       if (B === D) {
         const vr = (v * 4 + f.vregCls[v]) as VReg;
@@ -246,7 +340,7 @@ export function buildLiveRanges(s: IonState): void {
           kind: 'SsaViolation',
           vreg: vr,
           inst: pt >> 1,
-          message: `SSA violation: v${v} (${REG_CLASS_NAMES[f.vregCls[v]]}) used at inst ${pt >> 1} before its definition at inst ${isParam ? f.blockFirst[D] : d}`,
+          message: `SSA violation: v${v} (${REG_CLASS_NAMES[f.vregCls[v]]}) used at inst ${pt >> 1} before its definition at inst ${isParam ? blockFirst[D] : d}`,
         });
       }
       if (liveIn[B] !== v) {
@@ -259,7 +353,7 @@ export function buildLiveRanges(s: IonState): void {
       const B = stack[--sp];
       if (B === D || B === f.entry) {
         const vr = (v * 4 + f.vregCls[v]) as VReg;
-        const inst = f.blockFirst[B];
+        const inst = blockFirst[B];
         if (B === f.entry)
           throw new RegallocFailure({
             kind: 'EntryLiveIn',
@@ -274,8 +368,8 @@ export function buildLiveRanges(s: IonState): void {
           message: `SSA violation: v${v} (${REG_CLASS_NAMES[f.vregCls[v]]}) is used where its definition does not dominate (live around a loop into block${B})`,
         });
       }
-      for (let k = f.predOff[B]; k < f.predOff[B + 1]; k++) {
-        const P = f.preds[k];
+      for (let k = predOff[B]; k < predOff[B + 1]; k++) {
+        const P = preds[k];
         liveOut[P] = v;
         if (P !== D && liveIn[P] !== v) {
           liveIn[P] = v;
@@ -284,81 +378,45 @@ export function buildLiveRanges(s: IonState): void {
         }
       }
     }
-    for (let x = 0; x < nLive; x++) {
-      s.liBlock.push(blocks[x]);
-      s.liVreg.push(v);
-    }
+    for (let x = 0; x < nLive; x++) s.addLiveIn(blocks[x], v);
     blocks[nLive++] = D;
-    const bl = blocks.subarray(0, nLive);
-    if (nLive > 1) bl.sort();
+    sortPrefix(blocks, nLive);
     let u = useOff[v];
     let prevTo = -1;
     for (let x = 0; x < nLive; x++) {
-      const B = bl[x];
-      const bStart = 2 * f.blockFirst[B];
-      const bEnd = 2 * f.blockEnd[B];
+      const B = blocks[x];
+      const bStart = 2 * blockFirst[B];
+      const bEnd = 2 * blockEnd[B];
       const start = B === D ? dpt : bStart;
       let lastUse = -1;
+      // Uses of v lie in its live blocks, so u is now v's first use at or after `start`.
+      const firstUse = u;
       while (u < u1 && usePt[u] < bEnd) {
         // A def's own entry counts too: a dead reuse def still occupies its late point.
         lastUse = usePt[u];
         u++;
       }
       const end = liveOut[B] === v ? bEnd : lastUse >= start ? lastUse + 1 : start + 1;
-      if (prevTo === start) {
-        toL[toL.length - 1] = end;
-      } else {
-        fromL.push(start);
-        toL.push(end);
-        vregL.push(v);
-        s.lrBundle.push(-1);
-      }
+      if (prevTo === start) s.lrTo[s.nLr - 1] = end;
+      else s.addLr(start, end, v, firstUse);
       prevTo = end;
     }
   }
-  s.stats.liveRanges = fromL.length;
+}
 
-  // ---- Reservations: merge same-owner overlaps, insert into preg maps ----
-  // Reservations arrive in instruction order, so a stable counting sort by preg
-  // leaves each preg's run sorted except within one instruction (fixed by a
-  // short insertion step).
-  const nres = resPreg.length;
-  const bucket = new Int32Array(NUM_PREGS + 1);
-  for (let k = 0; k < nres; k++) bucket[resPreg[k] + 1]++;
-  for (let p = 0; p < NUM_PREGS; p++) bucket[p + 1] += bucket[p];
-  const order = new Int32Array(nres);
-  const at = bucket.slice();
-  for (let k = 0; k < nres; k++) {
-    const p = resPreg[k];
-    const from = resFrom[k];
-    const lo = bucket[p];
-    let y = at[p]++;
-    while (y > lo && resFrom[order[y - 1]] > from) {
-      order[y] = order[y - 1];
+/** Sorts a[0..n) ascending: insertion sort when short, native sort otherwise. */
+function sortPrefix(a: Int32Array, n: number): void {
+  if (n > 24) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let x = 1; x < n; x++) {
+    const t = a[x];
+    let y = x - 1;
+    while (y >= 0 && a[y] > t) {
+      a[y + 1] = a[y];
       y--;
     }
-    order[y] = k;
-  }
-  let x = 0;
-  while (x < order.length) {
-    const p = resPreg[order[x]];
-    const from = resFrom[order[x]];
-    let to = resTo[order[x]];
-    let owner = resOwner[order[x]];
-    x++;
-    while (x < order.length && resPreg[order[x]] === p && resFrom[order[x]] < to) {
-      const o2 = resOwner[order[x]];
-      if (o2 !== owner) {
-        // Two owners for one preg at one point: an overlap validation should have caught
-        // (only a hard clobber can still meet an owned reservation); keep it hard.
-        owner = -1;
-      }
-      if (resTo[order[x]] > to) to = resTo[order[x]];
-      x++;
-    }
-    const map = s.pregRes[p];
-    if (map === undefined) continue;
-    // Touching entries are fine; only overlaps were merged.
-    map.insert(from, to, owner);
+    a[y + 1] = t;
   }
 }

@@ -11,56 +11,142 @@
 import { FLAG_MOVE } from '../validate.js';
 import type { IonState } from './state.js';
 
-function overlaps(s: IonState, a: number[], b: number[]): boolean {
-  let i = 0;
-  let j = 0;
+/**
+ * True if some range of bundle a overlaps some range of bundle b (both
+ * sorted). Galloping over runs that end before the other side's current
+ * range keeps a short bundle against a long one cheap.
+ */
+function overlaps(s: IonState, a: number, b: number): boolean {
+  const arena = s.arena;
   const from = s.lrFrom;
   const to = s.lrTo;
-  while (i < a.length && j < b.length) {
-    const ra = a[i];
-    const rb = b[j];
-    if (to[ra] <= from[rb]) i++;
-    else if (to[rb] <= from[ra]) j++;
+  let i = s.bOff[a];
+  let j = s.bOff[b];
+  const ie = i + s.bLen[a];
+  const je = j + s.bLen[b];
+  while (i < ie && j < je) {
+    const ra = arena[i];
+    const rb = arena[j];
+    if (to[ra] <= from[rb]) i = gallop(arena, to, i + 1, ie, from[rb]);
+    else if (to[rb] <= from[ra]) j = gallop(arena, to, j + 1, je, from[ra]);
     else return true;
   }
   return false;
 }
 
-function mergeInto(s: IonState, dst: number, src: number): void {
-  const a = s.bRanges[dst];
-  const b = s.bRanges[src];
-  const out: number[] = new Array<number>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = s.lrFrom[a[i]] < s.lrFrom[b[j]] ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  for (const r of b) s.lrBundle[r] = dst;
-  s.bRanges[dst] = out;
-  s.bRanges[src] = [];
+/** First k in [lo, hi) with to[arena[k]] > x (ends increase along a bundle), or hi. */
+function gallop(arena: Int32Array, to: Int32Array, lo: number, hi: number, x: number): number {
+  let step = 1;
+  let k = lo;
+  while (k < hi && to[arena[k]] <= x) {
+    lo = k + 1;
+    k += step;
+    step *= 2;
+  }
+  if (k > hi) k = hi;
+  while (lo < k) {
+    const mid = (lo + k) >>> 1;
+    if (to[arena[mid]] <= x) lo = mid + 1;
+    else k = mid;
+  }
+  return lo;
+}
+
+/**
+ * Moves src's ranges into dst (sorted merge); src is left empty. `cap[b]` is
+ * the room of b's arena slice: a merge that fits is done in place, from the
+ * back; one that does not moves dst to a new slice with twice the room (or
+ * extends the slice when it ends the arena), so a bundle that absorbs many
+ * small ones (a web of block parameters) is copied O(log n) times, not once
+ * per merge.
+ */
+function mergeInto(s: IonState, dst: number, src: number, cap: Int32Array): void {
+  const na = s.bLen[dst];
+  const nb = s.bLen[src];
+  const n = na + nb;
+  const lrFrom = s.lrFrom;
+  const lrBundle = s.lrBundle;
+  const b = s.bOff[src];
+  for (let k = b; k < b + nb; k++) lrBundle[s.arena[k]] = dst;
+  if (n > cap[dst]) {
+    const room = Math.max(8, 2 * n);
+    if (s.bOff[dst] + cap[dst] === s.arenaTop) s.arenaAlloc(room - cap[dst]);
+    else {
+      const off = s.arenaAlloc(room);
+      s.arena.copyWithin(off, s.bOff[dst], s.bOff[dst] + na);
+      s.bOff[dst] = off;
+    }
+    cap[dst] = room;
+  }
+  // In place from the back: each src range (last first) goes after the run of
+  // dst's ranges that start before it; the runs after it move up with copyWithin.
+  const arena = s.arena;
+  const lo = s.bOff[dst];
+  let a = lo + na;
+  let k = lo + n;
+  for (let j = b + nb - 1; j >= b; j--) {
+    const r = arena[j];
+    const a2 = gallopBack(arena, lrFrom, lo, a, lrFrom[r]);
+    arena.copyWithin(k - (a - a2), a2, a);
+    k -= a - a2;
+    a = a2;
+    arena[--k] = r;
+  }
+  s.bLen[dst] = n;
+  s.bLen[src] = 0;
   s.stats.merges++;
+}
+
+/** First k in [lo, hi) with from[arena[k]] > x (starts increase along a bundle), searching back from hi; hi if none. */
+function gallopBack(arena: Int32Array, from: Int32Array, lo: number, hi: number, x: number): number {
+  // Invariant: every index >= hi has a start > x; find the boundary below hi.
+  let step = 1;
+  let k = hi - 1;
+  let top = hi;
+  while (k >= lo && from[arena[k]] > x) {
+    top = k;
+    k -= step;
+    step *= 2;
+  }
+  let bot = k < lo ? lo : k + 1;
+  while (bot < top) {
+    const mid = (bot + top) >>> 1;
+    if (from[arena[mid]] > x) top = mid;
+    else bot = mid + 1;
+  }
+  return top;
 }
 
 /** Bundles of size 0 after merging are dead; they are skipped by the allocator. */
 export function formBundles(s: IonState): void {
   const f = s.f;
+  const ctx = s.ctx;
   const nv = f.numVregs;
-  const vregBundle = new Int32Array(nv).fill(-1);
-  for (let r = 0; r < s.lrFrom.length; r++) {
+  const nr = s.nLr;
+  // Ranges are created vreg by vreg, so each vreg's ranges are one run of the
+  // table and its initial bundle's slice is that run.
+  const firstRangeOf = ctx.filledI32('merge.firstRange', nv, -1);
+  // Room of each bundle's arena slice (see mergeInto); initially exactly its ranges.
+  const cap = ctx.i32('merge.cap', nv);
+  const rangesOf = ctx.filledI32('merge.rangesOf', nv, 0);
+  s.arenaTop = 0;
+  s.arenaAlloc(nr);
+  const arena = s.arena;
+  for (let r = 0; r < nr; r++) {
     const v = s.lrVreg[r];
-    let b = vregBundle[v];
-    if (b < 0) {
-      b = s.newBundle(f.vregCls[v], -1);
-      vregBundle[v] = b;
+    arena[r] = r;
+    if (firstRangeOf[v] < 0) {
+      firstRangeOf[v] = r;
+      const b = s.newBundle(f.vregCls[v], -1);
+      s.bOff[b] = r;
+      cap[b] = 0;
     }
-    s.bRanges[b].push(r);
+    rangesOf[v]++;
+    const b = s.nB - 1;
+    s.bLen[b]++;
+    cap[b]++;
     s.lrBundle[r] = b;
   }
-  // Ranges are created vreg by vreg, so a vreg's ranges are contiguous in the table;
-  // after merges its bundle is found through its first range.
-  const firstRangeOf = new Int32Array(nv).fill(-1);
-  for (let r = s.lrFrom.length - 1; r >= 0; r--) firstRangeOf[s.lrVreg[r]] = r;
   const bundleOf = (v: number): number => (firstRangeOf[v] < 0 ? -1 : s.lrBundle[firstRangeOf[v]]);
 
   const tryMerge = (v1: number, v2: number): boolean => {
@@ -68,26 +154,32 @@ export function formBundles(s: IonState): void {
     const b2 = bundleOf(v2);
     if (b1 < 0 || b2 < 0 || b1 === b2) return false;
     if (s.bCls[b1] !== s.bCls[b2]) return false;
-    if (overlaps(s, s.bRanges[b1], s.bRanges[b2])) return false;
+    if (overlaps(s, b1, b2)) return false;
     // Merge the smaller into the larger.
-    if (s.bRanges[b1].length >= s.bRanges[b2].length) mergeInto(s, b1, b2);
-    else mergeInto(s, b2, b1);
+    if (s.bLen[b1] >= s.bLen[b2]) mergeInto(s, b1, b2, cap);
+    else mergeInto(s, b2, b1, cap);
     return true;
   };
 
   // 1. Reuse defs with an input that dies at the instruction: the def then starts at
   //    the late point and shares the input's register.
-  for (let x = 0; x < s.reuseDef.length; x++) {
+  for (let x = 0; x < s.nReuse; x++) {
     const v = s.reuseDef[x];
     const u = s.reuseIn[x];
     const i = s.reuseInst[x];
     const rv = firstRangeOf[v];
     if (rv < 0 || s.lrFrom[rv] !== 2 * i) continue;
-    // Does u end exactly at the early point of i (dies here)?
-    let dies = false;
-    for (let r = firstRangeOf[u]; r >= 0 && r < s.lrVreg.length && s.lrVreg[r] === u; r++)
-      if (s.lrFrom[r] <= 2 * i && s.lrTo[r] === 2 * i + 1) dies = true;
-    if (!dies) continue;
+    // Does u end exactly at the early point of i (dies here)? Only u's range
+    // holding point 2i can (its ranges are sorted and disjoint).
+    if (firstRangeOf[u] < 0) continue;
+    let lo = firstRangeOf[u];
+    let hi = lo + rangesOf[u];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s.lrTo[mid] <= 2 * i) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === firstRangeOf[u] + rangesOf[u] || s.lrFrom[lo] > 2 * i || s.lrTo[lo] !== 2 * i + 1) continue;
     s.lrFrom[rv] = 2 * i + 1;
     if (!tryMerge(u, v)) s.lrFrom[rv] = 2 * i;
     else s.defStart[v] = 2 * i + 1;
@@ -111,23 +203,27 @@ export function formBundles(s: IonState): void {
     }
 
   // Spillsets.
-  s.vregSpillset = new Int32Array(nv).fill(-1);
-  for (let b = 0; b < s.bRanges.length; b++) {
-    const ranges = s.bRanges[b];
-    if (ranges.length === 0) continue;
-    const ss = s.ssCls.length;
-    s.ssCls.push(s.bCls[b]);
-    s.ssFrom.push(s.lrFrom[ranges[0]]);
+  const vregSpillset = ctx.filledI32('vregSpillset', nv, -1);
+  s.vregSpillset = vregSpillset;
+  s.nSs = 0;
+  for (let b = 0; b < s.nB; b++) {
+    const len = s.bLen[b];
+    if (len === 0) continue;
+    const ss = s.nSs++;
+    const off = s.bOff[b];
+    s.ssCls[ss] = s.bCls[b];
+    s.ssFrom[ss] = s.lrFrom[s.arena[off]];
     let to = 0;
-    for (const r of ranges) {
+    for (let k = off; k < off + len; k++) {
+      const r = s.arena[k];
       if (s.lrTo[r] > to) to = s.lrTo[r];
-      s.vregSpillset[s.lrVreg[r]] = ss;
+      vregSpillset[s.lrVreg[r]] = ss;
     }
-    s.ssTo.push(to + 1);
-    s.ssSlot.push(-1);
-    s.ssNeedsSlot.push(0);
-    s.ssSplits.push(0);
+    s.ssTo[ss] = to + 1;
+    s.ssSlot[ss] = -1;
+    s.ssNeedsSlot[ss] = 0;
+    s.ssSplits[ss] = 0;
     s.bSpillset[b] = ss;
   }
-  s.stats.bundles = s.ssCls.length;
+  s.stats.bundles = s.nSs;
 }

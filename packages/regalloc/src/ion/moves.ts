@@ -11,10 +11,14 @@
 // moves, edge-out moves (end of a single-successor block), fixup copies;
 // after(i): def fixup copies.
 //
+// Working tables are typed arrays from the run's context; only the returned
+// `allocs` and the surviving `Edit` objects are allocated per run.
+//
 // Post-invariant: running the client's program with these allocations and
 // edits computes what the virtual-register program computes (the checker
 // verifies exactly this).
 
+import { growI32 } from '../context.js';
 import { ALLOC_NONE, type Edit, type ProgPoint } from '../index.js';
 import { ParallelMoves } from '../parallel-moves.js';
 import { CONSTRAINT_FIXED, CONSTRAINT_REUSE, CONSTRAINT_STACK } from '../validate.js';
@@ -29,106 +33,287 @@ const PH_SPLIT = 1;
 const PH_EDGE_OUT = 2;
 const PH_FIXUP = 3;
 
-/** Edits as parallel arrays (point, from, to), in output order. */
-interface PackedEdits {
-  point: number[];
-  from: number[];
-  to: number[];
-}
-
 export interface ResolvedOutput {
   allocs: Uint32Array;
   edits: Edit[];
-  /** Per-vreg pieces, for debug locations. */
+  /** Per-vreg pieces, for debug locations (context memory: read before the next run). */
   pieceOff: Int32Array;
   pieceFrom: Int32Array;
   pieceTo: Int32Array;
   pieceAlloc: Int32Array;
 }
 
+/** Each vreg's pieces (live ranges with their final location), sorted by start. */
+class Pieces {
+  readonly off: Int32Array;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly alloc: Int32Array;
+
+  constructor(s: IonState) {
+    const ctx = s.ctx;
+    const nv = s.f.numVregs;
+    const nr = s.nLr;
+    const off = ctx.filledI32('mv.pieceOff', nv + 1, 0);
+    const lrVreg = s.lrVreg;
+    for (let r = 0; r < nr; r++) off[lrVreg[r] + 1]++;
+    for (let v = 0; v < nv; v++) off[v + 1] += off[v];
+    const fill = ctx.i32('mv.fill', nv);
+    fill.set(off.subarray(0, nv));
+    const from = ctx.i32('mv.pieceFrom', nr);
+    const to = ctx.i32('mv.pieceTo', nr);
+    const alloc = ctx.i32('mv.pieceAlloc', nr);
+    for (let r = 0; r < nr; r++) {
+      const x = fill[lrVreg[r]]++;
+      from[x] = s.lrFrom[r];
+      to[x] = s.lrTo[r];
+      const b = s.lrBundle[r];
+      const a = s.bAlloc[b];
+      alloc[x] = a === SPILLED ? STACK | s.ssSlot[s.bSpillset[b]] : REG | a;
+    }
+    // Ranges were created in order except split tails: an insertion sort per
+    // vreg, or a native sort of packed keys when a vreg has many pieces.
+    for (let v = 0; v < nv; v++) {
+      const a = off[v];
+      const e = off[v + 1];
+      if (e - a > 32) {
+        Pieces.sortMany(ctx, from, to, alloc, a, e);
+        continue;
+      }
+      for (let x = a + 1; x < e; x++) {
+        if (from[x] >= from[x - 1]) continue;
+        const pf = from[x], pt = to[x], pa = alloc[x];
+        let y = x - 1;
+        while (y >= a && from[y] > pf) {
+          from[y + 1] = from[y];
+          to[y + 1] = to[y];
+          alloc[y + 1] = alloc[y];
+          y--;
+        }
+        from[y + 1] = pf;
+        to[y + 1] = pt;
+        alloc[y + 1] = pa;
+      }
+    }
+    this.off = off;
+    this.from = from;
+    this.to = to;
+    this.alloc = alloc;
+  }
+
+  /** Sorts pieces [a, e) by start (starts are distinct: a vreg's ranges are disjoint). */
+  private static sortMany(ctx: IonState['ctx'], from: Int32Array, to: Int32Array, alloc: Int32Array, a: number, e: number): void {
+    let sorted = true;
+    for (let x = a + 1; x < e && sorted; x++) if (from[x] < from[x - 1]) sorted = false;
+    if (sorted) return;
+    const n = e - a;
+    const keys = ctx.f64('mv.pieceKeys', n).subarray(0, n);
+    for (let x = 0; x < n; x++) keys[x] = from[a + x] * 4294967296 + x;
+    keys.sort();
+    const tTo = ctx.i32('mv.pieceTmpTo', n);
+    const tAlloc = ctx.i32('mv.pieceTmpAlloc', n);
+    for (let x = 0; x < n; x++) {
+      const k = keys[x];
+      const src = a + (k - Math.floor(k / 4294967296) * 4294967296);
+      tTo[x] = to[src];
+      tAlloc[x] = alloc[src];
+    }
+    for (let x = 0; x < n; x++) {
+      from[a + x] = Math.floor(keys[x] / 4294967296);
+      to[a + x] = tTo[x];
+      alloc[a + x] = tAlloc[x];
+    }
+  }
+
+  /** Index of v's piece covering pt, or -1. */
+  indexAt(v: number, pt: number): number {
+    let lo = this.off[v];
+    let hi = this.off[v + 1];
+    const end = hi;
+    const to = this.to;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (to[mid] <= pt) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < end && this.from[lo] <= pt ? lo : -1;
+  }
+
+  /** Index of v's piece covering pt, galloping outward from piece x; -1 if none. */
+  indexNear(v: number, x: number, pt: number): number {
+    const off = this.off[v];
+    const end = this.off[v + 1];
+    const to = this.to;
+    let lo: number;
+    let hi: number;
+    if (to[x] <= pt) {
+      // Forward: the first piece ending after pt lies in (x, end).
+      lo = x + 1;
+      let step = 1;
+      hi = lo;
+      while (hi < end && to[hi] <= pt) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+      }
+      if (hi > end) hi = end;
+    } else {
+      // Backward: it lies in [off, x].
+      hi = x;
+      let step = 1;
+      lo = x;
+      while (lo > off && to[lo - 1] > pt) {
+        hi = lo - 1;
+        lo -= step;
+        step *= 2;
+      }
+      if (lo < off) lo = off;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (to[mid] <= pt) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < end && this.from[lo] <= pt ? lo : -1;
+  }
+
+  /** Where v is at point pt, or ALLOC_NONE. */
+  at(v: number, pt: number): number {
+    let lo = this.off[v];
+    let hi = this.off[v + 1];
+    if (hi - lo === 1) return this.from[lo] <= pt && pt < this.to[lo] ? this.alloc[lo] : ALLOC_NONE;
+    const end = hi;
+    const to = this.to;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (to[mid] <= pt) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < end && this.from[lo] <= pt) return this.alloc[lo];
+    return ALLOC_NONE;
+  }
+}
+
+/** Collected moves: (key = point * 4 + phase, from, to, class). */
+class MoveList {
+  n = 0;
+  key: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+  cls: Int32Array;
+  constructor(private readonly s: IonState) {
+    const est = s.f.numInsts + 16;
+    this.key = s.ctx.i32('mv.key', est);
+    this.from = s.ctx.i32('mv.from', est);
+    this.to = s.ctx.i32('mv.to', est);
+    this.cls = s.ctx.i32('mv.cls', est);
+  }
+  add(point: number, phase: number, from: number, to: number, cls: number): void {
+    if (from === to || from === ALLOC_NONE || to === ALLOC_NONE) return;
+    const m = this.n;
+    if (m === this.key.length) {
+      this.key = growI32(this.key, m + 1);
+      this.from = growI32(this.from, m + 1);
+      this.to = growI32(this.to, m + 1);
+      this.cls = growI32(this.cls, m + 1);
+    }
+    this.key[m] = point * 4 + phase;
+    this.from[m] = from;
+    this.to[m] = to;
+    this.cls[m] = cls;
+    this.n = m + 1;
+  }
+  release(): void {
+    const ctx = this.s.ctx;
+    ctx.keepI32('mv.key', this.key);
+    ctx.keepI32('mv.from', this.from);
+    ctx.keepI32('mv.to', this.to);
+    ctx.keepI32('mv.cls', this.cls);
+  }
+}
+
+/** Sequenced edits as parallel arrays (point, from, to), in output order. */
+class EditList {
+  n = 0;
+  point: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+  /** Point of the edits being emitted. */
+  cur = 0;
+  constructor(private readonly s: IonState) {
+    const est = s.f.numInsts + 16;
+    this.point = s.ctx.i32('mv.ePoint', est);
+    this.from = s.ctx.i32('mv.eFrom', est);
+    this.to = s.ctx.i32('mv.eTo', est);
+  }
+  push(from: number, to: number): void {
+    const e = this.n;
+    if (e === this.point.length) {
+      this.point = growI32(this.point, e + 1);
+      this.from = growI32(this.from, e + 1);
+      this.to = growI32(this.to, e + 1);
+    }
+    this.point[e] = this.cur;
+    this.from[e] = from;
+    this.to[e] = to;
+    this.n = e + 1;
+  }
+  release(): void {
+    const ctx = this.s.ctx;
+    ctx.keepI32('mv.ePoint', this.point);
+    ctx.keepI32('mv.eFrom', this.from);
+    ctx.keepI32('mv.eTo', this.to);
+  }
+}
+
 export function resolve(s: IonState): ResolvedOutput {
   const f = s.f;
   const nv = f.numVregs;
-  const nr = s.lrFrom.length;
-
-  // ---- Pieces per vreg, sorted by start ----
-  const bundleAlloc = (b: number): number => {
-    const a = s.bAlloc[b];
-    if (a === SPILLED) return STACK | s.ssSlot[s.bSpillset[b]];
-    return REG | a;
-  };
-  const pieceOff = new Int32Array(nv + 1);
-  for (let r = 0; r < nr; r++) pieceOff[s.lrVreg[r] + 1]++;
-  for (let v = 0; v < nv; v++) pieceOff[v + 1] += pieceOff[v];
-  const fill = Int32Array.from(pieceOff.subarray(0, nv));
-  const pieceFrom = new Int32Array(nr);
-  const pieceTo = new Int32Array(nr);
-  const pieceAlloc = new Int32Array(nr);
-  for (let r = 0; r < nr; r++) {
-    const x = fill[s.lrVreg[r]]++;
-    pieceFrom[x] = s.lrFrom[r];
-    pieceTo[x] = s.lrTo[r];
-    pieceAlloc[x] = bundleAlloc(s.lrBundle[r]);
-  }
-  for (let v = 0; v < nv; v++) {
-    const a = pieceOff[v];
-    const e = pieceOff[v + 1];
-    for (let x = a + 1; x < e; x++) {
-      if (pieceFrom[x] >= pieceFrom[x - 1]) continue;
-      const pf = pieceFrom[x], pt = pieceTo[x], pa = pieceAlloc[x];
-      let y = x - 1;
-      while (y >= a && pieceFrom[y] > pf) {
-        pieceFrom[y + 1] = pieceFrom[y];
-        pieceTo[y + 1] = pieceTo[y];
-        pieceAlloc[y + 1] = pieceAlloc[y];
-        y--;
-      }
-      pieceFrom[y + 1] = pf;
-      pieceTo[y + 1] = pt;
-      pieceAlloc[y + 1] = pa;
-    }
-  }
-  const locAt = (v: number, pt: number): number => {
-    let lo = pieceOff[v];
-    let hi = pieceOff[v + 1];
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (pieceTo[mid] <= pt) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < pieceOff[v + 1] && pieceFrom[lo] <= pt) return pieceAlloc[lo];
-    return ALLOC_NONE;
-  };
+  const pieces = new Pieces(s);
+  const pOff = pieces.off;
+  const pFrom = pieces.from;
+  const pTo = pieces.to;
+  const pAlloc = pieces.alloc;
   const slotOf = (v: number): number => STACK | s.ssSlot[s.vregSpillset[v]];
+  const mv = new MoveList(s);
 
-  // ---- Collect moves ----
-  const mvKey: number[] = [];
-  const mvFrom: number[] = [];
-  const mvTo: number[] = [];
-  const mvCls: number[] = [];
-  const addMove = (point: number, phase: number, from: number, to: number, cls: number): void => {
-    if (from === to || from === ALLOC_NONE || to === ALLOC_NONE) return;
-    mvKey.push(point * 4 + phase);
-    mvFrom.push(from);
-    mvTo.push(to);
-    mvCls.push(cls);
-  };
-  const isBlockStart = (pt: number): boolean => (pt & 1) === 0 && f.blockFirst[f.instBlock[pt >> 1]] === pt >> 1;
+  // ---- Split moves: consecutive pieces of one vreg inside a block ----
   for (let v = 0; v < nv; v++) {
-    for (let x = pieceOff[v]; x + 1 < pieceOff[v + 1]; x++) {
-      const at = pieceFrom[x + 1];
-      if (pieceTo[x] !== at || pieceAlloc[x] === pieceAlloc[x + 1] || isBlockStart(at)) continue;
-      addMove(at, PH_SPLIT, pieceAlloc[x], pieceAlloc[x + 1], f.vregCls[v]);
+    for (let x = pOff[v]; x + 1 < pOff[v + 1]; x++) {
+      const at = pFrom[x + 1];
+      if (pTo[x] !== at || pAlloc[x] === pAlloc[x + 1]) continue;
+      if ((at & 1) === 0 && f.blockFirst[f.instBlock[at >> 1]] === at >> 1) continue;
+      mv.add(at, PH_SPLIT, pAlloc[x], pAlloc[x + 1], f.vregCls[v]);
     }
   }
-  // Live-in (block, vreg) pairs grouped by block.
+
+  // ---- Edge moves: live-in values and block parameters ----
+  // Live-in (block, vreg) pairs grouped by block (a stable counting sort).
   const nb = f.numBlocks;
-  const liOff = new Int32Array(nb + 1);
-  for (const b of s.liBlock) liOff[b + 1]++;
+  const ctx = s.ctx;
+  const liOff = ctx.filledI32('mv.liOff', nb + 1, 0);
+  for (let k = 0; k < s.nLi; k++) liOff[s.liBlock[k] + 1]++;
   for (let b = 0; b < nb; b++) liOff[b + 1] += liOff[b];
-  const liFill = Int32Array.from(liOff.subarray(0, nb));
-  const liV = new Int32Array(s.liBlock.length);
-  for (let k = 0; k < s.liBlock.length; k++) liV[liFill[s.liBlock[k]]++] = s.liVreg[k];
+  const liFill = ctx.i32('mv.liFill', nb);
+  liFill.set(liOff.subarray(0, nb));
+  const liV = ctx.i32('mv.liV', s.nLi);
+  for (let k = 0; k < s.nLi; k++) liV[liFill[s.liBlock[k]]++] = s.liVreg[k];
+  // Per live-in: the piece holding it at its block's start. Blocks are visited
+  // in order, so a cursor per vreg finds it moving forward only.
+  const cursor = ctx.i32('mv.cursor', nv);
+  cursor.set(pOff.subarray(0, nv));
+  const liIn = ctx.i32('mv.liIn', s.nLi);
+  for (let b = 0; b < nb; b++) {
+    const bStart = 2 * f.blockFirst[b];
+    for (let k = liOff[b]; k < liOff[b + 1]; k++) {
+      const v = liV[k];
+      let x = cursor[v];
+      const end = pOff[v + 1];
+      while (x < end && pTo[x] <= bStart) x++;
+      cursor[v] = x;
+      liIn[k] = x < end && pFrom[x] <= bStart ? x : -1;
+    }
+  }
   for (let b = 0; b < nb; b++) {
     const bStart = 2 * f.blockFirst[b];
     for (let pk = f.predOff[b]; pk < f.predOff[b + 1]; pk++) {
@@ -139,7 +324,12 @@ export function resolve(s: IonState): ResolvedOutput {
       const phase = single ? PH_EDGE_OUT : PH_EDGE_IN;
       for (let k = liOff[b]; k < liOff[b + 1]; k++) {
         const v = liV[k];
-        addMove(point, phase, locAt(v, pEnd), locAt(v, bStart), f.vregCls[v]);
+        // A vreg in one piece is in the same place on both sides of every edge.
+        if (pOff[v + 1] - pOff[v] === 1) continue;
+        const xIn = liIn[k];
+        // The piece at the predecessor's end is usually the same or a neighbour.
+        const xOut = xIn >= 0 ? pieces.indexNear(v, xIn, pEnd) : pieces.indexAt(v, pEnd);
+        mv.add(point, phase, xOut >= 0 ? pAlloc[xOut] : ALLOC_NONE, xIn >= 0 ? pAlloc[xIn] : ALLOC_NONE, f.vregCls[v]);
       }
       // Which successor index of p is b?
       for (let j = f.succOff[p]; j < f.succOff[p + 1]; j++) {
@@ -147,90 +337,156 @@ export function resolve(s: IonState): ResolvedOutput {
         for (let k = f.argOff[j], q = f.paramOff[b]; k < f.argOff[j + 1]; k++, q++) {
           const a = f.args[k];
           const prm = f.params[q];
-          if (s.noRange[prm] === 1 || pieceOff[prm + 1] === pieceOff[prm]) continue;
-          addMove(point, phase, locAt(a, pEnd), locAt(prm, bStart), f.vregCls[prm]);
+          if (s.noRange[prm] === 1 || pOff[prm + 1] === pOff[prm]) continue;
+          mv.add(point, phase, pieces.at(a, pEnd), pieces.at(prm, bStart), f.vregCls[prm]);
         }
       }
     }
   }
-  for (let x = 0; x < s.fxKind.length; x++) {
+
+  // Fixups and operands are visited in instruction order, so each vreg's
+  // queries move forward through its pieces: a cursor per vreg replaces a
+  // search per query.
+  const locFwd = (v: number, pt: number): number => {
+    let x = cursor[v];
+    const end = pOff[v + 1];
+    while (x < end && pTo[x] <= pt) x++;
+    if (x < end && pFrom[x] <= pt) {
+      cursor[v] = x;
+      return pAlloc[x];
+    }
+    // Not covered ahead of the cursor (an earlier point of the same instruction).
+    return pieces.at(v, pt);
+  };
+
+  // ---- Fixup copies ----
+  cursor.set(pOff.subarray(0, nv));
+  for (let x = 0; x < s.nFx; x++) {
     const i = s.fxInst[x];
     const v = s.fxVreg[x];
     const cls = f.vregCls[v];
     switch (s.fxKind[x]) {
       case FX_USE_FIXED:
-        addMove(2 * i, PH_FIXUP, locAt(v, 2 * i), REG | s.fxPreg[x], cls);
+        mv.add(2 * i, PH_FIXUP, locFwd(v, 2 * i), REG | s.fxPreg[x], cls);
         break;
       case FX_USE_STACK:
-        addMove(2 * i, PH_FIXUP, locAt(v, 2 * i), slotOf(v), cls);
+        mv.add(2 * i, PH_FIXUP, locFwd(v, 2 * i), slotOf(v), cls);
         break;
       case FX_REUSE:
-        addMove(2 * i, PH_FIXUP, locAt(s.fxPreg[x], 2 * i), locAt(v, 2 * i + 1), cls);
+        mv.add(2 * i, PH_FIXUP, locFwd(s.fxPreg[x], 2 * i), locFwd(v, 2 * i + 1), cls);
         break;
       case FX_DEF_FIXED:
-        if (s.noRange[v] === 0) addMove(2 * i + 1, 0, REG | s.fxPreg[x], locAt(v, s.defStart[v]), cls);
+        if (s.noRange[v] === 0) mv.add(2 * i + 1, 0, REG | s.fxPreg[x], locFwd(v, s.defStart[v]), cls);
         break;
       case FX_DEF_STACK:
-        addMove(2 * i + 1, 0, slotOf(v), locAt(v, s.defStart[v]), cls);
+        mv.add(2 * i + 1, 0, slotOf(v), locFwd(v, s.defStart[v]), cls);
         break;
     }
   }
 
   // ---- Sequence each parallel group ----
-  // One packed key per move, (point, phase) above the move's index, so a
-  // native numeric sort orders groups and keeps insertion order inside each.
-  const nm = mvKey.length;
-  let shift = 1;
-  while (shift <= nm) shift *= 2;
-  const keys = new Float64Array(nm);
-  for (let m = 0; m < nm; m++) keys[m] = mvKey[m] * shift + m;
-  keys.sort();
+  // A stable sort of the moves by (point, phase) keeps insertion order inside
+  // each group.
+  const nm = mv.n;
+  const order = sortByKey(s, mv.key, nm);
   const pm = new ParallelMoves(s.env, (cls) => allocSlot(s, cls));
   // Sequenced moves stay packed until redundant-move elimination has dropped
   // what it can; only the survivors become `Edit` objects.
-  const edits: PackedEdits = { point: [], from: [], to: [] };
-  let point = 0;
-  const emit = (from: number, to: number): void => {
-    edits.point.push(point);
-    edits.from.push(from);
-    edits.to.push(to);
-  };
+  const edits = new EditList(s);
+  const emit = (from: number, to: number): void => edits.push(from, to);
   let k = 0;
   while (k < nm) {
-    const key = mvKey[keys[k] % shift];
-    point = Math.floor(key / 4);
+    const m0 = order[k];
+    const key = mv.key[m0];
+    edits.cur = key >> 2;
+    if (k + 1 === nm || mv.key[order[k + 1]] !== key) {
+      // A group of one move needs no sequencing.
+      pm.emitSingle(mv.from[m0], mv.to[m0], mv.cls[m0], emit);
+      k++;
+      continue;
+    }
     while (k < nm) {
-      const m = keys[k] % shift;
-      if (mvKey[m] !== key) break;
-      pm.add(mvFrom[m], mvTo[m], mvCls[m]);
+      const m = order[k];
+      if (mv.key[m] !== key) break;
+      pm.add(mv.from[m], mv.to[m], mv.cls[m]);
       k++;
     }
     pm.resolve(emit);
   }
+  mv.release();
 
   // ---- Operand allocations ----
   const allocs = new Uint32Array(f.opVreg.length);
+  cursor.set(pOff.subarray(0, nv));
   for (let i = 0; i < f.numInsts; i++) {
     const o0 = f.opOff[i];
-    for (let k2 = o0; k2 < f.opOff[i + 1]; k2++) {
+    const o1 = f.opOff[i + 1];
+    for (let k2 = o0; k2 < o1; k2++) {
       const v = f.opVreg[k2];
       const c = f.opCons[k2];
       const tag = c & 0xc0;
-      const pt = 2 * i + f.opPos[k2];
       let a: number;
       if (tag === CONSTRAINT_FIXED) a = REG | (f.vregCls[v] * 64 + (c & 63));
       else if (c === CONSTRAINT_STACK) a = slotOf(v);
-      else if (tag === CONSTRAINT_REUSE) a = locAt(v, 2 * i + 1);
-      else a = locAt(v, pt);
+      else if (tag === CONSTRAINT_REUSE) a = locFwd(v, 2 * i + 1);
+      else a = locFwd(v, 2 * i + f.opPos[k2]);
       allocs[k2] = a;
     }
     // Reused inputs report the def's register.
-    for (let k2 = o0; k2 < f.opOff[i + 1]; k2++) {
+    for (let k2 = o0; k2 < o1; k2++) {
       const c = f.opCons[k2];
       if ((c & 0xc0) === CONSTRAINT_REUSE) allocs[o0 + (c & 63)] = allocs[k2];
     }
   }
-  return { allocs, edits: eliminateRedundantMoves(s, allocs, edits), pieceOff, pieceFrom, pieceTo, pieceAlloc };
+  const out = eliminateRedundantMoves(s, allocs, edits);
+  edits.release();
+  return { allocs, edits: out, pieceOff: pOff, pieceFrom: pFrom, pieceTo: pTo, pieceAlloc: pAlloc };
+}
+
+/**
+ * Indices 0..n-1 sorted stably by `key` (non-negative): an LSD radix sort,
+ * 11 bits per pass, as many passes as the largest key needs.
+ */
+function sortByKey(s: IonState, key: Int32Array, n: number): Int32Array {
+  const ctx = s.ctx;
+  let a = ctx.i32('mv.sortA', n);
+  let b = ctx.i32('mv.sortB', n);
+  for (let m = 0; m < n; m++) a[m] = m;
+  if (n <= 64) {
+    // Few moves (small functions): a stable insertion sort beats the radix passes.
+    for (let m = 1; m < n; m++) {
+      const x = a[m];
+      const kx = key[x];
+      let y = m - 1;
+      while (y >= 0 && key[a[y]] > kx) {
+        a[y + 1] = a[y];
+        y--;
+      }
+      a[y + 1] = x;
+    }
+    return a;
+  }
+  let max = 0;
+  for (let m = 0; m < n; m++) if (key[m] > max) max = key[m];
+  const count = ctx.i32('mv.sortCount', 2048);
+  for (let shift = 0; shift < 32 && (shift === 0 || max >>> shift !== 0); shift += 11) {
+    count.fill(0, 0, 2048);
+    for (let m = 0; m < n; m++) count[(key[a[m]] >>> shift) & 2047]++;
+    let sum = 0;
+    for (let d = 0; d < 2048; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let m = 0; m < n; m++) {
+      const x = a[m];
+      b[count[(key[x] >>> shift) & 2047]++] = x;
+    }
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return a;
 }
 
 /**
@@ -239,38 +495,57 @@ export function resolve(s: IonState): ResolvedOutput {
  * source location at the move, so only copies of copies are recognised).
  * State is reset at block starts, since predecessors may disagree.
  */
-function eliminateRedundantMoves(s: IonState, allocs: Uint32Array, edits: PackedEdits): Edit[] {
+function eliminateRedundantMoves(s: IonState, allocs: Uint32Array, edits: EditList): Edit[] {
   const f = s.f;
   const out: Edit[] = [];
-  const ne = edits.point.length;
+  const ne = edits.n;
   if (ne === 0) return out;
   const ePoint = edits.point;
   const eFrom = edits.from;
   const eTo = edits.to;
-  // content: location -> symbolic value id. Value ids: fresh number per write.
-  const content = new Map<number, number>();
+  // Location -> symbolic value id (a fresh number per write), valid where the
+  // location's stamp is the current block's. Registers index 0..191, stack
+  // slots 192 + slot.
+  const nLoc = 192 + s.numSlots;
+  const content = s.ctx.i32('mv.content', nLoc);
+  const stamp = s.ctx.filledI32('mv.stamp', nLoc, -1);
+  const index = (loc: number): number => ((loc >>> 29) === 2 ? 192 + (loc & 0x1fffffff) : loc & 0x1fffffff);
   let nextId = 1;
-  let e = 0;
-  const applyEdit = (x: number): void => {
-    const from = eFrom[x];
-    const to = eTo[x];
-    let vs = content.get(from);
-    if (vs === undefined) {
-      vs = nextId++;
-      content.set(from, vs);
-    }
-    if (content.get(to) === vs) return;
-    content.set(to, vs);
-    out.push({ point: ePoint[x] as ProgPoint, from: from as Edit['from'], to: to as Edit['to'] });
+  let blk = 0;
+  const write = (loc: number): void => {
+    if (loc === ALLOC_NONE) return;
+    const ix = index(loc);
+    stamp[ix] = blk;
+    content[ix] = nextId++;
   };
+  let e = 0;
   for (let b = 0; b < f.numBlocks; b++) {
-    content.clear();
+    blk = b;
     for (let i = f.blockFirst[b]; i < f.blockEnd[b]; i++) {
-      while (e < ne && ePoint[e] === 2 * i) applyEdit(e++);
-      // The instruction writes its defs and clobbers: their old contents are gone.
-      for (let k = f.opOff[i]; k < f.opOff[i + 1]; k++) if (f.opKind[k] === 1) content.set(allocs[k], nextId++);
-      for (let k = f.clobOff[i]; k < f.clobOff[i + 1]; k++) content.set(REG | f.clobs[k], nextId++);
-      while (e < ne && ePoint[e] === 2 * i + 1) applyEdit(e++);
+      for (let pass = 0; pass < 2; pass++) {
+        const pt = 2 * i + pass;
+        while (e < ne && ePoint[e] === pt) {
+          const from = eFrom[e];
+          const to = eTo[e];
+          const fx = index(from);
+          if (stamp[fx] !== b) {
+            stamp[fx] = b;
+            content[fx] = nextId++;
+          }
+          const vs = content[fx];
+          const tx = index(to);
+          if (!(stamp[tx] === b && content[tx] === vs)) {
+            stamp[tx] = b;
+            content[tx] = vs;
+            out.push({ point: pt as ProgPoint, from: from as Edit['from'], to: to as Edit['to'] });
+          }
+          e++;
+        }
+        if (pass === 1) break;
+        // The instruction writes its defs and clobbers: their old contents are gone.
+        for (let k = f.opOff[i]; k < f.opOff[i + 1]; k++) if (f.opKind[k] === 1) write(allocs[k]);
+        for (let k = f.clobOff[i]; k < f.clobOff[i + 1]; k++) write(REG | f.clobs[k]);
+      }
     }
   }
   return out;

@@ -1,13 +1,21 @@
 // The backtracking main loop. Owns the choice of a location for every bundle:
 // bundles leave a priority queue largest first; each probes its candidate
 // registers (hint first, then preferred, then non-preferred) against the
-// per-preg occupancy maps; a free register is taken; otherwise the cheapest
-// set of strictly lighter conflicting bundles is evicted and requeued;
-// otherwise a bundle that needs no register is set aside for the spill pass,
-// and one that needs a register is split at the latest first conflict (or
-// around its first register use) and both halves are requeued. Set-aside
-// bundles get a second chance at a free register once the queue is empty, and
-// the rest share their spillset's stack slot.
+// per-preg occupancy (occupancy.ts); a free register is taken; otherwise the
+// cheapest set of strictly lighter conflicting bundles is evicted and
+// requeued; otherwise a bundle that needs no register is set aside for the
+// spill pass, and one that needs a register is split at the latest first
+// conflict (or around its first register use) and both halves are requeued.
+// Set-aside bundles get a second chance at a free register once the queue is
+// empty, and the rest share their spillset's stack slot.
+//
+// Probing runs in two passes over the same candidate order. The first only
+// asks "is this register free for the whole bundle?", which the occupancy
+// bitsets answer in a word or two per range, and takes the first free one.
+// Only when none is free does the second pass enumerate conflicting bundles
+// and their weights per candidate, to choose what to evict and where to
+// split. Both passes see the same state, so the choice is the one a single
+// pass probing every candidate in order would make.
 //
 // Termination: a bundle only evicts strictly lighter bundles, and every split
 // yields strictly smaller bundles, so the loop ends; a minimal bundle (one
@@ -16,11 +24,12 @@
 // operands do not fit.
 //
 // Post-invariants: every non-empty bundle has bAlloc = a preg or SPILLED; the
-// occupancy maps hold exactly the ranges of register-assigned bundles plus
+// occupancy holds exactly the ranges of register-assigned bundles plus
 // reservations; spillsets with a spilled bundle or a stack fixup have a slot.
 
+import { growF64, growI32 } from '../context.js';
 import { RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
-import type { IntervalMap } from './intervals.js';
+import type { Occupancy } from './occupancy.js';
 import { FX_DEF_STACK, FX_USE_STACK, SPILLED, UNASSIGNED, type IonState } from './state.js';
 
 const FREE = 0;
@@ -29,39 +38,106 @@ const SPLITS_BEFORE_MINIMAL = 3;
 const EVICTABLE = 1;
 const BLOCKED = 2;
 
+/**
+ * The allocation queue: bundles by (priority, then lower id first). Each
+ * entry is one packed key, priority * 2^32 + (2^32 - 1 - id), so comparisons
+ * read only the queue; a bundle's priority does not change while it is
+ * queued. The initial bundles are sorted once into a static run popped from
+ * its end; bundles queued later (split pieces, evicted bundles) go into a
+ * 4-ary max-heap, which so stays small. `pop` takes the larger of the two
+ * tops, which is the order a single heap would give.
+ */
 class BundleQueue {
-  private heap: number[] = [];
-  constructor(private readonly prio: number[]) {}
+  private heap: Float64Array;
+  private heapSize = 0;
+  private sorted: Float64Array;
+  private sortedSize = 0;
+  constructor(
+    private readonly s: IonState,
+    capacity: number,
+  ) {
+    this.heap = s.ctx.f64('queue', 64);
+    this.sorted = s.ctx.f64('queue.sorted', capacity);
+  }
+  release(): void {
+    this.s.ctx.keepF64('queue', this.heap);
+  }
   get size(): number {
-    return this.heap.length;
+    return this.heapSize + this.sortedSize;
+  }
+  private key(b: number): number {
+    return this.s.bPrio[b] * 4294967296 + (4294967295 - b);
+  }
+  /** Queues one of the initial bundles, in increasing id order; `seal` must follow the last. */
+  pushInitial(b: number): void {
+    this.sorted[this.sortedSize++] = b;
+  }
+  /**
+   * Sorts the initial bundles into keys ascending, so the next to pop is at
+   * the end: a counting sort by priority (priorities are lengths, below twice
+   * the instruction count), each priority's ids placed from the end of its
+   * run backwards, so lower ids sit later.
+   */
+  seal(): void {
+    const n = this.sortedSize;
+    const ids = this.sorted;
+    const prio = this.s.bPrio;
+    let max = 0;
+    for (let k = 0; k < n; k++) if (prio[ids[k]] > max) max = prio[ids[k]];
+    const end = this.s.ctx.filledI32('queue.count', max + 1, 0);
+    for (let k = 0; k < n; k++) end[prio[ids[k]]]++;
+    for (let p = 1; p <= max; p++) end[p] += end[p - 1];
+    const keys = this.s.ctx.f64('queue.keys', n);
+    for (let k = 0; k < n; k++) {
+      const b = ids[k];
+      keys[--end[prio[b]]] = this.key(b);
+    }
+    this.sorted = keys;
   }
   push(b: number): void {
+    if (this.heapSize === this.heap.length) this.heap = growF64(this.heap, this.heapSize + 1);
     const h = this.heap;
-    const p = this.prio;
-    let i = h.length;
-    h.push(b);
+    const key = this.key(b);
+    let i = this.heapSize++;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (p[h[parent]] > p[b] || (p[h[parent]] === p[b] && h[parent] < b)) break;
-      h[i] = h[parent];
+      const parent = (i - 1) >> 2;
+      const pk = h[parent];
+      if (pk >= key) break;
+      h[i] = pk;
       i = parent;
     }
-    h[i] = b;
+    h[i] = key;
   }
   pop(): number {
+    let top: number;
+    if (this.heapSize === 0 || (this.sortedSize > 0 && this.sorted[this.sortedSize - 1] > this.heap[0])) top = this.sorted[--this.sortedSize];
+    else top = this.popHeap();
+    // The low 32 bits of the key (a floor, not `%`, which compiles to a slow fmod).
+    return 4294967295 - (top - Math.floor(top / 4294967296) * 4294967296);
+  }
+  private popHeap(): number {
     const h = this.heap;
-    const p = this.prio;
     const top = h[0];
-    const last = h.pop() as number;
-    if (h.length > 0) {
+    const n = --this.heapSize;
+    if (n > 0) {
+      const last = h[n];
       let i = 0;
-      const n = h.length;
-      while (true) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && (p[h[c + 1]] > p[h[c]] || (p[h[c + 1]] === p[h[c]] && h[c + 1] < h[c]))) c++;
-        if (p[last] > p[h[c]] || (p[last] === p[h[c]] && last < h[c])) break;
-        h[i] = h[c];
+      for (;;) {
+        // Four children per node: half the depth of a binary heap.
+        const c0 = 4 * i + 1;
+        if (c0 >= n) break;
+        let c = c0;
+        let ck = h[c0];
+        const ce = c0 + 4 < n ? c0 + 4 : n;
+        for (let j = c0 + 1; j < ce; j++) {
+          const jk = h[j];
+          if (jk > ck) {
+            ck = jk;
+            c = j;
+          }
+        }
+        if (ck <= last) break;
+        h[i] = ck;
         i = c;
       }
       h[i] = last;
@@ -72,9 +148,9 @@ class BundleQueue {
 
 export class Allocator {
   private readonly s: IonState;
+  private readonly occ: Occupancy;
   private readonly queue: BundleQueue;
-  // Scratch, borrowed from the context and handed back (possibly grown) at the end.
-  private buf: Int32Array;
+  /** Per bundle: the probe stamp that last counted it as a conflict. */
   private seen: Int32Array;
   private stamp = 0;
   private conflicts: Int32Array;
@@ -83,75 +159,45 @@ export class Allocator {
   private nBest = 0;
   private probeMaxW = 0;
   private probeFirst = 0;
-  private readonly spilled: number[] = [];
-
-  /**
-   * Per class, prefix counts over instructions that clobber every preferred
-   * register of the class (calls), or null when none does: a bundle live
-   * across such an instruction cannot take a preferred register, so its
-   * probes start at the non-preferred ones.
-   */
-  private readonly crossPrefix: (Int32Array | null)[] = [null, null, null];
+  private spilled: Int32Array;
+  private nSpilled = 0;
+  private bestP = -1;
+  private bestW = 0;
+  private splitPoint = -1;
+  // Scratch of `gather`: the ranges of the bundle being placed.
+  private gFrom = new Int32Array(16);
+  private gTo = new Int32Array(16);
+  private gOwn = new Int32Array(16);
+  private gN = 0;
+  /** Scratch for splitIntoMinimal: cut points. */
+  private cuts: Int32Array;
 
   constructor(s: IonState) {
     this.s = s;
-    this.queue = new BundleQueue(s.bPrio);
-    const sc = s.ctx.scratch;
-    this.buf = sc.buf;
-    this.conflicts = sc.conflicts;
-    this.bestConflicts = sc.bestConflicts;
-    // Stamps restart at 0 each run, so old marks must not survive.
-    this.seen = sc.seen;
+    this.occ = s.occ;
+    const ctx = s.ctx;
+    s.computeCrossPrefix();
+    this.queue = new BundleQueue(s, s.nB + 16);
+    // Bundles created by splits index past nB, so the whole buffer is cleared: a
+    // stale stamp could otherwise match this run's.
+    this.seen = ctx.i32('seen', s.nB);
     this.seen.fill(0);
-    const f = s.f;
-    const env = s.env;
-    const mark = new Int32Array(192).fill(-1);
-    for (let c = 0; c < 3; c++) {
-      const np = env.numPreferred[c];
-      if (np === 0 || np === env.order[c].length) continue;
-      let prefix: Int32Array | null = null;
-      for (let i = 0; i < f.numInsts; i++) {
-        const k0 = f.clobOff[i];
-        const k1 = f.clobOff[i + 1];
-        if (k1 - k0 < np) continue;
-        for (let k = k0; k < k1; k++) mark[f.clobs[k]] = i;
-        let all = true;
-        for (let q = 0; q < np && all; q++) if (mark[env.order[c][q]] !== i) all = false;
-        if (!all) continue;
-        if (prefix === null) prefix = new Int32Array(f.numInsts + 1);
-        prefix[i + 1] = 1;
-      }
-      if (prefix === null) continue;
-      for (let i = 0; i < f.numInsts; i++) prefix[i + 1] += prefix[i];
-      this.crossPrefix[c] = prefix;
-    }
-  }
-
-  /** Index in `order` of the first register worth probing for b (see crossPrefix). */
-  private firstCandidate(b: number, cls: number): number {
-    const prefix = this.crossPrefix[cls];
-    if (prefix === null) return 0;
-    const s = this.s;
-    const ranges = s.bRanges[b];
-    for (let ri = 0; ri < ranges.length; ri++) {
-      const r = ranges[ri];
-      // Instructions i with from <= 2i and 2i + 2 <= to: live before and after i.
-      const lo = (s.lrFrom[r] + 1) >> 1;
-      const hi = s.lrTo[r] >> 1;
-      if (hi > lo && prefix[hi] - prefix[lo] > 0) return s.env.numPreferred[cls];
-    }
-    return 0;
+    this.conflicts = ctx.i32('conflicts', 64);
+    this.bestConflicts = ctx.i32('bestConflicts', 64);
+    this.spilled = ctx.i32('spilled', 64);
+    this.cuts = ctx.i32('cuts', 64);
   }
 
   run(): void {
     const s = this.s;
-    for (let b = 0; b < s.bRanges.length; b++) {
-      if (s.bRanges[b].length === 0) continue;
+    for (let b = 0; b < s.nB; b++) {
+      if (s.bLen[b] === 0) continue;
       s.recompute(b);
-      this.queue.push(b);
+      this.queue.pushInitial(b);
     }
+    this.queue.seal();
     let steps = 0;
-    const maxSteps = 64 * s.bRanges.length + 100000;
+    const maxSteps = 64 * s.nB + 100000;
     while (this.queue.size > 0) {
       if (++steps > maxSteps * 4) {
         throw new RegallocFailure({ kind: 'TooManyLiveRegs', vreg: 0 as VReg, inst: 0, message: 'register allocation did not converge' });
@@ -160,68 +206,181 @@ export class Allocator {
     }
     this.secondChance();
     this.assignSlots();
-    s.ctx.scratch = { buf: this.buf, seen: this.seen, conflicts: this.conflicts, bestConflicts: this.bestConflicts };
+    const ctx = s.ctx;
+    this.queue.release();
+    ctx.keepI32('seen', this.seen);
+    ctx.keepI32('conflicts', this.conflicts);
+    ctx.keepI32('bestConflicts', this.bestConflicts);
+    ctx.keepI32('spilled', this.spilled);
+    ctx.keepI32('cuts', this.cuts);
   }
 
   private logBundle(b: number): string {
     const s = this.s;
     const vs = new Set<number>();
-    for (const r of s.bRanges[b]) vs.add(s.lrVreg[r]);
+    for (let k = s.bOff[b]; k < s.bOff[b] + s.bLen[b]; k++) vs.add(s.lrVreg[s.arena[k]]);
     return `bundle${b} {${[...vs].map((v) => `v${v}`).join(',')}} [${s.bundleStart(b)},${s.bundleEnd(b)})`;
   }
 
-  /** Probes bundle b on preg p; fills `conflicts`, `probeMaxW`, `probeFirst`. */
-  private probe(b: number, p: number, limitW: number): number {
+  /** Pass 1 in general: the first candidate free for all of b's ranges, or -1. */
+  private firstFree(b: number, hint: number, first: number, req: number, order: Int32Array): number {
+    const slotOf = this.occ.slotOf;
+    this.gather(b);
+    if (hint >= 0 && this.freeOn(slotOf[hint])) return hint;
+    for (let k = first; k < order.length; k++) {
+      const p = order[k];
+      if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
+      if (this.freeOn(slotOf[p])) return p;
+    }
+    return -1;
+  }
+
+  /**
+   * Pass 1 for a bundle of one range, the common case: the range's words and
+   * masks are computed once and each candidate costs a load or two.
+   */
+  private firstFreeOneRange(b: number, hint: number, first: number, req: number, order: Int32Array): number {
     const s = this.s;
-    const map = s.pregMap[p];
-    if (map === undefined) return BLOCKED;
+    const r = s.arena[s.bOff[b]];
+    const from = s.lrFrom[r];
+    const to = s.lrTo[r];
+    const w0 = from >>> 5;
+    const w1 = (to - 1) >>> 5;
+    if (w1 - w0 > 1) return this.firstFree(b, hint, first, req, order);
+    const occ = this.occ;
+    const slotOf = occ.slotOf;
+    const bits = occ.occ;
+    const res = occ.resBits;
+    const S = occ.numSlots;
+    const own = -2 - s.lrVreg[r];
+    // Masks of the first and last words (the second is empty when w0 === w1).
+    const m0 = w0 === w1 ? (-1 >>> (31 - ((to - 1) & 31))) & (-1 << (from & 31)) : -1 << (from & 31);
+    const m1 = w0 === w1 ? 0 : -1 >>> (31 - ((to - 1) & 31));
+    const i0 = w0 * S;
+    const i1 = w1 * S;
+    for (let k = first - 1; k < order.length; k++) {
+      let p: number;
+      if (k < first) {
+        // The hint goes first.
+        if (hint < 0) continue;
+        p = hint;
+      } else {
+        p = order[k];
+        if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
+      }
+      const slot = slotOf[p];
+      if ((bits[i0 + slot] & m0) !== 0 || (bits[i1 + slot] & m1) !== 0) continue;
+      if (((res[i0 + slot] & m0) !== 0 || (res[i1 + slot] & m1) !== 0) && occ.firstReservation(slot, from, to, own) >= 0) continue;
+      return p;
+    }
+    return -1;
+  }
+
+  /** Copies b's ranges into the scratch (from, to, own reservation owner), for repeated free checks. */
+  private gather(b: number): void {
+    const s = this.s;
+    const n = s.bLen[b];
+    if (this.gFrom.length < n) {
+      this.gFrom = new Int32Array(2 * n);
+      this.gTo = new Int32Array(2 * n);
+      this.gOwn = new Int32Array(2 * n);
+    }
+    const off = s.bOff[b];
+    for (let k = 0; k < n; k++) {
+      const r = s.arena[off + k];
+      this.gFrom[k] = s.lrFrom[r];
+      this.gTo[k] = s.lrTo[r];
+      this.gOwn[k] = -2 - s.lrVreg[r];
+    }
+    this.gN = n;
+  }
+
+  /**
+   * True if every gathered range is free on slot: no assigned range and no
+   * reservation but the range's own vreg's.
+   */
+  private freeOn(slot: number): boolean {
+    const occ = this.occ;
+    const bits = occ.occ;
+    const res = occ.resBits;
+    const S = occ.numSlots;
+    const gFrom = this.gFrom;
+    const gTo = this.gTo;
+    for (let k = 0; k < this.gN; k++) {
+      const from = gFrom[k];
+      const last = gTo[k] - 1;
+      const w = from >>> 5;
+      if (w === last >>> 5) {
+        // The common case, a range within one word, inline.
+        const m = (-1 >>> (31 - (last & 31))) & (-1 << (from & 31));
+        const ix = w * S + slot;
+        if ((bits[ix] & m) !== 0) return false;
+        if ((res[ix] & m) !== 0 && occ.firstReservation(slot, from, last + 1, this.gOwn[k]) >= 0) return false;
+        continue;
+      }
+      if (occ.occupied(slot, from, last + 1)) return false;
+      if (occ.reserved(slot, from, last + 1) && occ.firstReservation(slot, from, last + 1, this.gOwn[k]) >= 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Probes bundle b on slot: fills `conflicts` (distinct bundles in order of
+   * first overlap), `probeMaxW` and `probeFirst` (the first conflicting
+   * point seen); stops early (BLOCKED) at a foreign reservation or a
+   * conflict at least as heavy as `limitW`.
+   */
+  private probe(b: number, slot: number, limitW: number): number {
+    const s = this.s;
+    const occ = this.occ;
     this.nConflicts = 0;
     this.probeMaxW = 0;
     this.probeFirst = 0x7fffffff;
     const stamp = ++this.stamp;
     const seen = this.seen;
-    const ranges = s.bRanges[b];
-    const res = s.pregRes[p] as IntervalMap;
+    const arena = s.arena;
     const lrFrom = s.lrFrom;
     const lrTo = s.lrTo;
-    const lrVreg = s.lrVreg;
+    const lrBundle = s.lrBundle;
     const bWeight = s.bWeight;
-    const checkRes = !res.empty;
-    if (checkRes) res.rewind();
-    map.rewind();
-    for (let ri = 0; ri < ranges.length; ri++) {
-      const r = ranges[ri];
+    const end = s.bOff[b] + s.bLen[b];
+    for (let k = s.bOff[b]; k < end; k++) {
+      const r = arena[k];
       const from = lrFrom[r];
       const to = lrTo[r];
-      const own = -2 - lrVreg[r];
-      if (checkRes) {
-        const hit = res.scanFirst(from, to, own);
+      if (occ.reserved(slot, from, to)) {
+        const hit = occ.firstReservation(slot, from, to, -2 - s.lrVreg[r]);
         if (hit >= 0) {
           const at = hit > from ? hit : from;
           if (at < this.probeFirst) this.probeFirst = at;
           return BLOCKED;
         }
       }
-      let n = map.scan(from, to, own, this.buf);
-      while (n === this.buf.length) {
-        this.buf = new Int32Array(this.buf.length * 2);
-        map.rewind();
-        n = map.scan(from, to, own, this.buf);
-      }
-      const buf = this.buf;
-      for (let k = 0; k < n; k += 2) {
-        const owner = buf[k + 1];
-        const at = buf[k] > from ? buf[k] : from;
+      if (!occ.occupied(slot, from, to)) continue;
+      // Walk the assigned ranges overlapping [from, to): the one holding `from`, then each start.
+      let x = from;
+      let other = occ.heldAt(slot, from) ? occ.ownerAt(slot, from) : -1;
+      let at = from;
+      for (;;) {
+        if (other < 0) {
+          const st = occ.nextStart(slot, x, to);
+          if (st < 0) break;
+          other = occ.startingAt(slot, st);
+          at = st;
+        }
         if (at < this.probeFirst) this.probeFirst = at;
-        if (owner < 0) return BLOCKED;
-        if (seen[owner] !== stamp) {
-          seen[owner] = stamp;
-          if (this.nConflicts === this.conflicts.length) this.conflicts = growInt32(this.conflicts);
-          this.conflicts[this.nConflicts++] = owner;
-          const w = bWeight[owner];
+        const ob = lrBundle[other];
+        if (seen[ob] !== stamp) {
+          seen[ob] = stamp;
+          if (this.nConflicts === this.conflicts.length) this.conflicts = growI32(this.conflicts, this.nConflicts + 1);
+          this.conflicts[this.nConflicts++] = ob;
+          const w = bWeight[ob];
           if (w > this.probeMaxW) this.probeMaxW = w;
           if (this.probeMaxW >= limitW) return BLOCKED;
         }
+        x = lrTo[other];
+        if (x >= to) break;
+        other = -1;
       }
     }
     return this.nConflicts === 0 ? FREE : EVICTABLE;
@@ -229,35 +388,34 @@ export class Allocator {
 
   private assign(b: number, p: number): void {
     const s = this.s;
-    const map = s.pregMap[p] as NonNullable<(typeof s.pregMap)[number]>;
-    for (const r of s.bRanges[b]) map.insert(s.lrFrom[r], s.lrTo[r], b);
+    const slot = this.occ.slotOf[p];
+    const end = s.bOff[b] + s.bLen[b];
+    for (let k = s.bOff[b]; k < end; k++) {
+      const r = s.arena[k];
+      this.occ.insert(slot, s.lrFrom[r], s.lrTo[r], r);
+    }
     s.bAlloc[b] = p;
     if (s.log !== null) s.log(`  assign ${this.logBundle(b)} -> p${p & 63}${'ifv'[p >> 6]}`);
   }
 
   private unassign(b: number): void {
     const s = this.s;
-    const p = s.bAlloc[b];
-    const map = s.pregMap[p] as NonNullable<(typeof s.pregMap)[number]>;
-    for (const r of s.bRanges[b]) map.remove(s.lrFrom[r]);
+    const slot = this.occ.slotOf[s.bAlloc[b]];
+    const end = s.bOff[b] + s.bLen[b];
+    for (let k = s.bOff[b]; k < end; k++) {
+      const r = s.arena[k];
+      this.occ.remove(slot, s.lrFrom[r], s.lrTo[r], r);
+    }
     s.bAlloc[b] = UNASSIGNED;
   }
 
   private candidateOk(p: number, req: number, cls: number): boolean {
-    return p >= 0 && p >> 6 === cls && this.s.pregMap[p] !== undefined && (req === 0 || (p & 63) < req);
+    return p >= 0 && p >> 6 === cls && this.occ.slotOf[p] >= 0 && (req === 0 || (p & 63) < req);
   }
 
-  private bestP = -1;
-  private bestW = 0;
-  private splitPoint = -1;
-
-  /** Probes b on p: takes p if free, else remembers it as an eviction candidate. */
-  private tryReg(b: number, p: number): boolean {
-    const res = this.probe(b, p, this.bestW);
-    if (res === FREE) {
-      this.assign(b, p);
-      return true;
-    }
+  /** Slow-pass probe of b on p: remembers p as an eviction candidate and the split point. */
+  private tryReg(b: number, p: number): void {
+    const res = this.probe(b, this.occ.slotOf[p], this.bestW);
     if (this.probeFirst !== 0x7fffffff && this.probeFirst > this.splitPoint) this.splitPoint = this.probeFirst;
     if (res === EVICTABLE && this.probeMaxW < this.bestW) {
       this.bestP = p;
@@ -267,29 +425,94 @@ export class Allocator {
       this.conflicts = t;
       this.nBest = this.nConflicts;
     }
-    return false;
+  }
+
+  /**
+   * Pass 2 for a bundle of one range: `tryReg` on every candidate, with the
+   * common outcomes decided inline: a foreign reservation, or a first
+   * conflicting bundle at least as heavy as the best so far, blocks the
+   * candidate after one lookup. Other candidates take the full probe.
+   */
+  private evictionCandidatesOneRange(b: number, hint: number, first: number, req: number, order: Int32Array): void {
+    const s = this.s;
+    const occ = this.occ;
+    const slotOf = occ.slotOf;
+    const r = s.arena[s.bOff[b]];
+    const from = s.lrFrom[r];
+    const to = s.lrTo[r];
+    const own = -2 - s.lrVreg[r];
+    const lrBundle = s.lrBundle;
+    const bWeight = s.bWeight;
+    for (let k = first - 1; k < order.length; k++) {
+      let p: number;
+      if (k < first) {
+        // The hint goes first.
+        if (hint < 0) continue;
+        p = hint;
+      } else {
+        p = order[k];
+        if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
+      }
+      const slot = slotOf[p];
+      // As in `probe`: reservations first, then the first assigned range.
+      if (occ.reserved(slot, from, to)) {
+        const hit = occ.firstReservation(slot, from, to, own);
+        if (hit >= 0) {
+          const at = hit > from ? hit : from;
+          if (at > this.splitPoint) this.splitPoint = at;
+          continue;
+        }
+      }
+      let other: number;
+      let at: number;
+      if (occ.heldAt(slot, from)) {
+        other = occ.ownerAt(slot, from);
+        at = from;
+      } else {
+        at = occ.nextStart(slot, from, to);
+        if (at < 0) {
+          // Free (pass 1 found no free register, so this cannot happen); probe in full.
+          this.tryReg(b, p);
+          continue;
+        }
+        other = occ.startingAt(slot, at);
+      }
+      if (at > this.splitPoint) this.splitPoint = at;
+      if (bWeight[lrBundle[other]] >= this.bestW) continue;
+      this.tryReg(b, p);
+    }
   }
 
   private processBundle(b: number): void {
     const s = this.s;
-    if (s.bAlloc[b] !== UNASSIGNED || s.bRanges[b].length === 0) return;
+    if (s.bAlloc[b] !== UNASSIGNED || s.bLen[b] === 0) return;
     const cls = s.bCls[b];
     const req = s.bReq[b];
-    const weight = s.bWeight[b];
     const order = s.env.order[cls];
     const hint = s.bHint[b];
-    if (this.seen.length < s.bRanges.length) this.seen = growInt32(this.seen, s.bRanges.length);
+    if (this.seen.length < s.nB) this.seen = growI32(this.seen, s.nB);
+    const hintOk = this.candidateOk(hint, req, cls);
+    const first = s.bFirst[b];
+    // Pass 1: the first free candidate wins.
+    const free = s.bLen[b] === 1 ? this.firstFreeOneRange(b, hintOk ? hint : -1, first, req, order) : this.firstFree(b, hintOk ? hint : -1, first, req, order);
+    if (free >= 0) {
+      this.assign(b, free);
+      return;
+    }
+    // Pass 2: nothing is free; find the cheapest eviction and the split point.
     this.bestP = -1;
-    this.bestW = weight;
+    this.bestW = s.bWeight[b];
     this.splitPoint = -1;
-    if (this.candidateOk(hint, req, cls) && this.tryReg(b, hint)) return;
-    for (let k = this.firstCandidate(b, cls); k < order.length; k++) {
-      const p = order[k];
-      if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
-      if (this.tryReg(b, p)) return;
+    if (s.bLen[b] === 1) this.evictionCandidatesOneRange(b, hintOk ? hint : -1, first, req, order);
+    else {
+      if (hintOk) this.tryReg(b, hint);
+      for (let k = first; k < order.length; k++) {
+        const p = order[k];
+        if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
+        this.tryReg(b, p);
+      }
     }
     const bestP = this.bestP;
-    const splitPoint = this.splitPoint;
     if (bestP >= 0) {
       for (let k = 0; k < this.nBest; k++) {
         const c = this.bestConflicts[k];
@@ -302,12 +525,11 @@ export class Allocator {
       return;
     }
     if (req === 0) {
-      s.bAlloc[b] = SPILLED;
-      this.spilled.push(b);
+      this.setAside(b);
       return;
     }
     if (s.bMinimal[b] === 1) {
-      const r = s.bRanges[b][0];
+      const r = s.arena[s.bOff[b]];
       const v = s.lrVreg[r];
       const inst = s.lrFrom[r] >> 1;
       throw new RegallocFailure({
@@ -317,7 +539,14 @@ export class Allocator {
         message: `v${v} (${REG_CLASS_NAMES[cls]}) needs a register at inst ${inst} but every candidate is taken by other operands or clobbers there`,
       });
     }
-    this.split(b, splitPoint);
+    this.split(b, this.splitPoint);
+  }
+
+  /** Marks b spilled for now; the second chance may still find it a register. */
+  private setAside(b: number): void {
+    this.s.bAlloc[b] = SPILLED;
+    if (this.nSpilled === this.spilled.length) this.spilled = growI32(this.spilled, this.nSpilled + 1);
+    this.spilled[this.nSpilled++] = b;
   }
 
   /** Splits b at an even point chosen from the conflict point; requeues both halves. */
@@ -335,16 +564,17 @@ export class Allocator {
     const end = s.bundleEnd(b);
     // First use that needs a register.
     let u = -1;
-    for (const r of s.bRanges[b]) {
+    const kEnd = s.bOff[b] + s.bLen[b];
+    for (let k = s.bOff[b]; k < kEnd && u < 0; k++) {
+      const r = s.arena[k];
       const v = s.lrVreg[r];
       const to = s.lrTo[r];
       const e = s.useOff[v + 1];
-      for (let x = s.firstUseAtOrAfter(v, s.lrFrom[r]); x < e && s.usePt[x] < to; x++)
+      for (let x = s.lrUse[r]; x < e && s.usePt[x] < to; x++)
         if (s.useReq[x] !== 0) {
           u = s.usePt[x];
           break;
         }
-      if (u >= 0) break;
     }
     const ui = u >> 1;
     let x: number;
@@ -358,11 +588,10 @@ export class Allocator {
     if (x >= end) x = 2 * ui;
     if (x <= start || x >= end) {
       // Cannot happen for a non-minimal bundle; spill rather than loop.
-      s.bAlloc[b] = SPILLED;
-      this.spilled.push(b);
+      this.setAside(b);
       return;
     }
-    x = this.hoistOutOfLoop(b, start, x);
+    x = this.hoistOutOfLoop(start, x);
     const b2 = this.splitAt(b, x);
     if (s.log !== null) s.log(`  split ${this.logBundle(b)} | ${this.logBundle(b2)} at point ${x}`);
     this.queue.push(b);
@@ -373,7 +602,7 @@ export class Allocator {
    * If the split point lies in a loop deeper than the bundle's start, move it
    * back to the loop's first block so the move runs once, not per iteration.
    */
-  private hoistOutOfLoop(b: number, start: number, x: number): number {
+  private hoistOutOfLoop(start: number, x: number): number {
     const s = this.s;
     const f = s.f;
     const depth = s.blockDepth;
@@ -382,7 +611,6 @@ export class Allocator {
     if (depth[blk] <= d0) return x;
     while (blk > 0 && depth[blk - 1] > d0 && 2 * f.blockFirst[blk - 1] > start) blk--;
     const y = 2 * f.blockFirst[blk];
-    void b;
     return y > start && y <= x ? y : x;
   }
 
@@ -393,97 +621,129 @@ export class Allocator {
    */
   private splitIntoMinimal(b: number): void {
     const s = this.s;
-    const cuts: number[] = [];
-    for (const r of s.bRanges[b]) {
+    let cuts = this.cuts;
+    let nc = 0;
+    const off0 = s.bOff[b];
+    const len0 = s.bLen[b];
+    for (let k = off0; k < off0 + len0; k++) {
+      const r = s.arena[k];
       const v = s.lrVreg[r];
       const to = s.lrTo[r];
       const e = s.useOff[v + 1];
-      for (let x = s.firstUseAtOrAfter(v, s.lrFrom[r]); x < e && s.usePt[x] < to; x++) {
+      for (let x = s.lrUse[r]; x < e && s.usePt[x] < to; x++) {
         if (s.useReq[x] === 0) continue;
         const i = s.usePt[x] >> 1;
-        if (cuts.length === 0 || cuts[cuts.length - 1] < 2 * i) cuts.push(2 * i, 2 * i + 2);
-        else if (cuts[cuts.length - 1] === 2 * i) cuts.push(2 * i + 2);
+        if (nc + 2 > cuts.length) cuts = this.cuts = growI32(cuts, nc + 2);
+        if (nc === 0 || cuts[nc - 1] < 2 * i) {
+          cuts[nc++] = 2 * i;
+          cuts[nc++] = 2 * i + 2;
+        } else if (cuts[nc - 1] === 2 * i) cuts[nc++] = 2 * i + 2;
       }
     }
-    cuts.sort((a, c) => a - c);
-    // One linear pass: partition the sorted ranges at the sorted cuts.
-    const groups: number[][] = [];
-    let group: number[] = [];
+    // Ranges are sorted and disjoint, so the cuts are already ascending.
+    // One linear pass: partition the sorted ranges at the sorted cuts. Each group
+    // becomes a slice at the arena's end; `gEnd` records where each group ends.
+    const out = s.arenaAlloc(len0 + nc);
+    let w = out;
+    let nGroups = 0;
+    const gEnd = this.groupEnds(nc + 1);
     let c = 0;
-    for (const r0 of s.bRanges[b]) {
-      let r = r0;
-      while (c < cuts.length && cuts[c] <= s.lrFrom[r]) {
-        if (group.length > 0) groups.push(group);
-        group = [];
+    for (let k = 0; k < len0; k++) {
+      let r = s.arena[off0 + k];
+      while (c < nc && cuts[c] <= s.lrFrom[r]) {
+        if (w > (nGroups === 0 ? out : gEnd[nGroups - 1])) gEnd[nGroups++] = w;
         c++;
       }
-      while (c < cuts.length && cuts[c] < s.lrTo[r]) {
+      while (c < nc && cuts[c] < s.lrTo[r]) {
         const x = cuts[c++];
-        const nr = s.lrFrom.length;
-        s.lrFrom.push(x);
-        s.lrTo.push(s.lrTo[r]);
-        s.lrVreg.push(s.lrVreg[r]);
-        s.lrBundle.push(-1);
-        s.lrTo[r] = x;
-        group.push(r);
-        groups.push(group);
-        group = [];
+        const nr = s.splitLr(r, x);
+        s.arena[w++] = r;
+        gEnd[nGroups++] = w;
         r = nr;
       }
-      group.push(r);
+      s.arena[w++] = r;
     }
-    if (group.length > 0) groups.push(group);
-    if (groups.length <= 1) {
+    if (w > (nGroups === 0 ? out : gEnd[nGroups - 1])) gEnd[nGroups++] = w;
+    // The unused tail of the reservation is returned.
+    s.arenaTop = w;
+    if (nGroups <= 1) {
       // Every register use already sits at an edge; split in the middle instead.
-      const mid = (s.bundleStart(b) + s.bundleEnd(b)) >> 2 << 1;
+      s.arenaTop = out;
+      const mid = ((s.bundleStart(b) + s.bundleEnd(b)) >> 2) << 1;
       const b2 = this.splitAt(b, mid > s.bundleStart(b) ? mid : s.bundleStart(b) + 2);
       this.queue.push(b);
       this.queue.push(b2);
       return;
     }
-    const pieces: number[] = [];
-    for (let g = 0; g < groups.length; g++) {
+    const firstPiece = s.nB;
+    let gStart = out;
+    for (let g = 0; g < nGroups; g++) {
       const pc = g === 0 ? b : s.newBundle(s.bCls[b], s.bSpillset[b]);
-      s.bRanges[pc] = groups[g];
-      for (const r of groups[g]) s.lrBundle[r] = pc;
+      s.bOff[pc] = gStart;
+      s.bLen[pc] = gEnd[g] - gStart;
+      for (let k = gStart; k < gEnd[g]; k++) s.lrBundle[s.arena[k]] = pc;
       s.bHint[pc] = s.bHint[b];
       s.recompute(pc);
-      pieces.push(pc);
+      gStart = gEnd[g];
     }
-    s.stats.splits += groups.length - 1;
-    if (s.log !== null) s.log(`  split ${this.logBundle(b)} into ${pieces.length} pieces around its register uses`);
-    for (const pc of pieces) {
+    s.stats.splits += nGroups - 1;
+    if (s.log !== null) s.log(`  split ${this.logBundle(b)} into ${nGroups} pieces around its register uses`);
+    for (let g = 0; g < nGroups; g++) {
+      const pc = g === 0 ? b : firstPiece + g - 1;
       if (s.bReq[pc] !== 0) this.queue.push(pc);
-      else {
-        s.bAlloc[pc] = SPILLED;
-        this.spilled.push(pc);
-      }
+      else this.setAside(pc);
     }
+  }
+
+  private gEnds = new Int32Array(64);
+  private groupEnds(n: number): Int32Array {
+    if (this.gEnds.length < n) this.gEnds = new Int32Array(Math.max(n, 2 * this.gEnds.length));
+    return this.gEnds;
   }
 
   /** Post-invariant: b keeps [start, x), the returned bundle holds [x, end). */
   splitAt(b: number, x: number): number {
     const s = this.s;
-    const ranges = s.bRanges[b];
+    const off = s.bOff[b];
+    const len = s.bLen[b];
+    // k: the first range ending after x (ends increase along a bundle).
     let k = 0;
-    while (k < ranges.length && s.lrTo[ranges[k]] <= x) k++;
-    const first = ranges.slice(0, k);
-    const second = ranges.slice(k);
-    if (k < ranges.length && s.lrFrom[ranges[k]] < x) {
-      const r = ranges[k];
-      const nr = s.lrFrom.length;
-      s.lrFrom.push(x);
-      s.lrTo.push(s.lrTo[r]);
-      s.lrVreg.push(s.lrVreg[r]);
-      s.lrBundle.push(-1);
-      s.lrTo[r] = x;
-      first.push(r);
-      second[0] = nr;
+    let hi = len;
+    while (k < hi) {
+      const mid = (k + hi) >>> 1;
+      if (s.lrTo[s.arena[off + mid]] <= x) k = mid + 1;
+      else hi = mid;
     }
     const b2 = s.newBundle(s.bCls[b], s.bSpillset[b]);
-    s.bRanges[b] = first;
-    s.bRanges[b2] = second;
-    for (const r of second) s.lrBundle[r] = b2;
+    if (k < len && s.lrFrom[s.arena[off + k]] < x) {
+      // Range k straddles x: b keeps [0, k] (range k cut at x), b2 gets the new
+      // range then (k, len). One of the halves moves to a new slice: the shorter.
+      const r = s.arena[off + k];
+      const nr = s.splitLr(r, x);
+      if (k + 1 <= len - k) {
+        const off1 = s.arenaAlloc(k + 1);
+        const arena = s.arena;
+        arena.copyWithin(off1, off, off + k);
+        arena[off1 + k] = r;
+        arena[off + k] = nr;
+        s.bOff[b] = off1;
+        s.bOff[b2] = off + k;
+      } else {
+        const off2 = s.arenaAlloc(len - k);
+        const arena = s.arena;
+        arena[off2] = nr;
+        arena.copyWithin(off2 + 1, off + k + 1, off + len);
+        s.bOff[b2] = off2;
+      }
+      s.bLen[b] = k + 1;
+    } else {
+      // The halves are adjacent runs of b's slice: no copy.
+      s.bOff[b2] = off + k;
+      s.bLen[b] = k;
+    }
+    s.bLen[b2] = len - k;
+    const arena = s.arena;
+    for (let j = s.bOff[b2]; j < s.bOff[b2] + len - k; j++) s.lrBundle[arena[j]] = b2;
     s.bHint[b2] = s.bHint[b];
     s.recompute(b);
     s.recompute(b2);
@@ -493,18 +753,20 @@ export class Allocator {
 
   private secondChance(): void {
     const s = this.s;
-    if (this.seen.length < s.bRanges.length) this.seen = growInt32(this.seen, s.bRanges.length);
-    for (const b of this.spilled) {
+    const slotOf = this.occ.slotOf;
+    for (let x = 0; x < this.nSpilled; x++) {
+      const b = this.spilled[x];
       const cls = s.bCls[b];
       let done = false;
       const hint = s.bHint[b];
-      if (this.candidateOk(hint, 0, cls) && this.probe(b, hint, 0) === FREE) {
+      this.gather(b);
+      if (this.candidateOk(hint, 0, cls) && this.freeOn(slotOf[hint])) {
         this.assign(b, hint);
         done = true;
       }
       const order = s.env.order[cls];
-      for (let k = this.firstCandidate(b, cls); !done && k < order.length; k++) {
-        if (this.probe(b, order[k], 0) === FREE) {
+      for (let k = s.bFirst[b]; !done && k < order.length; k++) {
+        if (this.freeOn(slotOf[order[k]])) {
           this.assign(b, order[k]);
           done = true;
         }
@@ -520,17 +782,23 @@ export class Allocator {
 
   private assignSlots(): void {
     const s = this.s;
-    for (let x = 0; x < s.fxKind.length; x++) {
+    for (let x = 0; x < s.nFx; x++) {
       const k = s.fxKind[x];
       if (k === FX_USE_STACK || k === FX_DEF_STACK) s.ssNeedsSlot[s.vregSpillset[s.fxVreg[x]]] = 1;
     }
-    const sets: number[] = [];
-    for (let ss = 0; ss < s.ssCls.length; ss++) if (s.ssNeedsSlot[ss] === 1) sets.push(ss);
-    sets.sort((a, b) => s.ssFrom[a] - s.ssFrom[b]);
+    // Spillsets needing a slot, by start (ties by id): one native sort of packed keys.
+    let n = 0;
+    for (let ss = 0; ss < s.nSs; ss++) if (s.ssNeedsSlot[ss] === 1) n++;
+    const keys = s.ctx.f64('slots.keys', n).subarray(0, n);
+    const idScale = s.nSs + 1;
+    n = 0;
+    for (let ss = 0; ss < s.nSs; ss++) if (s.ssNeedsSlot[ss] === 1) keys[n++] = s.ssFrom[ss] * idScale + ss;
+    keys.sort();
     const free: number[][] = [[], [], []];
     const activeEnd: number[][] = [[], [], []];
     const activeSlot: number[][] = [[], [], []];
-    for (const ss of sets) {
+    for (let k = 0; k < n; k++) {
+      const ss = keys[k] % idScale;
       const cls = s.ssCls[ss];
       const ae = activeEnd[cls];
       const as = activeSlot[cls];
@@ -545,12 +813,6 @@ export class Allocator {
       heapPush(ae, as, s.ssTo[ss], slot);
     }
   }
-}
-
-function growInt32(a: Int32Array, min = 0): Int32Array<ArrayBuffer> {
-  const n = new Int32Array(Math.max(2 * a.length, min + 64, 64));
-  n.set(a);
-  return n;
 }
 
 /** Reserves a fresh slot of class `cls`, aligned to its size. */

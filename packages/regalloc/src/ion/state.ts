@@ -6,6 +6,12 @@
 //                  second chance, spill-slot assignment
 //   moves.ts       locations, operand allocations, edits
 //
+// Everything is struct-of-arrays in typed arrays taken from the run's
+// `RegallocContext` (and handed back, possibly grown, by `release`), with
+// numeric ids: live ranges, bundles and spillsets are indices. A bundle's
+// ranges are a slice [bOff, bOff + bLen) of one arena of range ids; merging
+// and splitting write new slices at the arena's end.
+//
 // Program points: point = 2 * inst + (0 early | 1 late). A live range is the
 // half-open point interval [from, to). Bundles are split only at even points
 // (instruction boundaries), where a move can be inserted.
@@ -15,10 +21,10 @@
 // and a spillset; a spillset's [from, to) covers every range of every vreg
 // that ever belonged to it, so its stack slot is exclusively its own there.
 
-import type { RegallocContext } from '../context.js';
+import { growF64, growI32, growU8, type RegallocContext } from '../context.js';
 import type { Stats } from '../index.js';
 import type { FlatEnv, FlatFunction } from '../validate.js';
-import type { IntervalMap } from './intervals.js';
+import { Occupancy } from './occupancy.js';
 
 /** Bundle allocation states besides a real allocation. */
 export const UNASSIGNED = -1;
@@ -40,7 +46,6 @@ export class IonState {
   readonly env: FlatEnv;
   readonly log: LogFn;
   readonly stats: Stats;
-  /** Where the occupancy maps and the main loop's scratch live between runs. */
   readonly ctx: RegallocContext;
 
   // Uses and defs per vreg, sorted by point (CSR by vreg).
@@ -49,7 +54,7 @@ export class IonState {
   /** 0: no register needed; n: a register with hw < n (64: any register). */
   useReq!: Uint8Array;
   /** Preferred preg or -1. */
-  useHint!: Int16Array;
+  useHint!: Int32Array;
   useW!: Float64Array;
   useIsDef!: Uint8Array;
   /** Per vreg: first point of its live range (its def, or block start for params). */
@@ -58,58 +63,73 @@ export class IonState {
   noRange!: Uint8Array;
 
   // Live ranges.
-  lrFrom: number[] = [];
-  lrTo: number[] = [];
-  lrVreg: number[] = [];
-  lrBundle: number[] = [];
+  nLr = 0;
+  lrFrom: Int32Array;
+  lrTo: Int32Array;
+  lrVreg: Int32Array;
+  lrBundle: Int32Array;
+  /** Per range: index of its vreg's first use at or after its start (uses inside it start there). */
+  lrUse: Int32Array;
   /** (block, vreg) pairs: vreg is live into block and not a parameter of it. */
-  liBlock: number[] = [];
-  liVreg: number[] = [];
+  nLi = 0;
+  liBlock: Int32Array;
+  liVreg: Int32Array;
 
   // Fixups.
-  fxKind: number[] = [];
-  fxInst: number[] = [];
-  fxOp: number[] = [];
-  fxVreg: number[] = [];
-  fxPreg: number[] = [];
+  nFx = 0;
+  fxKind: Int32Array;
+  fxInst: Int32Array;
+  fxVreg: Int32Array;
+  /** The fixed preg, or for FX_REUSE the reused input's vreg, or -1. */
+  fxPreg: Int32Array;
   /** Reuse defs: (def vreg, input vreg, inst). */
-  reuseDef: number[] = [];
-  reuseIn: number[] = [];
-  reuseInst: number[] = [];
+  nReuse = 0;
+  reuseDef: Int32Array;
+  reuseIn: Int32Array;
+  reuseInst: Int32Array;
 
   /** Loop depth per block, for use weights. */
   blockDepth!: Uint8Array;
 
   // Bundles.
-  bRanges: number[][] = [];
-  bAlloc: number[] = [];
-  bSpillset: number[] = [];
-  bWeight: number[] = [];
-  bPrio: number[] = [];
-  bReq: number[] = [];
-  bHint: number[] = [];
-  bMinimal: number[] = [];
-  bCls: number[] = [];
+  nB = 0;
+  bOff: Int32Array;
+  bLen: Int32Array;
+  arena: Int32Array;
+  arenaTop = 0;
+  bAlloc: Int32Array;
+  bSpillset: Int32Array;
+  bWeight: Float64Array;
+  bPrio: Int32Array;
+  bReq: Uint8Array;
+  bHint: Int32Array;
+  bMinimal: Uint8Array;
+  bCls: Uint8Array;
+  /** Index in the class's allocation order of the first register worth probing (see crossPrefix). */
+  bFirst: Uint8Array;
+
+  /**
+   * Per class, prefix counts over instructions that clobber every preferred
+   * register of the class (calls), or null when none does: a bundle live
+   * across such an instruction cannot take a preferred register, so its
+   * probes start at the non-preferred ones.
+   */
+  readonly crossPrefix: (Int32Array | null)[] = [null, null, null];
 
   // Spillsets.
-  ssCls: number[] = [];
-  ssFrom: number[] = [];
-  ssTo: number[] = [];
-  ssSlot: number[] = [];
-  ssNeedsSlot: number[] = [];
+  nSs = 0;
+  ssCls: Int32Array;
+  ssFrom: Int32Array;
+  ssTo: Int32Array;
+  ssSlot: Int32Array;
+  ssNeedsSlot: Uint8Array;
   /** Splits so far per spillset (see process.ts). */
-  ssSplits: number[] = [];
+  ssSplits: Int32Array;
   vregSpillset!: Int32Array;
   numSlots = 0;
 
-  /** One occupancy map of bundles per allocatable preg (others stay undefined). */
-  readonly pregMap: (IntervalMap | undefined)[];
-  /**
-   * Reservations per allocatable preg: owner -1 (clobber) or -2 - v (a fixed
-   * operand of vreg v, which v's own ranges may overlap). Kept apart from
-   * `pregMap` so that each map's entries stay disjoint.
-   */
-  readonly pregRes: (IntervalMap | undefined)[];
+  /** Which live range holds each allocatable preg where, and the reservations. */
+  readonly occ: Occupancy;
 
   constructor(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: RegallocContext) {
     this.f = f;
@@ -117,47 +137,232 @@ export class IonState {
     this.log = log;
     this.stats = stats;
     this.ctx = ctx;
-    // Only this run's allocatable pregs get maps; others stay undefined, as
-    // the probe loop expects.
-    this.pregMap = [];
-    this.pregRes = [];
-    for (let c = 0; c < 3; c++)
-      for (const p of env.order[c]) {
-        ctx.mapsFor(p);
-        this.pregMap[p] = ctx.pregMap[p];
-        this.pregRes[p] = ctx.pregRes[p];
-      }
+    const n = f.numInsts;
+    const est = n + f.numVregs + 16;
+    this.lrFrom = ctx.i32('lrFrom', est);
+    this.lrTo = ctx.i32('lrTo', est);
+    this.lrVreg = ctx.i32('lrVreg', est);
+    this.lrBundle = ctx.i32('lrBundle', est);
+    this.lrUse = ctx.i32('lrUse', est);
+    this.liBlock = ctx.i32('liBlock', est);
+    this.liVreg = ctx.i32('liVreg', est);
+    this.fxKind = ctx.i32('fxKind', 64);
+    this.fxInst = ctx.i32('fxInst', 64);
+    this.fxVreg = ctx.i32('fxVreg', 64);
+    this.fxPreg = ctx.i32('fxPreg', 64);
+    this.reuseDef = ctx.i32('reuseDef', 64);
+    this.reuseIn = ctx.i32('reuseIn', 64);
+    this.reuseInst = ctx.i32('reuseInst', 64);
+    this.bOff = ctx.i32('bOff', est);
+    this.bLen = ctx.i32('bLen', est);
+    this.arena = ctx.i32('arena', 2 * est);
+    this.bAlloc = ctx.i32('bAlloc', est);
+    this.bSpillset = ctx.i32('bSpillset', est);
+    this.bWeight = ctx.f64('bWeight', est);
+    this.bPrio = ctx.i32('bPrio', est);
+    this.bReq = ctx.u8('bReq', est);
+    this.bHint = ctx.i32('bHint', est);
+    this.bMinimal = ctx.u8('bMinimal', est);
+    this.bCls = ctx.u8('bCls', est);
+    this.bFirst = ctx.u8('bFirst', est);
+    this.ssCls = ctx.i32('ssCls', f.numVregs + 1);
+    this.ssFrom = ctx.i32('ssFrom', f.numVregs + 1);
+    this.ssTo = ctx.i32('ssTo', f.numVregs + 1);
+    this.ssSlot = ctx.i32('ssSlot', f.numVregs + 1);
+    this.ssNeedsSlot = ctx.u8('ssNeedsSlot', f.numVregs + 1);
+    this.ssSplits = ctx.i32('ssSplits', f.numVregs + 1);
+    // Only this run's allocatable pregs get an occupancy slot.
+    const slotOf = ctx.filledI32('slotOf', 192, -1);
+    let numSlots = 0;
+    for (let c = 0; c < 3; c++) for (const p of env.order[c]) slotOf[p] = numSlots++;
+    this.occ = new Occupancy(ctx, 2 * n, slotOf, numSlots, this.lrFrom);
   }
 
+  /** Hands every (possibly grown) buffer back to the context for the next run. */
+  release(): void {
+    const ctx = this.ctx;
+    ctx.keepI32('lrFrom', this.lrFrom);
+    ctx.keepI32('lrTo', this.lrTo);
+    ctx.keepI32('lrVreg', this.lrVreg);
+    ctx.keepI32('lrBundle', this.lrBundle);
+    ctx.keepI32('lrUse', this.lrUse);
+    ctx.keepI32('liBlock', this.liBlock);
+    ctx.keepI32('liVreg', this.liVreg);
+    ctx.keepI32('fxKind', this.fxKind);
+    ctx.keepI32('fxInst', this.fxInst);
+    ctx.keepI32('fxVreg', this.fxVreg);
+    ctx.keepI32('fxPreg', this.fxPreg);
+    ctx.keepI32('reuseDef', this.reuseDef);
+    ctx.keepI32('reuseIn', this.reuseIn);
+    ctx.keepI32('reuseInst', this.reuseInst);
+    ctx.keepI32('bOff', this.bOff);
+    ctx.keepI32('bLen', this.bLen);
+    ctx.keepI32('arena', this.arena);
+    ctx.keepI32('bAlloc', this.bAlloc);
+    ctx.keepI32('bSpillset', this.bSpillset);
+    ctx.keepF64('bWeight', this.bWeight);
+    ctx.keepI32('bPrio', this.bPrio);
+    ctx.keepU8('bReq', this.bReq);
+    ctx.keepI32('bHint', this.bHint);
+    ctx.keepU8('bMinimal', this.bMinimal);
+    ctx.keepU8('bCls', this.bCls);
+    ctx.keepU8('bFirst', this.bFirst);
+    this.occ.release();
+  }
+
+  // ---- Growth ----
+
+  /** Appends a live range whose first use at or after `from` is `use`; returns its id. */
+  addLr(from: number, to: number, v: number, use: number): number {
+    const r = this.nLr;
+    if (r === this.lrFrom.length) {
+      this.lrFrom = growI32(this.lrFrom, r + 1);
+      this.lrTo = growI32(this.lrTo, r + 1);
+      this.lrVreg = growI32(this.lrVreg, r + 1);
+      this.lrBundle = growI32(this.lrBundle, r + 1);
+      this.lrUse = growI32(this.lrUse, r + 1);
+      this.occ.ensureRanges(this.lrFrom.length, this.lrFrom);
+    }
+    this.lrFrom[r] = from;
+    this.lrTo[r] = to;
+    this.lrVreg[r] = v;
+    this.lrBundle[r] = -1;
+    this.lrUse[r] = use;
+    this.nLr = r + 1;
+    return r;
+  }
+
+  addLiveIn(block: number, v: number): void {
+    const k = this.nLi;
+    if (k === this.liBlock.length) {
+      this.liBlock = growI32(this.liBlock, k + 1);
+      this.liVreg = growI32(this.liVreg, k + 1);
+    }
+    this.liBlock[k] = block;
+    this.liVreg[k] = v;
+    this.nLi = k + 1;
+  }
+
+  addFixup(kind: number, inst: number, v: number, p: number): void {
+    const k = this.nFx;
+    if (k === this.fxKind.length) {
+      this.fxKind = growI32(this.fxKind, k + 1);
+      this.fxInst = growI32(this.fxInst, k + 1);
+      this.fxVreg = growI32(this.fxVreg, k + 1);
+      this.fxPreg = growI32(this.fxPreg, k + 1);
+    }
+    this.fxKind[k] = kind;
+    this.fxInst[k] = inst;
+    this.fxVreg[k] = v;
+    this.fxPreg[k] = p;
+    this.nFx = k + 1;
+  }
+
+  addReuse(def: number, input: number, inst: number): void {
+    const k = this.nReuse;
+    if (k === this.reuseDef.length) {
+      this.reuseDef = growI32(this.reuseDef, k + 1);
+      this.reuseIn = growI32(this.reuseIn, k + 1);
+      this.reuseInst = growI32(this.reuseInst, k + 1);
+    }
+    this.reuseDef[k] = def;
+    this.reuseIn[k] = input;
+    this.reuseInst[k] = inst;
+    this.nReuse = k + 1;
+  }
+
+  /** Reserves `n` arena entries; returns the offset of the first. */
+  arenaAlloc(n: number): number {
+    const off = this.arenaTop;
+    if (off + n > this.arena.length) this.arena = growI32(this.arena, off + n);
+    this.arenaTop = off + n;
+    return off;
+  }
+
+  /** A new empty bundle (its slice is set by the caller). */
   newBundle(cls: number, spillset: number): number {
-    const b = this.bRanges.length;
-    this.bRanges.push([]);
-    this.bAlloc.push(UNASSIGNED);
-    this.bSpillset.push(spillset);
-    this.bWeight.push(0);
-    this.bPrio.push(0);
-    this.bReq.push(0);
-    this.bHint.push(-1);
-    this.bMinimal.push(0);
-    this.bCls.push(cls);
+    const b = this.nB;
+    if (b === this.bOff.length) {
+      const m = b + 1;
+      this.bOff = growI32(this.bOff, m);
+      this.bLen = growI32(this.bLen, m);
+      this.bAlloc = growI32(this.bAlloc, m);
+      this.bSpillset = growI32(this.bSpillset, m);
+      this.bWeight = growF64(this.bWeight, m);
+      this.bPrio = growI32(this.bPrio, m);
+      this.bReq = growU8(this.bReq, m);
+      this.bHint = growI32(this.bHint, m);
+      this.bMinimal = growU8(this.bMinimal, m);
+      this.bCls = growU8(this.bCls, m);
+      this.bFirst = growU8(this.bFirst, m);
+    }
+    this.bOff[b] = this.arenaTop;
+    this.bLen[b] = 0;
+    this.bAlloc[b] = UNASSIGNED;
+    this.bSpillset[b] = spillset;
+    this.bWeight[b] = 0;
+    this.bPrio[b] = 0;
+    this.bReq[b] = 0;
+    this.bHint[b] = -1;
+    this.bMinimal[b] = 0;
+    this.bCls[b] = cls;
+    this.bFirst[b] = 0;
+    this.nB = b + 1;
     return b;
   }
 
-  bundleStart(b: number): number {
-    return this.lrFrom[this.bRanges[b][0]];
-  }
-  bundleEnd(b: number): number {
-    const r = this.bRanges[b];
-    return this.lrTo[r[r.length - 1]];
+  /** Fills `crossPrefix`; before the first `recompute`. */
+  computeCrossPrefix(): void {
+    const f = this.f;
+    const env = this.env;
+    const mark = this.ctx.filledI32('cross.mark', 192, -1);
+    for (let c = 0; c < 3; c++) {
+      this.crossPrefix[c] = null;
+      const np = env.numPreferred[c];
+      if (np === 0 || np === env.order[c].length) continue;
+      let prefix: Int32Array | null = null;
+      for (let i = 0; i < f.numInsts; i++) {
+        const k0 = f.clobOff[i];
+        const k1 = f.clobOff[i + 1];
+        if (k1 - k0 < np) continue;
+        for (let k = k0; k < k1; k++) mark[f.clobs[k]] = i;
+        let all = true;
+        for (let q = 0; q < np && all; q++) if (mark[env.order[c][q]] !== i) all = false;
+        if (!all) continue;
+        if (prefix === null) prefix = this.ctx.filledI32(`cross.prefix${c}`, f.numInsts + 1, 0);
+        prefix[i + 1] = 1;
+      }
+      if (prefix === null) continue;
+      for (let i = 0; i < f.numInsts; i++) prefix[i + 1] += prefix[i];
+      this.crossPrefix[c] = prefix;
+    }
   }
 
-  /** First use index of vreg v at or after point pt. */
-  firstUseAtOrAfter(v: number, pt: number): number {
-    let lo = this.useOff[v];
+  bundleStart(b: number): number {
+    return this.lrFrom[this.arena[this.bOff[b]]];
+  }
+  bundleEnd(b: number): number {
+    return this.lrTo[this.arena[this.bOff[b] + this.bLen[b] - 1]];
+  }
+
+  /**
+   * Splits range r at x (from < x < to): r keeps [from, x), the returned new
+   * range holds [x, to).
+   */
+  splitLr(r: number, x: number): number {
+    const v = this.lrVreg[r];
+    const nr = this.addLr(x, this.lrTo[r], v, this.firstUseAtOrAfter(v, this.lrUse[r], x));
+    this.lrTo[r] = x;
+    return nr;
+  }
+
+  /** First use index of vreg v at or after point pt, searching from use index `lo`. */
+  firstUseAtOrAfter(v: number, lo: number, pt: number): number {
     let hi = this.useOff[v + 1];
+    const up = this.usePt;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.usePt[mid] < pt) lo = mid + 1;
+      if (up[mid] < pt) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -168,22 +373,37 @@ export class IonState {
    * from its ranges and the uses inside them.
    */
   recompute(b: number): void {
-    const ranges = this.bRanges[b];
+    const arena = this.arena;
+    const lrFrom = this.lrFrom;
+    const lrTo = this.lrTo;
+    const lrVreg = this.lrVreg;
+    const usePt = this.usePt;
+    const useOff = this.useOff;
     let w = 0;
     let len = 0;
     let req = 0;
     let hint = -1;
     let minInst = 0x7fffffff;
     let maxInst = -1;
-    for (const r of ranges) {
-      const v = this.lrVreg[r];
-      const from = this.lrFrom[r];
-      const to = this.lrTo[r];
+    const prefix = this.crossPrefix[this.bCls[b]];
+    let crosses = false;
+    const end = this.bOff[b] + this.bLen[b];
+    for (let k = this.bOff[b]; k < end; k++) {
+      const r = arena[k];
+      const v = lrVreg[r];
+      const from = lrFrom[r];
+      const to = lrTo[r];
       len += to - from;
+      if (prefix !== null && !crosses) {
+        // Instructions i with from <= 2i and 2i + 2 <= to: live before and after i.
+        const lo = (from + 1) >> 1;
+        const hi = to >> 1;
+        crosses = hi > lo && prefix[hi] - prefix[lo] > 0;
+      }
       if (from >> 1 < minInst) minInst = from >> 1;
       if ((to - 1) >> 1 > maxInst) maxInst = (to - 1) >> 1;
-      const end = this.useOff[v + 1];
-      for (let u = this.firstUseAtOrAfter(v, from); u < end && this.usePt[u] < to; u++) {
+      const ue = useOff[v + 1];
+      for (let u = this.lrUse[r]; u < ue && usePt[u] < to; u++) {
         w += this.useW[u];
         const q = this.useReq[u];
         if (q !== 0 && (req === 0 || q < req)) req = q;
@@ -191,6 +411,7 @@ export class IonState {
       }
     }
     const minimal = minInst === maxInst ? 1 : 0;
+    this.bFirst[b] = crosses ? this.env.numPreferred[this.bCls[b]] : 0;
     this.bMinimal[b] = minimal;
     this.bReq[b] = req;
     if (hint >= 0 || this.bHint[b] < 0) this.bHint[b] = hint;
