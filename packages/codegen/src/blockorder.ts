@@ -17,17 +17,11 @@
 
 import type { Block, Function, Inst } from '@clift/ir';
 import { NONE } from '@clift/ir';
+import { grow } from './grow.js';
 
 /** `a` if it holds `n` entries, else a larger array (contents not kept). */
 function need(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   return a.length >= n ? a : new Int32Array(Math.max(n, a.length * 2));
-}
-/** `a` if it holds `n` entries, else a larger copy. */
-function grow(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  if (a.length >= n) return a;
-  const d = new Int32Array(Math.max(n, a.length * 2));
-  d.set(a);
-  return d;
 }
 
 export class BlockLoweringOrder {

@@ -31,6 +31,7 @@
 import type { Relocation, RelocKind, RelocTarget, TrapSite } from './compiled.js';
 import type { TrapCode } from '@clift/ir';
 import { CodegenError } from './errors.js';
+import { grow } from './grow.js';
 
 /** A label: an index into the buffer's label table. */
 export type MachLabel = number;
@@ -70,13 +71,6 @@ export interface MachBufferResult {
   readonly labelOffsets: Int32Array;
 }
 
-function growI32(a: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const d = new Int32Array(Math.max(need, a.length * 2));
-  if (fill !== 0) d.fill(fill, a.length);
-  d.set(a);
-  return d;
-}
 
 export class MachBuffer {
   private data = new Uint8Array(1024);
@@ -201,12 +195,12 @@ export class MachBuffer {
   // Labels
 
   getLabel(): MachLabel {
-    if (this.numLabels === this.labelOffsets.length) this.labelOffsets = growI32(this.labelOffsets, this.numLabels + 1, -1);
+    if (this.numLabels === this.labelOffsets.length) this.labelOffsets = grow(this.labelOffsets, this.numLabels + 1, -1);
     return this.numLabels++;
   }
   /** Allocates labels 0..n-1 (one per block) on a fresh buffer. */
   reserveLabels(n: number): void {
-    if (this.labelOffsets.length < n) this.labelOffsets = growI32(this.labelOffsets, n, -1);
+    if (this.labelOffsets.length < n) this.labelOffsets = grow(this.labelOffsets, n, -1);
     if (this.numLabels < n) this.numLabels = n;
   }
   labelOffset(l: MachLabel): number {
@@ -224,7 +218,7 @@ export class MachBuffer {
       this.tailLabelsOffset = this.len;
     }
     this.labelOffsets[label] = this.len;
-    if (this.nTail === this.tailLabels.length) this.tailLabels = growI32(this.tailLabels, this.nTail + 1);
+    if (this.nTail === this.tailLabels.length) this.tailLabels = grow(this.tailLabels, this.nTail + 1);
     this.tailLabels[this.nTail++] = label;
     if (this.nBr > 0) this.optimizeBranches();
   }
@@ -247,7 +241,7 @@ export class MachBuffer {
     for (let k = 0; k < nMoved; k++) this.labelOffsets[this.tailLabels[k]] = start;
     const at = this.brLabelsAt[b];
     const nAt = this.brLabelsLen[b];
-    if (this.tailLabels.length < nAt + nMoved) this.tailLabels = growI32(this.tailLabels, nAt + nMoved);
+    if (this.tailLabels.length < nAt + nMoved) this.tailLabels = grow(this.tailLabels, nAt + nMoved);
     const tail = this.tailLabels;
     if (nAt > 0) {
       tail.copyWithin(nAt, 0, nMoved);
@@ -309,9 +303,9 @@ export class MachBuffer {
     }
     const i = this.nFix;
     if (i === this.fixOffset.length) {
-      this.fixOffset = growI32(this.fixOffset, i + 1);
-      this.fixLabel = growI32(this.fixLabel, i + 1);
-      this.fixKind = growI32(this.fixKind, i + 1);
+      this.fixOffset = grow(this.fixOffset, i + 1);
+      this.fixLabel = grow(this.fixLabel, i + 1);
+      this.fixKind = grow(this.fixKind, i + 1);
     }
     this.fixOffset[i] = offset;
     this.fixLabel[i] = label;
@@ -330,11 +324,11 @@ export class MachBuffer {
     const b = this.nBr;
     if (b === this.brStart.length) {
       const cap = b * 2;
-      this.brStart = growI32(this.brStart, cap);
-      this.brEnd = growI32(this.brEnd, cap);
-      this.brFixup = growI32(this.brFixup, cap);
-      this.brLabelsAt = growI32(this.brLabelsAt, cap);
-      this.brLabelsLen = growI32(this.brLabelsLen, cap);
+      this.brStart = grow(this.brStart, cap);
+      this.brEnd = grow(this.brEnd, cap);
+      this.brFixup = grow(this.brFixup, cap);
+      this.brLabelsAt = grow(this.brLabelsAt, cap);
+      this.brLabelsLen = grow(this.brLabelsLen, cap);
       const c = new Uint8Array(cap);
       c.set(this.brCond);
       this.brCond = c;
@@ -349,7 +343,7 @@ export class MachBuffer {
     this.brInverted[b] = inverted;
     const nAt = this.tailLabelsOffset === start ? this.nTail : 0;
     const at = this.nBrLabels;
-    if (at + nAt > this.brLabels.length) this.brLabels = growI32(this.brLabels, at + nAt);
+    if (at + nAt > this.brLabels.length) this.brLabels = grow(this.brLabels, at + nAt);
     for (let k = 0; k < nAt; k++) this.brLabels[at + k] = this.tailLabels[k];
     this.brLabelsAt[b] = at;
     this.brLabelsLen[b] = nAt;

@@ -48,6 +48,7 @@ import {
   type VReg,
 } from '@clift/regalloc';
 import { BlockLoweringOrder } from './blockorder.js';
+import { grow } from './grow.js';
 
 /** One instruction's fields, as the target interprets them. */
 export interface InstRecord {
@@ -101,31 +102,6 @@ const EMPTY_PREGS: readonly PReg[] = [];
 const USE_REG = use(0 as VReg) as number;
 const DEF_REG = def(0 as VReg) as number;
 const EARLY_DEF_REG = operand(0 as VReg, { kind: 'reg' }, OperandKind.Def, OperandPos.Early) as number;
-
-function growI32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const d = new Int32Array(Math.max(need, a.length * 2));
-  d.set(a);
-  return d;
-}
-function growU16(a: Uint16Array<ArrayBuffer>, need: number): Uint16Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const d = new Uint16Array(Math.max(need, a.length * 2));
-  d.set(a);
-  return d;
-}
-function growU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const d = new Uint8Array(Math.max(need, a.length * 2));
-  d.set(a);
-  return d;
-}
-function growF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const d = new Float64Array(Math.max(need, a.length * 2));
-  d.set(a);
-  return d;
-}
 
 export class VCode implements RegallocFunction {
   /** @internal Filled by `VCodeBuilder.build`. */
@@ -257,8 +233,8 @@ class OperandCollector implements OperandVisitor {
 
   private push(o: number, info: number): void {
     if (this.n === this.ops.length) {
-      this.ops = growF64(this.ops, this.n + 1);
-      this.info = growU8(this.info, this.n + 1);
+      this.ops = grow(this.ops, this.n + 1);
+      this.info = grow(this.info, this.n + 1);
     }
     this.ops[this.n] = o;
     this.info[this.n++] = info;
@@ -374,7 +350,7 @@ export class VCodeBuilder {
 
   allocVreg(cls: RegClass): VReg {
     const idx = this.nextVreg++;
-    if (idx === this.vregAlias.length) this.vregAlias = growI32(this.vregAlias, idx + 1);
+    if (idx === this.vregAlias.length) this.vregAlias = grow(this.vregAlias, idx + 1);
     this.vregAlias[idx] = -1;
     return makeVReg(idx, cls);
   }
@@ -432,12 +408,12 @@ export class VCodeBuilder {
   }
 
   private growInsts(need: number): void {
-    this.opc = growU16(this.opc, need);
-    this.regs = growI32(this.regs, this.opc.length * 4);
-    this.imms = growI32(this.imms, this.opc.length * 4);
-    this.flagCol = growU8(this.flagCol, this.opc.length);
-    this.src = growI32(this.src, this.opc.length);
-    this.auxIdx = growI32(this.auxIdx, this.opc.length);
+    this.opc = grow(this.opc, need);
+    this.regs = grow(this.regs, this.opc.length * 4);
+    this.imms = grow(this.imms, this.opc.length * 4);
+    this.flagCol = grow(this.flagCol, this.opc.length);
+    this.src = grow(this.src, this.opc.length);
+    this.auxIdx = grow(this.auxIdx, this.opc.length);
   }
 
   /** Ends the current group, attributed to CLIF instruction `srcInst` (reversing it in place). */
@@ -490,7 +466,7 @@ export class VCodeBuilder {
   }
 
   private poolPush(v: number): void {
-    if (this.poolLen === this.pool.length) this.pool = growI32(this.pool, this.poolLen + 1);
+    if (this.poolLen === this.pool.length) this.pool = grow(this.pool, this.poolLen + 1);
     this.pool[this.poolLen++] = v;
   }
   setBlockParams(b: number, params: readonly VReg[]): void {
@@ -551,7 +527,7 @@ export class VCodeBuilder {
     const paramStart = this.paramStart;
     let np = 0;
     for (let b = 0; b < nb; b++) np += this.paramLen[b];
-    this.params = growI32(this.params, np);
+    this.params = grow(this.params, np);
     const params = this.params;
     let at = 0;
     for (let b = 0; b < nb; b++) {
@@ -561,10 +537,10 @@ export class VCodeBuilder {
     }
     paramStart[nb] = at;
     const ns = this.order.succStart[nb];
-    this.argStart = growI32(this.argStart, ns + 1);
+    this.argStart = grow(this.argStart, ns + 1);
     let na = 0;
     for (let s = 0; s < ns; s++) na += this.argLen[s];
-    this.args = growI32(this.args, na);
+    this.args = grow(this.args, na);
     const argStart = this.argStart;
     const args = this.args;
     at = 0;
@@ -575,8 +551,8 @@ export class VCodeBuilder {
     }
     argStart[ns] = at;
     // Operands, in the target's visiting order.
-    this.opStart = growI32(this.opStart, n + 1);
-    this.clobIdx = growI32(this.clobIdx, n);
+    this.opStart = grow(this.opStart, n + 1);
+    this.clobIdx = grow(this.clobIdx, n);
     const opStart = this.opStart;
     const clobIdx = this.clobIdx;
     clobIdx.fill(-1, 0, n);
