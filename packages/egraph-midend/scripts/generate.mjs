@@ -13,7 +13,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clifIsleDefinitions, opcodeByName } from '@clift/ir';
+import { clifIsleDefinitions, opcodeByName, FloatCC, IntCC, Opcode } from '@clift/ir';
 import { compileSources } from '@clift/isle';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,6 +68,8 @@ const result = compileSources(sources, {
   typesModule: '../isle-types.js',
   shadowWarnings: false,
   banner: 'Command: pnpm --filter @clift/egraph-midend generate',
+  // Inlined into switch labels (a jump table in V8); checked when the module loads.
+  externEnumValues: { Opcode, IntCC, FloatCC },
 });
 if (!result.ok) {
   process.stderr.write(result.format() + '\n');

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileSources } from '@clift/isle';
-import { ALL_OPCODES, clifIsleDefinitions, opcodeName } from '@clift/ir';
+import { ALL_OPCODES, clifIsleDefinitions, opcodeName, FloatCC, IntCC, Opcode } from '@clift/ir';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -21,7 +21,13 @@ const sources = [
   source('inst.isle'),
   source('lower.isle'),
 ];
-const result = compileSources(sources, { typesModule: '../isle-types.js', banner: 'Command: pnpm --filter @clift/isa-aarch64 generate' });
+// The enums' numbers are inlined into switch labels (a jump table in V8);
+// the generated module checks them when it loads.
+const result = compileSources(sources, {
+  typesModule: '../isle-types.js',
+  banner: 'Command: pnpm --filter @clift/isa-aarch64 generate',
+  externEnumValues: { Opcode, IntCC, FloatCC },
+});
 if (!result.ok) {
   console.error(result.format());
   process.exit(1);

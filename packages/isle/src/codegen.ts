@@ -22,6 +22,8 @@
 //   is read completely right after the call, before any other Context call,
 //   so the Context may return one reused array (no allocation per match).
 // - With a `typesModule`, only the types the module mentions are imported.
+// - A case label inlined from `externEnumValues` is checked against the
+//   imported enum when the module loads, so stale numbers fail loudly.
 // - Every rule's leaf is preceded by a comment naming its `.isle` file and line.
 
 import type { Binding, BindingId, TermRules } from './bindings.js';
@@ -42,6 +44,14 @@ export interface CodegenOptions {
   readonly typesModule?: string;
   /** Extra text for the header comment, e.g. the command that produced the file. */
   readonly banner?: string;
+  /**
+   * Numeric values of imported field-less enums' variants, by ISLE type name
+   * then variant name. A `switch` over such an enum then gets literal case
+   * labels, which V8 compiles to a jump table instead of a chain of property
+   * loads and compares. The generated module checks every value it relies on
+   * when it loads and throws if the types module disagrees (a stale build).
+   */
+  readonly externEnumValues?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 const TAG = '$tag';
@@ -89,6 +99,8 @@ class Env {
 
 class Generator {
   private readonly typesModule: string | undefined;
+  /** Inlined extern variant values, `Type.Variant` -> value, checked at load. */
+  private readonly inlinedTags = new Map<string, number>();
 
   constructor(
     private readonly program: Program,
@@ -127,6 +139,7 @@ class Generator {
     this.context(body);
     const sorted = [...tries].sort((a, b) => a.term.term - b.term.term);
     for (const trie of sorted) new FunctionGen(this, this.program, trie).emit(body);
+    this.inlinedTagCheck(body);
     const text = body.out.join('\n');
     this.imports(out, text);
     return [...out.out, ...body.out].join('\n') + '\n';
@@ -295,6 +308,35 @@ class Generator {
     }
   }
 
+  /**
+   * A switch label for a variant of an imported field-less enum whose value
+   * the embedder supplied (`externEnumValues`): the number with the
+   * variant's name in a comment; undefined otherwise.
+   */
+  inlinedTag(ty: TypeId, variant: number): string | undefined {
+    const t = this.program.types[ty];
+    if (!t.unitOnly || !this.imported(t)) return undefined;
+    const v = t.variants[variant];
+    const n = this.options.externEnumValues?.[t.name]?.[v.name];
+    if (n === undefined) return undefined;
+    if (!Number.isSafeInteger(n)) throw new Error(`externEnumValues: ${t.name}.${v.name} is not an integer (${n})`);
+    const name = `${tsIdent(t.name)}.${v.name}`;
+    this.inlinedTags.set(name, n);
+    return `${n} /* ${name} */`;
+  }
+
+  /** The load-time check of every inlined extern variant value. */
+  private inlinedTagCheck(out: Lines): void {
+    if (this.inlinedTags.size === 0) return;
+    out.line('// Case labels above inline these values: fail at load, not with a wrong match, if the types module changed.');
+    out.open('const $inlinedTags: readonly (readonly [string, number, number])[] = [');
+    for (const [name, n] of this.inlinedTags) out.line(`['${name}', ${name}, ${n}],`);
+    out.close('];');
+    out.open('for (const [name, value, expected] of $inlinedTags) {');
+    out.line("if (value !== expected) throw new Error(`generated ISLE code is stale: ${name} is ${value}, the code assumes ${expected}; regenerate it`);");
+    out.close();
+  }
+
   /** The TypeScript tag of a variant (a literal, or `E.V` for imported enums). */
   tag(ty: TypeId, variant: number): string {
     const t = this.program.types[ty];
@@ -459,6 +501,8 @@ class FunctionGen {
       const c = arm.test.c;
       switch (c.kind) {
         case 'variant': {
+          const inlined = this.g.inlinedTag(c.type, c.variant);
+          if (inlined !== undefined) return inlined;
           const t = this.program.types[c.type];
           const tag = this.g.tag(c.type, c.variant);
           return tag === String(c.variant) ? `${tag} /* ${t.name}.${t.variants[c.variant].name} */` : tag;

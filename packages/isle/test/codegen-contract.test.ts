@@ -3,8 +3,12 @@
 //   at once, so a Context may return one reused array instead of a fresh
 //   one per match (matching then allocates nothing of its own);
 // - with a types module, only the external types the module actually
-//   mentions are imported, so an embedder supplies no unused types.
+//   mentions are imported, so an embedder supplies no unused types;
+// - numbers an embedder supplies for an imported enum (`externEnumValues`)
+//   become literal switch labels, checked against the types module when the
+//   generated module loads.
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -94,5 +98,53 @@ describe('imports from the types module', () => {
     expect(r.code).toContain("import type { Used } from './types.js';");
     expect(r.code).toContain("import { UsedEnum } from './types.js';");
     expect(r.code).not.toMatch(/\bUnused(Enum)?\b/);
+  });
+});
+
+describe('inlined extern enum values', () => {
+  const source = `
+(type u32 (primitive u32))
+(type Color extern (enum Red Green Blue))
+(decl shade (Color) u32)
+(rule (shade (Color.Red)) 10)
+(rule (shade (Color.Green)) 20)
+(rule (shade (Color.Blue)) 30)
+(decl is_red (Color) u32)
+(rule 1 (is_red (Color.Red)) 1)
+(rule 0 (is_red _) 0)
+`;
+  interface ShadeModule {
+    constructor_shade(ctx: unknown, c: number): number | undefined;
+    constructor_is_red(ctx: unknown, c: number): number;
+  }
+  const writeTypes = (): void => {
+    // The embedder's enum: tags that are not the variants' declaration order.
+    writeFileSync(join(TMP, 'inline_types.ts'), 'export const Color = { Red: 7, Green: 3, Blue: 12 } as const;\nexport type Color = number;\n');
+  };
+
+  it('switches on literal labels and matches like the symbolic form', async () => {
+    const r = buildInline('contract_inline', source, { typesModule: './inline_types.js', externEnumValues: { Color: { Red: 7, Green: 3, Blue: 12 } } });
+    writeTypes();
+    expect(r.code).toContain('case 7 /* Color.Red */');
+    expect(r.code).toContain('=== 7) { // Color.Red');
+    expect(r.code).not.toMatch(/case Color\./);
+    expect(typecheck([join(TMP, 'contract_inline.ts')])).toEqual([]);
+    const mod = (await import(pathToFileURL(join(TMP, 'contract_inline.ts')).href)) as ShadeModule;
+    expect([7, 3, 12].map((c) => mod.constructor_shade({}, c))).toEqual([10, 20, 30]);
+    expect([7, 3].map((c) => mod.constructor_is_red({}, c))).toEqual([1, 0]);
+  });
+
+  it('refuses to load when the types module disagrees with the inlined numbers', async () => {
+    buildInline('contract_inline_stale', source, { typesModule: './inline_types.js', externEnumValues: { Color: { Red: 7, Green: 4, Blue: 12 } } });
+    writeTypes();
+    await expect(import(pathToFileURL(join(TMP, 'contract_inline_stale.ts')).href)).rejects.toThrow(
+      /generated ISLE code is stale: Color\.Green is 3, the code assumes 4; regenerate it/,
+    );
+  });
+
+  it('keeps the symbolic form for enums without supplied values', () => {
+    const r = buildInline('contract_inline_none', source, { typesModule: './inline_types.js' });
+    expect(r.code).toContain('case Color.Red:');
+    expect(r.code).not.toContain('$inlinedTags');
   });
 });
