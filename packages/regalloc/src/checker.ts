@@ -272,8 +272,8 @@ class Checker {
 export function checkOutput(func: RegallocFunction, env: MachineEnv, out: Output): CheckerError[] {
   const fenv = readEnv(env);
   const f = readFunction(func, fenv);
-  if (out.allocs.length !== f.opVreg.length || out.instAllocOffsets.length !== f.numInsts + 1)
-    return [{ inst: 0, message: `output has ${out.allocs.length} allocations for ${f.opVreg.length} operands` }];
+  if (out.allocs.length !== f.numOps || out.instAllocOffsets.length !== f.numInsts + 1)
+    return [{ inst: 0, message: `output has ${out.allocs.length} allocations for ${f.numOps} operands` }];
   for (let i = 0; i <= f.numInsts; i++)
     if (out.instAllocOffsets[i] !== f.opOff[i]) return [{ inst: i, message: `instAllocOffsets[${i}] does not match the operand count` }];
   const c = new Checker(f, fenv, out);

@@ -9,7 +9,7 @@
 //   Output (allocs, edits, spill slots, stats, debug locations) --checker?-->
 
 import { checkOutput } from './checker.js';
-import { RegallocContext } from './context.js';
+import { RegallocContext, type IonObjects } from './context.js';
 import { runFastAlloc } from './fastalloc.js';
 import {
   allocIsReg,
@@ -28,10 +28,10 @@ import {
 } from './index.js';
 import { buildLiveRanges } from './ion/liveranges.js';
 import { formBundles } from './ion/merge.js';
-import { resolve } from './ion/moves.js';
+import { Resolver } from './ion/moves.js';
 import { Allocator } from './ion/process.js';
 import { IonState, type LogFn } from './ion/state.js';
-import { checkDominance, PREG_KIND_FIXED_STACK, readEnv, readFunction, type FlatEnv, type FlatFunction } from './validate.js';
+import { checkDominance, FlatFunction, instAllocOffsetsOf, PREG_KIND_FIXED_STACK, readEnv, readFunction, type FlatEnv } from './validate.js';
 
 export function emptyStats(): Stats {
   return { liveRanges: 0, bundles: 0, merges: 0, evictions: 0, splits: 0, spilledBundles: 0, spills: 0, reloads: 0, moves: 0, stackMoves: 0, edits: 0 };
@@ -43,9 +43,17 @@ function envLogEnabled(): boolean {
   return v !== undefined && v.split(',').some((x) => x.trim() === 'regalloc');
 }
 
+/**
+ * `CLIFT_LOG` as it was when this module was loaded: reading the host's
+ * environment costs about a third of a microsecond, a visible share of a
+ * small function's allocation, so it is read once (documented in the
+ * README; the `log` option is the per-call switch).
+ */
+const ENV_LOG = envLogEnabled();
+
 function logSink(opts: RegallocOptions): LogFn {
   if (typeof opts.log === 'function') return opts.log;
-  if (opts.log === true || (opts.log === undefined && envLogEnabled())) {
+  if (opts.log === true || (opts.log === undefined && ENV_LOG)) {
     // Runtime-neutral: use the host's console when there is one.
     const con = (globalThis as { console?: { log(s: string): void } }).console;
     return con === undefined ? null : (line) => con.log(line);
@@ -53,11 +61,15 @@ function logSink(opts: RegallocOptions): LogFn {
   return null;
 }
 
+function stackLike(env: FlatEnv, a: number): boolean {
+  return allocIsStack(a as Edit['from']) || (allocIsReg(a as Edit['from']) && env.pregKind[a & 0x1fffffff] === PREG_KIND_FIXED_STACK);
+}
+
 function countEdits(env: FlatEnv, edits: readonly Edit[], stats: Stats): void {
-  const stackLike = (a: number): boolean => allocIsStack(a as Edit['from']) || (allocIsReg(a as Edit['from']) && env.pregKind[a & 0x1fffffff] === PREG_KIND_FIXED_STACK);
-  for (const e of edits) {
-    const fs = stackLike(e.from);
-    const ts = stackLike(e.to);
+  for (let k = 0; k < edits.length; k++) {
+    const e = edits[k];
+    const fs = stackLike(env, e.from);
+    const ts = stackLike(env, e.to);
     if (fs && ts) stats.stackMoves++;
     else if (ts) stats.spills++;
     else if (fs) stats.reloads++;
@@ -66,8 +78,15 @@ function countEdits(env: FlatEnv, edits: readonly Edit[], stats: Stats): void {
   stats.edits = edits.length;
 }
 
+function newIonObjects(ctx: RegallocContext): IonObjects {
+  const state = new IonState(ctx);
+  return { state, allocator: new Allocator(state), resolver: new Resolver() };
+}
+
 function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: RegallocContext): Output {
-  const s = new IonState(f, env, log, stats, ctx);
+  const ion = (ctx.ion ??= newIonObjects(ctx));
+  const s = ion.state;
+  s.begin(f, env, log, stats);
   buildLiveRanges(s);
   formBundles(s);
   if (log !== null) {
@@ -80,8 +99,8 @@ function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: Re
     }
     log(`  candidate vregs (${cands.length} bundles): ${cands.join(' ')}`);
   }
-  new Allocator(s).run();
-  const r = resolve(s);
+  ion.allocator.run();
+  const r = ion.resolver.resolve(s);
   s.release();
   const debugLocations: DebugLocation[] = [];
   for (const d of f.debugLabels) {
@@ -93,7 +112,7 @@ function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: Re
     }
   }
   debugLocations.sort((a, b) => a.label - b.label || a.from - b.from);
-  return { allocs: r.allocs, instAllocOffsets: Uint32Array.from(f.opOff), edits: r.edits, numSpillslots: s.numSlots, stats, debugLocations };
+  return { allocs: r.allocs, instAllocOffsets: instAllocOffsetsOf(f), edits: r.edits, numSpillslots: s.numSlots, stats, debugLocations };
 }
 
 /**
@@ -128,7 +147,7 @@ export function runAllocation(func: RegallocFunction, machine: MachineEnv, opts:
 
 function allocate(func: RegallocFunction, machine: MachineEnv, opts: RegallocOptions, ctx: RegallocContext): Output {
   const env = readEnv(machine);
-  const f = readFunction(func, env);
+  const f = readFunction(func, env, (ctx.flat ??= new FlatFunction()));
   const log = logSink(opts);
   const stats = emptyStats();
   const algo = opts.algorithm ?? 'backtracking';
@@ -137,7 +156,7 @@ function allocate(func: RegallocFunction, machine: MachineEnv, opts: RegallocOpt
     for (let c = 0; c < 3; c++)
       if (env.order[c].length > 0) log(`  allocatable ${REG_CLASS_NAMES[c]}: ${Array.from(env.order[c], (p) => `p${p & 63}${'ifv'[c]}`).join(' ')}`);
   }
-  if (algo === 'fastalloc') checkDominance(f);
+  if (algo === 'fastalloc') checkDominance(f, ctx);
   const out = algo === 'fastalloc' ? runFastAlloc(f, env, log, stats) : runIon(f, env, log, stats, ctx);
   countEdits(env, out.edits, stats);
   if (log !== null) {

@@ -21,9 +21,8 @@
 // construction (and the checker confirms it).
 
 import { ALLOC_NONE, RegallocFailure, type Edit, type Output, type ProgPoint, type Stats, type VReg } from './index.js';
-import { allocSlot } from './ion/process.js';
 import type { LogFn } from './ion/state.js';
-import { ParallelMoves } from './parallel-moves.js';
+import { allocSlot, ParallelMoves, type MoveSink } from './parallel-moves.js';
 import {
   CONSTRAINT_ANY,
   CONSTRAINT_FIXED,
@@ -31,6 +30,7 @@ import {
   CONSTRAINT_REG,
   CONSTRAINT_REUSE,
   CONSTRAINT_STACK,
+  instAllocOffsetsOf,
   PREG_KIND_ALLOCATABLE,
   type FlatEnv,
   type FlatFunction,
@@ -59,8 +59,8 @@ export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: S
       if (i > lastUse[v]) lastUse[v] = i;
       if (defBlock(v) !== f.instBlock[i]) global[v] = 1;
     }
-  for (let k = 0; k < f.args.length; k++) global[f.args[k]] = 1;
-  for (let k = 0; k < f.params.length; k++) global[f.params[k]] = 1;
+  for (let k = 0; k < f.numArgs; k++) global[f.args[k]] = 1;
+  for (let k = 0; k < f.numParams; k++) global[f.params[k]] = 1;
 
   const regVreg = new Int32Array(192).fill(-1);
   const dirty = new Uint8Array(192);
@@ -69,14 +69,16 @@ export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: S
   const claimL = new Int32Array(192).fill(-1);
   const excl = new Int32Array(192).fill(-1); // fixed-def target at inst
   const clob = new Int32Array(192).fill(-1); // clobbered at inst
-  const allocs = new Uint32Array(f.opVreg.length);
+  const allocs = new Uint32Array(f.numOps);
   const edits: Edit[] = [];
-  const pm = new ParallelMoves(env, (cls) => allocSlot(slots, cls));
+  const pm = new ParallelMoves();
+  pm.begin(env, slots);
   let point = 0 as ProgPoint;
+  const sink: MoveSink = { push: (a, b) => void edits.push({ point, from: a as Edit['from'], to: b as Edit['to'] }) };
   const emit = (from: number, to: number, cls: number): void => {
     if (from === to) return;
     pm.add(from, to, cls);
-    pm.resolve((a, b) => edits.push({ point, from: a as Edit['from'], to: b as Edit['to'] }));
+    pm.resolve(sink);
   };
   let cur = 0;
   // While the current instruction's uses are being placed, its own operands still count.
@@ -191,7 +193,7 @@ export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: S
       pm.add(slotOf(a), slotOf(p), f.vregCls[p]);
     }
     void pred;
-    pm.resolve((a, b) => edits.push({ point, from: a as Edit['from'], to: b as Edit['to'] }));
+    pm.resolve(sink);
   };
 
   for (let b = 0; b < f.numBlocks; b++) {
@@ -213,9 +215,14 @@ export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: S
       point = (2 * i) as ProgPoint;
       const o0 = f.opOff[i];
       const o1 = f.opOff[i + 1];
+      // Does the instruction destroy any register (a clobber or a fixed def)?
+      let destroys = f.clobOff[i + 1] > f.clobOff[i];
       for (let k = f.clobOff[i]; k < f.clobOff[i + 1]; k++) clob[f.clobs[k]] = i;
       for (let k = o0; k < o1; k++)
-        if (f.opKind[k] === 1 && (f.opCons[k] & 0xc0) === CONSTRAINT_FIXED) excl[f.vregCls[f.opVreg[k]] * 64 + (f.opCons[k] & 63)] = i;
+        if (f.opKind[k] === 1 && (f.opCons[k] & 0xc0) === CONSTRAINT_FIXED) {
+          excl[f.vregCls[f.opVreg[k]] * 64 + (f.opCons[k] & 63)] = i;
+          destroys = true;
+        }
       // 1. Fixed uses.
       for (let k = o0; k < o1; k++) {
         const c = f.opCons[k];
@@ -294,7 +301,7 @@ export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: S
         }
       usesDone = true;
       // 3. Save what clobbers and fixed defs would destroy.
-      for (const cls of [0, 1, 2])
+      for (let cls = 0; cls < 3 && destroys; cls++)
         for (const r of env.order[cls]) {
           if (clob[r] !== i && excl[r] !== i) continue;
           const w = regVreg[r];
@@ -383,7 +390,7 @@ export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: S
   for (let v = 0; v < nv; v++) if (vregSlot[v] >= 0) stats.spilledBundles++;
   return {
     allocs,
-    instAllocOffsets: Uint32Array.from(f.opOff),
+    instAllocOffsets: instAllocOffsetsOf(f),
     edits,
     numSpillslots: slots.numSlots,
     stats,

@@ -313,7 +313,10 @@ export interface RegallocOptions {
   readonly algorithm?: Algorithm;
   /** Run the checker on the result and throw `CheckerFailed` on a mismatch. */
   readonly validateWithChecker?: boolean;
-  /** Debug logging (also enabled by env `CLIFT_LOG=regalloc` where `process` exists). */
+  /**
+   * Debug logging; when unset, on if `CLIFT_LOG` contained `regalloc` when the
+   * package was loaded (where `process` exists). `false` turns it off.
+   */
   readonly log?: boolean | ((line: string) => void);
 }
 

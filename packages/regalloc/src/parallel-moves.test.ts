@@ -15,8 +15,8 @@ describe('parallel moves', () => {
       const locs = [0, 1, 2, 3].map((p) => REG | p).concat([0, 1, 2, 3].map((s) => STACK | s));
       fc.assert(
         fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 7 })), { maxLength: 10 }), (pairs) => {
-          let next = 100;
-          const pm = new ParallelMoves(env, () => next++);
+          const pm = new ParallelMoves();
+          pm.begin(env, { numSlots: 100, f: { slotSize: [1, 1, 1] } });
           const want = new Map<number, number>();
           const used = new Set<number>();
           for (const [s, d] of pairs) {
@@ -26,9 +26,11 @@ describe('parallel moves', () => {
             want.set(locs[d], locs[s]);
           }
           const state = new Map<number, number>(locs.map((l) => [l, l]));
-          pm.resolve((from, to) => {
-            expect((from >>> 29 === 2 || from === REG + 56) && (to >>> 29 === 2 || to === REG + 56)).toBe(false);
-            state.set(to, state.get(from) ?? -1);
+          pm.resolve({
+            push: (from, to) => {
+              expect((from >>> 29 === 2 || from === REG + 56) && (to >>> 29 === 2 || to === REG + 56)).toBe(false);
+              state.set(to, state.get(from) ?? -1);
+            },
           });
           for (const l of locs) expect(state.get(l)).toBe(want.get(l) ?? l);
         }),

@@ -21,6 +21,26 @@ const KIND_SHIFT = 29;
 const REG = 1 << KIND_SHIFT;
 const STACK = 2 << KIND_SHIFT;
 
+/** Where emitted moves go, in order. */
+export interface MoveSink {
+  push(from: number, to: number): void;
+}
+
+/** A run's spill-slot counter, and the slot sizes per class. */
+export interface SlotCounter {
+  numSlots: number;
+  readonly f: { readonly slotSize: readonly number[] };
+}
+
+/** Reserves a fresh spill slot of class `cls`, aligned to its size. */
+export function allocSlot(s: SlotCounter, cls: number): number {
+  const size = s.f.slotSize[cls];
+  const slot = Math.ceil(s.numSlots / size) * size;
+  s.numSlots = slot + size;
+  return slot;
+}
+
+/** Reusable across runs: `begin` starts each run (emergency slots are per run). */
 export class ParallelMoves {
   // The pending set, in insertion order; `done[k]` marks moves already emitted.
   private src: Int32Array = new Int32Array(16);
@@ -30,12 +50,17 @@ export class ParallelMoves {
   private n = 0;
   private readonly cycleSlot = [-1, -1, -1];
   private readonly saveSlot = [-1, -1, -1];
+  private readonly stackStack = [false, false, false];
+  private env!: FlatEnv;
+  /** Emergency slots are reserved from this run's counter. */
+  private slots!: SlotCounter;
 
-  constructor(
-    private readonly env: FlatEnv,
-    /** Reserves a fresh spill slot of a class (for emergency slots). */
-    private readonly newSlot: (cls: number) => number,
-  ) {}
+  begin(env: FlatEnv, slots: SlotCounter): void {
+    this.env = env;
+    this.slots = slots;
+    this.n = 0;
+    for (let c = 0; c < 3; c++) this.cycleSlot[c] = this.saveSlot[c] = -1;
+  }
 
   isStackLike(a: number): boolean {
     if (a >>> KIND_SHIFT === 2) return true;
@@ -70,8 +95,8 @@ export class ParallelMoves {
     return this.n;
   }
 
-  /** Emits the sequence through `emit(from, to)` and empties the set. */
-  resolve(emit: (from: number, to: number) => void): void {
+  /** Emits the sequence into `emit` and empties the set. */
+  resolve(emit: MoveSink): void {
     const src = this.src;
     const dst = this.dst;
     const cls = this.cls;
@@ -84,7 +109,8 @@ export class ParallelMoves {
     }
     done.fill(0, 0, n);
     // Which classes need the scratch register for stack-to-stack moves?
-    const stackStack = [false, false, false];
+    const stackStack = this.stackStack;
+    stackStack[0] = stackStack[1] = stackStack[2] = false;
     for (let k = 0; k < n; k++) if (this.isStackLike(src[k]) && this.isStackLike(dst[k])) stackStack[cls[k]] = true;
     let tempInUse = -1;
     let left = n;
@@ -121,7 +147,7 @@ export class ParallelMoves {
       let tmp: number;
       if (scratch >= 0 && !stackStack[c]) tmp = REG | scratch;
       else {
-        if (this.cycleSlot[c] < 0) this.cycleSlot[c] = this.newSlot(c);
+        if (this.cycleSlot[c] < 0) this.cycleSlot[c] = allocSlot(this.slots, c);
         tmp = STACK | this.cycleSlot[c];
       }
       this.emitOne(b, tmp, c, emit, -1);
@@ -131,31 +157,31 @@ export class ParallelMoves {
   }
 
   /** Emits one move that forms a parallel group on its own. */
-  emitSingle(from: number, to: number, c: number, emit: (from: number, to: number) => void): void {
+  emitSingle(from: number, to: number, c: number, emit: MoveSink): void {
     this.emitOne(from, to, c, emit, -1);
   }
 
-  private emitOne(from: number, to: number, c: number, emit: (from: number, to: number) => void, tempInUse: number): void {
+  private emitOne(from: number, to: number, c: number, emit: MoveSink, tempInUse: number): void {
     if (from === to) return;
     if (!(this.isStackLike(from) && this.isStackLike(to))) {
-      emit(from, to);
+      emit.push(from, to);
       return;
     }
     const scratch = this.env.scratch[c];
     if (scratch >= 0 && tempInUse !== (REG | scratch)) {
-      emit(from, REG | scratch);
-      emit(REG | scratch, to);
+      emit.push(from, REG | scratch);
+      emit.push(REG | scratch, to);
       return;
     }
     const regs = this.env.order[c];
     if (regs.length === 0)
       throw new RegallocFailure({ kind: 'BadMachineEnv', message: `a stack-to-stack move of class ${c} needs a scratch or allocatable register` });
     const r = REG | regs[0];
-    if (this.saveSlot[c] < 0) this.saveSlot[c] = this.newSlot(c);
+    if (this.saveSlot[c] < 0) this.saveSlot[c] = allocSlot(this.slots, c);
     const save = STACK | this.saveSlot[c];
-    emit(r, save);
-    emit(from, r);
-    emit(r, to);
-    emit(save, r);
+    emit.push(r, save);
+    emit.push(from, r);
+    emit.push(r, to);
+    emit.push(save, r);
   }
 }

@@ -1,6 +1,14 @@
 // Input reading and validation. This module owns the one pass that reads the
-// client's `RegallocFunction` into flat typed arrays (`FlatFunction`) and every
-// input rule that can be checked without liveness. It does not allocate.
+// client's `RegallocFunction` into flat typed arrays (`FlatFunction`), every
+// input rule that can be checked without liveness, and the digest of a
+// `MachineEnv` (`FlatEnv`). It does not allocate registers.
+//
+// Both are read once per `run` and cost a small function a visible share of
+// its time, so neither allocates per call in the steady state: a context's
+// FlatFunction is refilled in place (its columns only grow, by doubling, and
+// may be longer than their counts), and an env's digest is cached per env
+// object and reused while the env still holds the registers it was digested
+// from (compared on every call, so an env mutated in place is re-read).
 //
 // Post-invariant of `readFunction` (when it returns instead of throwing):
 //   - blocks cover [0, numInsts) densely in index order, none is empty, and
@@ -37,6 +45,7 @@ import {
   type RegallocFunction,
   type VReg,
 } from './index.js';
+import { BUF, type RegallocContext } from './context.js';
 
 export const PREG_KIND_NONE = 0;
 export const PREG_KIND_ALLOCATABLE = 1;
@@ -55,42 +64,109 @@ export interface FlatEnv {
   readonly scratch: readonly number[];
 }
 
-/** The client's function as flat arrays; see the module header for invariants. */
-export interface FlatFunction {
-  readonly numInsts: number;
-  readonly numBlocks: number;
-  readonly entry: number;
-  readonly numVregs: number;
-  readonly blockFirst: Int32Array;
-  readonly blockEnd: Int32Array;
-  readonly instBlock: Int32Array;
-  readonly succOff: Int32Array;
-  readonly succs: Int32Array;
-  readonly predOff: Int32Array;
-  readonly preds: Int32Array;
-  readonly paramOff: Int32Array;
+const EMPTY_LABELS: readonly { vreg: number; from: number; to: number; label: number }[] = Object.freeze([]);
+
+/**
+ * The client's function as flat arrays; see the module header for
+ * invariants. A context keeps one and `readFunction` refills it, so the
+ * columns are working memory: they may be longer than their contents, whose
+ * lengths are the counts (`numInsts`, `numOps`, ...), and only grow (by
+ * doubling). Entries past a count are unspecified.
+ */
+export class FlatFunction {
+  numInsts = 0;
+  numBlocks = 0;
+  entry = 0;
+  numVregs = 0;
+  /** Operands, successor edges (= branch-argument lists), branch arguments, block parameters, clobbers. */
+  numOps = 0;
+  numEdges = 0;
+  numArgs = 0;
+  numParams = 0;
+  numClobs = 0;
+  blockFirst: Int32Array = new Int32Array(0);
+  blockEnd: Int32Array = new Int32Array(0);
+  instBlock: Int32Array = new Int32Array(0);
+  succOff: Int32Array = new Int32Array(0);
+  succs: Int32Array = new Int32Array(0);
+  predOff: Int32Array = new Int32Array(0);
+  preds: Int32Array = new Int32Array(0);
+  paramOff: Int32Array = new Int32Array(0);
   /** Block parameters as vreg indices. */
-  readonly params: Int32Array;
+  params: Int32Array = new Int32Array(0);
   /** Indexed by succOff[b] + j: branch arguments of b to its j-th successor. */
-  readonly argOff: Int32Array;
-  readonly args: Int32Array;
-  readonly opOff: Int32Array;
-  readonly opVreg: Int32Array;
-  readonly opKind: Uint8Array;
-  readonly opPos: Uint8Array;
-  readonly opCons: Uint8Array;
+  argOff: Int32Array = new Int32Array(0);
+  args: Int32Array = new Int32Array(0);
+  opOff: Int32Array = new Int32Array(0);
+  opVreg: Int32Array = new Int32Array(0);
+  opKind: Uint8Array = new Uint8Array(0);
+  opPos: Uint8Array = new Uint8Array(0);
+  opCons: Uint8Array = new Uint8Array(0);
   /** Original packed operands, for error messages and printing. */
-  readonly ops: Float64Array;
-  readonly clobOff: Int32Array;
-  readonly clobs: Uint8Array;
+  ops: Float64Array = new Float64Array(0);
+  clobOff: Int32Array = new Int32Array(0);
+  clobs: Uint8Array = new Uint8Array(0);
   /** Per inst: bit 0 return, bit 1 branch, bit 2 move. */
-  readonly instFlags: Uint8Array;
+  instFlags: Uint8Array = new Uint8Array(0);
   /** Per vreg index: class. */
-  readonly vregCls: Uint8Array;
+  vregCls: Uint8Array = new Uint8Array(0);
   /** Per vreg index: defining inst, or -1 - block for a block parameter. */
-  readonly vregDef: Int32Array;
-  readonly slotSize: readonly number[];
-  readonly debugLabels: readonly { vreg: number; from: number; to: number; label: number }[];
+  vregDef: Int32Array = new Int32Array(0);
+  readonly slotSize: number[] = [1, 1, 1];
+  debugLabels: readonly { vreg: number; from: number; to: number; label: number }[] = EMPTY_LABELS;
+
+  // @internal Validation scratch. The per-instruction sets are stamp arrays:
+  // an entry equal to the current stamp is in the set. Stamps grow across
+  // calls (from `stampBase`), so the arrays are never cleared, except when
+  // the stamps would overflow.
+  private stampBase = 0;
+  readonly fixedEarlyAt = new Int32Array(NUM_PREGS).fill(-1);
+  readonly fixedEarlyV = new Int32Array(NUM_PREGS);
+  readonly fixedLateAt = new Int32Array(NUM_PREGS).fill(-1);
+  readonly fixedLateV = new Int32Array(NUM_PREGS);
+  readonly pregSeen = new Int32Array(NUM_PREGS).fill(-1);
+  private vregSeen: Int32Array = new Int32Array(0);
+  private predSeen: Int32Array = new Int32Array(0);
+
+  /** Reads and validates `func` into this object; see `readFunction`. */
+  read(func: RegallocFunction, env: FlatEnv): this {
+    readInto(this, func, env);
+    return this;
+  }
+
+  /**
+   * @internal First stamp of a run over n instructions: instruction i's stamp
+   * is base + i in `fixed*At`, and 2 (base + i) + point in `pregSeen` and the
+   * vreg stamps.
+   */
+  takeStamps(n: number): number {
+    const span = n + 1;
+    if (this.stampBase + span > 0x1fffffff) {
+      this.stampBase = 0;
+      this.fixedEarlyAt.fill(-1);
+      this.fixedLateAt.fill(-1);
+      this.pregSeen.fill(-1);
+      this.vregSeen.fill(-1);
+    }
+    const base = this.stampBase;
+    this.stampBase = base + span;
+    return base;
+  }
+  /** @internal Per-vreg stamps (entries below the current base are stale). */
+  vregStamps(n: number): Int32Array {
+    if (this.vregSeen.length < n) {
+      const a = new Int32Array(Math.max(n, 2 * this.vregSeen.length));
+      a.fill(-1);
+      this.vregSeen = a;
+    }
+    return this.vregSeen;
+  }
+  /** @internal Zeroed per-block counters. */
+  blockCounters(n: number): Int32Array {
+    if (this.predSeen.length < n) this.predSeen = new Int32Array(Math.max(n, 2 * this.predSeen.length));
+    else this.predSeen.fill(0, 0, n);
+    return this.predSeen;
+  }
 }
 
 export const FLAG_RET = 1;
@@ -105,7 +181,100 @@ function vn(v: number, cls: number): string {
   return `v${v} (${REG_CLASS_NAMES[cls] ?? '?'})`;
 }
 
+/** Room for n entries: `a` itself when it has it, else a new array (contents not kept). */
+function roomI32(a: Int32Array, n: number): Int32Array {
+  return a.length >= n ? a : new Int32Array(Math.max(n, 2 * a.length, 16));
+}
+function roomU8(a: Uint8Array, n: number): Uint8Array {
+  return a.length >= n ? a : new Uint8Array(Math.max(n, 2 * a.length, 16));
+}
+function roomF64(a: Float64Array, n: number): Float64Array {
+  return a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length, 16));
+}
+/** A copy of `a`'s first `used` entries with room for n (doubling). */
+function moreI32(a: Int32Array, used: number, n: number): Int32Array {
+  const b = new Int32Array(Math.max(n, 2 * a.length, 16));
+  b.set(a.subarray(0, used));
+  return b;
+}
+
+// ---------------------------------------------------------------------------
+// The machine
+// ---------------------------------------------------------------------------
+// A compiler passes the same MachineEnv to every call, so its digest is
+// cached per env object. The env's contents are compared with the digest's
+// record of them on every call (a few dozen loads), so an env mutated in
+// place is digested again rather than served stale.
+
+interface EnvDigest {
+  readonly flat: FlatEnv;
+  /** The env's registers as read: per class the preferred and non-preferred lists (length, then entries), the scratch registers, the fixed stack slots. */
+  readonly sig: Int32Array;
+}
+const envDigests = new WeakMap<MachineEnv, EnvDigest>();
+let lastEnv: MachineEnv | null = null;
+let lastDigest: EnvDigest | null = null;
+
+function envSignature(env: MachineEnv): Int32Array {
+  const out: number[] = [];
+  for (let c = 0; c < 3; c++) {
+    for (const list of [env.preferredRegsByClass[c], env.nonPreferredRegsByClass[c]]) {
+      if (list === undefined) out.push(-1);
+      else {
+        out.push(list.length);
+        for (let k = 0; k < list.length; k++) out.push(list[k]);
+      }
+    }
+  }
+  for (let c = 0; c < 3; c++) out.push(env.scratchByClass[c] ?? -1);
+  out.push(env.fixedStackSlots.length);
+  for (let k = 0; k < env.fixedStackSlots.length; k++) out.push(env.fixedStackSlots[k]);
+  return Int32Array.from(out);
+}
+
+/** Does `env` hold exactly the registers recorded in `sig`? */
+function envMatches(env: MachineEnv, sig: Int32Array): boolean {
+  let x = 0;
+  const pref = env.preferredRegsByClass;
+  const non = env.nonPreferredRegsByClass;
+  for (let c = 0; c < 3; c++) {
+    for (let j = 0; j < 2; j++) {
+      const list = j === 0 ? pref[c] : non[c];
+      if (list === undefined) {
+        if (sig[x++] !== -1) return false;
+        continue;
+      }
+      const n = list.length;
+      if (sig[x++] !== n) return false;
+      for (let k = 0; k < n; k++) if (sig[x++] !== list[k]) return false;
+    }
+  }
+  const scr = env.scratchByClass;
+  for (let c = 0; c < 3; c++) if (sig[x++] !== (scr[c] ?? -1)) return false;
+  const fixed = env.fixedStackSlots;
+  if (sig[x++] !== fixed.length) return false;
+  for (let k = 0; k < fixed.length; k++) if (sig[x++] !== fixed[k]) return false;
+  return x === sig.length;
+}
+
+/**
+ * The digest of `env`, validated; cached per env object and checked against
+ * the env's current contents on every call. Throws RegallocFailure.
+ */
 export function readEnv(env: MachineEnv): FlatEnv {
+  let d = env === lastEnv ? lastDigest : (envDigests.get(env) ?? null);
+  if (d === null || !envMatches(env, d.sig)) {
+    // A non-integer preg fails validation in digestEnv before any signature is kept.
+    const flat = digestEnv(env);
+    d = { flat, sig: envSignature(env) };
+    envDigests.set(env, d);
+  }
+  lastEnv = env;
+  lastDigest = d;
+  return d.flat;
+}
+
+function digestEnv(env: MachineEnv): FlatEnv {
   const pregKind = new Uint8Array(NUM_PREGS);
   const order: Int32Array[] = [];
   const numPreferred: number[] = [];
@@ -145,30 +314,84 @@ export function readEnv(env: MachineEnv): FlatEnv {
   return { order, numPreferred, pregKind, scratch };
 }
 
-/** Reads and validates; see the module header. Throws RegallocFailure. */
-export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
+// ---------------------------------------------------------------------------
+// The function
+// ---------------------------------------------------------------------------
+
+/**
+ * Reads and validates; see the module header. Throws RegallocFailure. With
+ * `into` (a context's), its columns are refilled and returned; without, a new
+ * FlatFunction is returned.
+ */
+export function readFunction(f: RegallocFunction, env: FlatEnv, into?: FlatFunction): FlatFunction {
+  const F = into ?? new FlatFunction();
+  readInto(F, f, env);
+  return F;
+}
+
+function noteClass(F: FlatFunction, v: VReg, inst: number): number {
+  const idx = v >>> 2;
+  const cls = v & 3;
+  if (idx >= F.numVregs) fail({ kind: 'BadVReg', vreg: v, inst, message: `v${idx} at inst ${inst} is beyond numVregs (${F.numVregs})` });
+  if (cls === 3) fail({ kind: 'BadVReg', vreg: v, inst, message: `v${idx} at inst ${inst} has an invalid class` });
+  const vregCls = F.vregCls;
+  if (vregCls[idx] === 255) vregCls[idx] = cls;
+  else if (vregCls[idx] !== cls)
+    fail({ kind: 'BadVReg', vreg: v, inst, message: `v${idx} used as ${REG_CLASS_NAMES[vregCls[idx]]} and as ${REG_CLASS_NAMES[cls]} (inst ${inst})` });
+  return idx;
+}
+
+function noteDef(F: FlatFunction, v: VReg, site: number, inst: number): number {
+  const idx = noteClass(F, v, inst);
+  if (F.vregDef[idx] !== 0x7fffffff) {
+    const where = site >= 0 ? `inst ${site}` : `block${-1 - site} params`;
+    fail({ kind: 'SsaViolation', vreg: v, inst, message: `SSA violation: ${vn(idx, v & 3)} defined twice, second definition at ${where}` });
+  }
+  F.vregDef[idx] = site;
+  return idx;
+}
+
+function undefinedUse(F: FlatFunction, idx: number, inst: number): never {
+  const cls = F.vregCls[idx];
+  return fail({ kind: 'SsaViolation', vreg: (idx * 4 + cls) as VReg, inst, message: `SSA violation: ${vn(idx, cls)} used at inst ${inst} but never defined` });
+}
+
+function badOperand(F: FlatFunction, i: number, k: number, msg: string): never {
+  const v = F.opVreg[k];
+  const cls = F.vregCls[v];
+  return fail({ kind: 'BadOperand', vreg: (v * 4 + cls) as VReg, inst: i, message: `inst ${i} operand ${k - F.opOff[i]} (${vn(v, cls)}): ${msg}` });
+}
+
+function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
   const numInsts = f.numInsts();
   const numBlocks = f.numBlocks();
   const numVregs = f.numVregs();
   const entry = f.entryBlock() as number;
+  F.numInsts = numInsts;
+  F.numBlocks = numBlocks;
+  F.numVregs = numVregs;
+  F.entry = entry;
+  F.numOps = F.numEdges = F.numArgs = F.numParams = F.numClobs = 0;
   if (numBlocks < 1 || entry < 0 || entry >= numBlocks) fail({ kind: 'BadBlockLayout', block: entry, message: `entry block ${entry} out of range (${numBlocks} blocks)` });
-  const blockFirst = new Int32Array(numBlocks);
-  const blockEnd = new Int32Array(numBlocks);
-  const instBlock = new Int32Array(numInsts);
+  const blockFirst = (F.blockFirst = roomI32(F.blockFirst, numBlocks));
+  const blockEnd = (F.blockEnd = roomI32(F.blockEnd, numBlocks));
+  const instBlock = (F.instBlock = roomI32(F.instBlock, numInsts));
   let next = 0;
   for (let b = 0; b < numBlocks; b++) {
-    const [first, end] = f.blockInsts(b as Block);
+    const range = f.blockInsts(b as Block);
+    const first = range[0];
+    const end = range[1];
     if (first !== next || end <= first || end > numInsts)
       fail({ kind: 'BadBlockLayout', block: b, message: `block${b} covers insts [${first}, ${end}) but must start at inst ${next} and be non-empty` });
     blockFirst[b] = first;
     blockEnd[b] = end;
-    instBlock.fill(b, first, end);
+    for (let i = first; i < end; i++) instBlock[i] = b;
     next = end;
   }
   if (next !== numInsts) fail({ kind: 'BadBlockLayout', block: numBlocks - 1, message: `blocks cover ${next} of ${numInsts} insts` });
 
   // Instruction flags and terminators.
-  const instFlags = new Uint8Array(numInsts);
+  const instFlags = (F.instFlags = roomU8(F.instFlags, numInsts));
   const hasMove = typeof f.isMove === 'function';
   for (let i = 0; i < numInsts; i++) {
     let fl = 0;
@@ -187,34 +410,39 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
   }
 
   // CFG.
-  const succOff = new Int32Array(numBlocks + 1);
-  const predOff = new Int32Array(numBlocks + 1);
-  const succL: number[] = [];
-  const predL: number[] = [];
+  const succOff = (F.succOff = roomI32(F.succOff, numBlocks + 1));
+  const predOff = (F.predOff = roomI32(F.predOff, numBlocks + 1));
+  let succs = (F.succs = roomI32(F.succs, 2 * numBlocks));
+  let preds = (F.preds = roomI32(F.preds, 2 * numBlocks));
+  let nSucc = 0;
+  let nPred = 0;
   for (let b = 0; b < numBlocks; b++) {
-    succOff[b] = succL.length;
+    succOff[b] = nSucc;
     const ss = f.blockSuccs(b as Block);
-    for (let k = 0; k < ss.length; k++) {
+    const ns = ss.length;
+    if (nSucc + ns > succs.length) succs = F.succs = moreI32(succs, nSucc, nSucc + ns);
+    for (let k = 0; k < ns; k++) {
       const s = ss[k];
       if (!Number.isInteger(s) || s < 0 || s >= numBlocks) fail({ kind: 'BadCfg', block: b, message: `block${b} has successor ${s} out of range` });
-      succL.push(s);
+      succs[nSucc++] = s;
     }
-    predOff[b] = predL.length;
+    predOff[b] = nPred;
     const ps = f.blockPreds(b as Block);
-    for (let k = 0; k < ps.length; k++) {
+    const np = ps.length;
+    if (nPred + np > preds.length) preds = F.preds = moreI32(preds, nPred, nPred + np);
+    for (let k = 0; k < np; k++) {
       const p = ps[k];
       if (!Number.isInteger(p) || p < 0 || p >= numBlocks) fail({ kind: 'BadCfg', block: b, message: `block${b} has predecessor ${p} out of range` });
-      predL.push(p);
+      preds[nPred++] = p;
     }
   }
-  succOff[numBlocks] = succL.length;
-  predOff[numBlocks] = predL.length;
-  const succs = Int32Array.from(succL);
-  const preds = Int32Array.from(predL);
+  succOff[numBlocks] = nSucc;
+  predOff[numBlocks] = nPred;
+  F.numEdges = nSucc;
   // Each edge must appear as often in its source's succ list as in its target's pred
   // list. Per target: count each predecessor's entries, compare with the source's
   // succ list (short), and let equal totals cover edges listed only as successors.
-  const predSeen = new Int32Array(numBlocks);
+  const predSeen = F.blockCounters(numBlocks);
   for (let b = 0; b < numBlocks; b++) {
     for (let k = predOff[b]; k < predOff[b + 1]; k++) predSeen[preds[k]]++;
     for (let k = predOff[b]; k < predOff[b + 1]; k++) {
@@ -227,7 +455,7 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
       predSeen[p] = 0;
     }
   }
-  if (succL.length !== predL.length)
+  if (nSucc !== nPred)
     for (let b = 0; b < numBlocks; b++)
       for (let j = succOff[b]; j < succOff[b + 1]; j++) {
         const t = succs[j];
@@ -251,48 +479,31 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
   }
 
   // Classes and definitions.
-  const vregCls = new Uint8Array(numVregs).fill(255);
-  const vregDef = new Int32Array(numVregs).fill(0x7fffffff);
-  const noteClass = (v: VReg, inst: number): number => {
-    const idx = v >>> 2;
-    const cls = v & 3;
-    if (idx >= numVregs) fail({ kind: 'BadVReg', vreg: v, inst, message: `v${idx} at inst ${inst} is beyond numVregs (${numVregs})` });
-    if (cls === 3) fail({ kind: 'BadVReg', vreg: v, inst, message: `v${idx} at inst ${inst} has an invalid class` });
-    if (vregCls[idx] === 255) vregCls[idx] = cls;
-    else if (vregCls[idx] !== cls)
-      fail({ kind: 'BadVReg', vreg: v, inst, message: `v${idx} used as ${REG_CLASS_NAMES[vregCls[idx]]} and as ${REG_CLASS_NAMES[cls]} (inst ${inst})` });
-    return idx;
-  };
-  const noteDef = (v: VReg, site: number, inst: number): void => {
-    const idx = noteClass(v, inst);
-    if (vregDef[idx] !== 0x7fffffff) {
-      const where = site >= 0 ? `inst ${site}` : `block${-1 - site} params`;
-      fail({ kind: 'SsaViolation', vreg: v, inst, message: `SSA violation: ${vn(idx, v & 3)} defined twice, second definition at ${where}` });
-    }
-    vregDef[idx] = site;
-  };
+  const vregCls = (F.vregCls = roomU8(F.vregCls, numVregs));
+  vregCls.fill(255, 0, numVregs);
+  const vregDef = (F.vregDef = roomI32(F.vregDef, numVregs));
+  vregDef.fill(0x7fffffff, 0, numVregs);
 
-  const paramOff = new Int32Array(numBlocks + 1);
-  const paramL: number[] = [];
+  const paramOff = (F.paramOff = roomI32(F.paramOff, numBlocks + 1));
+  let params = F.params;
+  let nParams = 0;
   for (let b = 0; b < numBlocks; b++) {
-    paramOff[b] = paramL.length;
+    paramOff[b] = nParams;
     const ps = f.blockParams(b as Block);
-    for (let k = 0; k < ps.length; k++) {
-      const v = ps[k];
-      noteDef(v, -1 - b, blockFirst[b]);
-      paramL.push(v);
-    }
+    const np = ps.length;
+    if (nParams + np > params.length) params = F.params = moreI32(params, nParams, nParams + np);
+    for (let k = 0; k < np; k++) params[nParams++] = noteDef(F, ps[k], -1 - b, blockFirst[b]);
   }
-  paramOff[numBlocks] = paramL.length;
+  paramOff[numBlocks] = nParams;
+  F.numParams = nParams;
   if (paramOff[entry + 1] > paramOff[entry])
     fail({ kind: 'BadCfg', block: entry, message: `entry block${entry} has parameters; define incoming values with fixed-register defs instead` });
-  const paramsPacked = paramL;
 
   // Operands and clobbers, copied into growable typed arrays.
-  const opOff = new Int32Array(numInsts + 1);
-  let opBuf = new Float64Array(Math.max(16, 3 * numInsts));
-  const clobOff = new Int32Array(numInsts + 1);
-  let clobBuf = new Uint8Array(64);
+  const opOff = (F.opOff = roomI32(F.opOff, numInsts + 1));
+  let opBuf = (F.ops = roomF64(F.ops, 3 * numInsts));
+  const clobOff = (F.clobOff = roomI32(F.clobOff, numInsts + 1));
+  let clobBuf = F.clobs;
   let nOps = 0;
   let nClobs = 0;
   for (let i = 0; i < numInsts; i++) {
@@ -301,8 +512,8 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
     const no = ops.length;
     if (nOps + no > opBuf.length) {
       const g = new Float64Array(Math.max(2 * opBuf.length, nOps + no));
-      g.set(opBuf);
-      opBuf = g;
+      g.set(opBuf.subarray(0, nOps));
+      opBuf = F.ops = g;
     }
     for (let k = 0; k < no; k++) opBuf[nOps + k] = ops[k];
     nOps += no;
@@ -311,9 +522,9 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
     const nc = cl.length;
     if (nc === 0) continue;
     if (nClobs + nc > clobBuf.length) {
-      const g = new Uint8Array(Math.max(2 * clobBuf.length, nClobs + nc));
-      g.set(clobBuf);
-      clobBuf = g;
+      const g = new Uint8Array(Math.max(2 * clobBuf.length, nClobs + nc, 64));
+      g.set(clobBuf.subarray(0, nClobs));
+      clobBuf = F.clobs = g;
     }
     for (let k = 0; k < nc; k++) {
       const p = cl[k];
@@ -324,12 +535,13 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
   }
   opOff[numInsts] = nOps;
   clobOff[numInsts] = nClobs;
-  const ops = opBuf.subarray(0, nOps);
-  const clobs = clobBuf.subarray(0, nClobs);
-  const opVreg = new Int32Array(nOps);
-  const opKind = new Uint8Array(nOps);
-  const opPos = new Uint8Array(nOps);
-  const opCons = new Uint8Array(nOps);
+  F.numOps = nOps;
+  F.numClobs = nClobs;
+  const ops = opBuf;
+  const opVreg = (F.opVreg = roomI32(F.opVreg, nOps));
+  const opKind = (F.opKind = roomU8(F.opKind, nOps));
+  const opPos = (F.opPos = roomU8(F.opPos, nOps));
+  const opCons = (F.opCons = roomU8(F.opCons, nOps));
   const TWO32 = 0x1_0000_0000;
   for (let i = 0; i < numInsts; i++) {
     for (let k = opOff[i]; k < opOff[i + 1]; k++) {
@@ -337,70 +549,93 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
       if (!Number.isSafeInteger(op) || op < 0) fail({ kind: 'BadOperand', vreg: 0 as VReg, inst: i, message: `operand ${k - opOff[i]} of inst ${i} is not a packed operand` });
       const v = (op >>> 0) as VReg;
       const hi = Math.floor(op / TWO32);
-      opKind[k] = (hi >>> 1) & 1;
+      const kind = (hi >>> 1) & 1;
+      opKind[k] = kind;
       opPos[k] = hi & 1;
       opCons[k] = (hi >>> 2) & 0xff;
-      if (opKind[k] === 1) noteDef(v, i, i);
-      opVreg[k] = noteClass(v, i);
+      opVreg[k] = kind === 1 ? noteDef(F, v, i, i) : noteClass(F, v, i);
     }
   }
-  const classOf = (idx: number): number => vregCls[idx];
-  const params = new Int32Array(paramsPacked.length);
-  for (let k = 0; k < paramsPacked.length; k++) params[k] = paramsPacked[k] >>> 2;
 
   // Branch arguments.
-  const argOff = new Int32Array(succL.length + 1);
-  const argL: number[] = [];
+  const argOff = (F.argOff = roomI32(F.argOff, nSucc + 1));
+  let args = F.args;
+  let nArgs = 0;
   for (let b = 0; b < numBlocks; b++) {
     const last = blockEnd[b] - 1;
     for (let j = 0; j < succOff[b + 1] - succOff[b]; j++) {
-      argOff[succOff[b] + j] = argL.length;
+      argOff[succOff[b] + j] = nArgs;
       const s = succs[succOff[b] + j];
       const a = f.branchBlockParams(b as Block, last as Inst, j);
       const np = paramOff[s + 1] - paramOff[s];
       if (a.length !== np)
         fail({ kind: 'BranchArgs', block: b, inst: last, message: `inst ${last} passes ${a.length} args to block${s}, which has ${np} params` });
-      for (let k = 0; k < a.length; k++) {
-        const idx = noteClass(a[k], last);
+      if (nArgs + np > args.length) args = F.args = moreI32(args, nArgs, nArgs + np);
+      for (let k = 0; k < np; k++) {
+        const idx = noteClass(F, a[k], last);
         const p = params[paramOff[s] + k];
-        if (classOf(p) !== (a[k] & 3))
+        if (vregCls[p] !== (a[k] & 3))
           fail({ kind: 'BranchArgs', block: b, inst: last, message: `inst ${last} passes ${vn(idx, a[k] & 3)} to block${s} param v${p} of another class` });
-        argL.push(idx);
+        args[nArgs++] = idx;
       }
     }
   }
-  argOff[succL.length] = argL.length;
-  const args = Int32Array.from(argL);
+  argOff[nSucc] = nArgs;
+  F.numArgs = nArgs;
 
   for (let v = 0; v < numVregs; v++) if (vregCls[v] === 255) vregCls[v] = 0;
 
   // Undefined uses.
-  const checkDefined = (idx: number, inst: number): void => {
-    if (vregDef[idx] === 0x7fffffff)
-      fail({ kind: 'SsaViolation', vreg: (idx * 4 + vregCls[idx]) as VReg, inst, message: `SSA violation: ${vn(idx, vregCls[idx])} used at inst ${inst} but never defined` });
-  };
-  for (let i = 0; i < numInsts; i++) for (let k = opOff[i]; k < opOff[i + 1]; k++) if (opKind[k] === 0) checkDefined(opVreg[k], i);
-  for (let b = 0; b < numBlocks; b++) for (let k = argOff[succOff[b]]; k < argOff[succOff[b + 1]]; k++) checkDefined(args[k], blockEnd[b] - 1);
+  for (let i = 0; i < numInsts; i++) for (let k = opOff[i]; k < opOff[i + 1]; k++) if (opKind[k] === 0 && vregDef[opVreg[k]] === 0x7fffffff) undefinedUse(F, opVreg[k], i);
+  for (let b = 0; b < numBlocks; b++)
+    for (let k = argOff[succOff[b]]; k < argOff[succOff[b + 1]]; k++) if (vregDef[args[k]] === 0x7fffffff) undefinedUse(F, args[k], blockEnd[b] - 1);
 
-  // Operand rules. Per-instruction sets are stamp arrays (stamp = instruction
-  // number), so the pass allocates nothing per instruction.
-  const counts = new Int32Array(3);
-  const nAlloc = env.order.map((o) => o.length);
-  const fixedEarlyAt = new Int32Array(NUM_PREGS).fill(-1);
-  const fixedEarlyV = new Int32Array(NUM_PREGS);
-  const fixedLateAt = new Int32Array(NUM_PREGS).fill(-1);
-  const fixedLateV = new Int32Array(NUM_PREGS);
-  const pregSeen = new Int32Array(NUM_PREGS).fill(-1);
-  const vregSeen = new Int32Array(numVregs).fill(-1);
-  const badOperand = (i: number, k: number, msg: string): never => {
-    const v = opVreg[k];
-    const cls = vregCls[v];
-    return fail({ kind: 'BadOperand', vreg: (v * 4 + cls) as VReg, inst: i, message: `inst ${i} operand ${k - opOff[i]} (${vn(v, cls)}): ${msg}` });
-  };
+  checkOperandRules(F, env);
+
+  // Branches into merge blocks may not carry operands (edge moves go before them).
+  for (let b = 0; b < numBlocks; b++) {
+    if (succOff[b + 1] - succOff[b] !== 1) continue;
+    const s = succs[succOff[b]];
+    const last = blockEnd[b] - 1;
+    if (predOff[s + 1] - predOff[s] > 1 && opOff[last + 1] > opOff[last])
+      fail({
+        kind: 'DisallowedBranchOperand',
+        block: b,
+        inst: last,
+        message: `inst ${last} jumps to merge block${s} and has operands; edge moves are placed before it and could clobber them`,
+      });
+  }
+
+  F.debugLabels = EMPTY_LABELS;
+  if (typeof f.debugValueLabels === 'function') {
+    F.debugLabels = f.debugValueLabels().map((d) => ({ vreg: d.vreg >>> 2, from: d.from, to: d.to, label: d.label }));
+  }
+  for (let c = 0; c < 3; c++) {
+    const s = f.spillslotSize(c as 0 | 1 | 2);
+    if (!Number.isInteger(s) || s < 1) fail({ kind: 'BadMachineEnv', message: `spillslotSize(${REG_CLASS_NAMES[c]}) = ${s}; must be a positive integer` });
+    F.slotSize[c] = s;
+  }
+}
+
+/**
+ * The per-instruction operand rules (see the module header). Per-instruction
+ * sets are stamp arrays (stamp = base + instruction number), so the pass
+ * allocates nothing.
+ */
+function checkOperandRules(F: FlatFunction, env: FlatEnv): void {
+  const { numInsts, opOff, opCons, opKind, opPos, opVreg, vregCls, instFlags, clobOff, clobs } = F;
+  const order = env.order;
+  const nAlloc0 = order[0].length;
+  const nAlloc1 = order[1].length;
+  const nAlloc2 = order[2].length;
+  const base = F.takeStamps(numInsts);
+  const { fixedEarlyAt, fixedEarlyV, fixedLateAt, fixedLateV } = F;
+  const pregKind = env.pregKind;
   for (let i = 0; i < numInsts; i++) {
     const o0 = opOff[i];
     const o1 = opOff[i + 1];
     const term = (instFlags[i] & (FLAG_RET | FLAG_BRANCH)) !== 0;
+    const stampI = base + i;
     let hasFixed = false;
     // Upper bounds of the register operands per class (checked exactly below only if one is exceeded).
     let need0 = 0;
@@ -418,22 +653,22 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
       const v = opVreg[k];
       const cls = vregCls[v];
       const tag = c & 0xc0;
-      if (term && opKind[k] === 1) badOperand(i, k, 'a branch or return may not define values');
-      if (tag === 0 && c !== CONSTRAINT_ANY && c !== CONSTRAINT_REG && c !== CONSTRAINT_STACK) badOperand(i, k, `unknown constraint code ${c}`);
+      if (term && opKind[k] === 1) badOperand(F, i, k, 'a branch or return may not define values');
+      if (tag === 0 && c !== CONSTRAINT_ANY && c !== CONSTRAINT_REG && c !== CONSTRAINT_STACK) badOperand(F, i, k, `unknown constraint code ${c}`);
       if (tag === CONSTRAINT_REUSE) {
         const j = c & 63;
-        if (opKind[k] !== 1) badOperand(i, k, 'only a def may reuse an input');
-        if (opPos[k] !== 1) badOperand(i, k, 'a reuse def must be late');
-        if (j >= o1 - o0) badOperand(i, k, `reuse input ${j} does not exist`);
+        if (opKind[k] !== 1) badOperand(F, i, k, 'only a def may reuse an input');
+        if (opPos[k] !== 1) badOperand(F, i, k, 'a reuse def must be late');
+        if (j >= o1 - o0) badOperand(F, i, k, `reuse input ${j} does not exist`);
         const kk = o0 + j;
-        if (opKind[kk] !== 0 || opPos[kk] !== 0) badOperand(i, k, `reuse input ${j} is not an early use`);
-        if (vregCls[opVreg[kk]] !== cls) badOperand(i, k, `reuse input ${j} has another class`);
-        if (opCons[kk] !== CONSTRAINT_REG && opCons[kk] !== CONSTRAINT_ANY) badOperand(i, k, `reuse input ${j} must have a reg or any constraint`);
-        for (let k2 = o0; k2 < o1; k2++) if (k2 !== k && opCons[k2] === (CONSTRAINT_REUSE | j)) badOperand(i, k, `reuse input ${j} is reused twice`);
+        if (opKind[kk] !== 0 || opPos[kk] !== 0) badOperand(F, i, k, `reuse input ${j} is not an early use`);
+        if (vregCls[opVreg[kk]] !== cls) badOperand(F, i, k, `reuse input ${j} has another class`);
+        if (opCons[kk] !== CONSTRAINT_REG && opCons[kk] !== CONSTRAINT_ANY) badOperand(F, i, k, `reuse input ${j} must have a reg or any constraint`);
+        for (let k2 = o0; k2 < o1; k2++) if (k2 !== k && opCons[k2] === (CONSTRAINT_REUSE | j)) badOperand(F, i, k, `reuse input ${j} is reused twice`);
       } else if (tag === CONSTRAINT_FIXED) {
         hasFixed = true;
         const p = cls * 64 + (c & 63);
-        if (env.pregKind[p] === PREG_KIND_SCRATCH) badOperand(i, k, `fixed to the scratch register p${p & 63}`);
+        if (pregKind[p] === PREG_KIND_SCRATCH) badOperand(F, i, k, `fixed to the scratch register p${p & 63}`);
         // A fixed value is copied into place before the instruction and out after it, so
         // early defs and late uses hold their preg at both points; early uses only at the
         // early point, late defs only at the late point.
@@ -441,20 +676,20 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
         const early = both || opPos[k] === 0;
         const late = both || opPos[k] === 1;
         if (early) {
-          if (fixedEarlyAt[p] === i && fixedEarlyV[p] !== v) badOperand(i, k, `preg p${p & 63} is also fixed for v${fixedEarlyV[p]} at the same point`);
-          fixedEarlyAt[p] = i;
+          if (fixedEarlyAt[p] === stampI && fixedEarlyV[p] !== v) badOperand(F, i, k, `preg p${p & 63} is also fixed for v${fixedEarlyV[p]} at the same point`);
+          fixedEarlyAt[p] = stampI;
           fixedEarlyV[p] = v;
         }
         if (late) {
-          if (fixedLateAt[p] === i && fixedLateV[p] !== v) badOperand(i, k, `preg p${p & 63} is also fixed for v${fixedLateV[p]} at the same point`);
-          fixedLateAt[p] = i;
+          if (fixedLateAt[p] === stampI && fixedLateV[p] !== v) badOperand(F, i, k, `preg p${p & 63} is also fixed for v${fixedLateV[p]} at the same point`);
+          fixedLateAt[p] = stampI;
           fixedLateV[p] = v;
         }
       } else if (tag === CONSTRAINT_LIMIT) {
         const lim = 1 << (c & 63);
         let any = false;
-        for (const p of env.order[cls]) if ((p & 63) < lim) any = true;
-        if (!any) badOperand(i, k, `no allocatable register below limit ${lim}`);
+        for (const p of order[cls]) if ((p & 63) < lim) any = true;
+        if (!any) badOperand(F, i, k, `no allocatable register below limit ${lim}`);
       }
     }
     const k0 = clobOff[i];
@@ -478,103 +713,76 @@ export function readFunction(f: RegallocFunction, env: FlatEnv): FlatFunction {
       else if (cls === 1) need1++;
       else need2++;
     }
-    if (need0 <= nAlloc[0] && need1 <= nAlloc[1] && need2 <= nAlloc[2]) continue;
-    // Register pressure per point and class (live-through values excluded; see the allocator).
-    for (let pt = 0; pt < 2; pt++) {
-      counts[0] = counts[1] = counts[2] = 0;
-      const stamp = 2 * i + pt;
-      for (let k = o0; k < o1; k++) {
-        const c = opCons[k];
-        if (c === CONSTRAINT_ANY || c === CONSTRAINT_STACK) continue;
-        const atPoint = opKind[k] === 1 ? opPos[k] === 0 || pt === 1 || (c & 0xc0) === CONSTRAINT_REUSE : opPos[k] === pt;
-        if (!atPoint) continue;
-        if ((c & 0xc0) === CONSTRAINT_FIXED) {
-          const p = vregCls[opVreg[k]] * 64 + (c & 63);
-          if (env.pregKind[p] !== PREG_KIND_ALLOCATABLE) continue;
-          if (pregSeen[p] === stamp) continue;
-          pregSeen[p] = stamp;
-        } else if (opKind[k] === 0) {
-          if (vregSeen[opVreg[k]] === stamp) continue;
-          vregSeen[opVreg[k]] = stamp;
-        }
-        counts[vregCls[opVreg[k]]]++;
+    if (need0 > nAlloc0 || need1 > nAlloc1 || need2 > nAlloc2) checkPressure(F, env, i, 2 * (base + i));
+  }
+
+}
+
+/**
+ * The exact register-pressure rule for instruction i, whose operands and
+ * clobbers might not fit: per point and class, the distinct registers its
+ * operands need (live-through values excluded; see the allocator). `stamp0`
+ * is the instruction's first of two stamps.
+ */
+function checkPressure(F: FlatFunction, env: FlatEnv, i: number, stamp0: number): void {
+  const { opOff, opCons, opKind, opPos, opVreg, vregCls, clobOff, clobs } = F;
+  const pregSeen = F.pregSeen;
+  const vregSeen = F.vregStamps(F.numVregs);
+  const o0 = opOff[i];
+  const o1 = opOff[i + 1];
+  const k0 = clobOff[i];
+  const k1 = clobOff[i + 1];
+  const counts = [0, 0, 0];
+  for (let pt = 0; pt < 2; pt++) {
+    counts[0] = counts[1] = counts[2] = 0;
+    const stamp = stamp0 + pt;
+    for (let k = o0; k < o1; k++) {
+      const c = opCons[k];
+      if (c === CONSTRAINT_ANY || c === CONSTRAINT_STACK) continue;
+      const atPoint = opKind[k] === 1 ? opPos[k] === 0 || pt === 1 || (c & 0xc0) === CONSTRAINT_REUSE : opPos[k] === pt;
+      if (!atPoint) continue;
+      if ((c & 0xc0) === CONSTRAINT_FIXED) {
+        const p = vregCls[opVreg[k]] * 64 + (c & 63);
+        if (env.pregKind[p] !== PREG_KIND_ALLOCATABLE) continue;
+        if (pregSeen[p] === stamp) continue;
+        pregSeen[p] = stamp;
+      } else if (opKind[k] === 0) {
+        if (vregSeen[opVreg[k]] === stamp) continue;
+        vregSeen[opVreg[k]] = stamp;
       }
-      if (pt === 1)
-        for (let k = k0; k < k1; k++) {
-          const p = clobs[k];
-          if (env.pregKind[p] === PREG_KIND_ALLOCATABLE && pregSeen[p] !== stamp) {
-            pregSeen[p] = stamp;
-            counts[p >>> 6]++;
-          }
+      counts[vregCls[opVreg[k]]]++;
+    }
+    if (pt === 1)
+      for (let k = k0; k < k1; k++) {
+        const p = clobs[k];
+        if (env.pregKind[p] === PREG_KIND_ALLOCATABLE && pregSeen[p] !== stamp) {
+          pregSeen[p] = stamp;
+          counts[p >>> 6]++;
         }
-      for (let cls = 0; cls < 3; cls++)
-        if (counts[cls] > nAlloc[cls]) {
-          const k = o0 < o1 ? o0 : -1;
-          const vr = (k >= 0 ? opVreg[k] * 4 + vregCls[opVreg[k]] : 0) as VReg;
-          fail({
-            kind: 'TooManyLiveRegs',
-            vreg: vr,
-            inst: i,
-            message: `inst ${i} needs ${counts[cls]} ${REG_CLASS_NAMES[cls]} registers at its ${pt === 0 ? 'early' : 'late'} point but only ${nAlloc[cls]} are allocatable`,
-          });
-        }
+      }
+    for (let cls = 0; cls < 3; cls++) {
+      const nAlloc = env.order[cls].length;
+      if (counts[cls] > nAlloc) {
+        const k = o0 < o1 ? o0 : -1;
+        const vr = (k >= 0 ? opVreg[k] * 4 + vregCls[opVreg[k]] : 0) as VReg;
+        fail({
+          kind: 'TooManyLiveRegs',
+          vreg: vr,
+          inst: i,
+          message: `inst ${i} needs ${counts[cls]} ${REG_CLASS_NAMES[cls]} registers at its ${pt === 0 ? 'early' : 'late'} point but only ${nAlloc} are allocatable`,
+        });
+      }
     }
   }
+}
 
-  // Branches into merge blocks may not carry operands (edge moves go before them).
-  for (let b = 0; b < numBlocks; b++) {
-    if (succOff[b + 1] - succOff[b] !== 1) continue;
-    const s = succs[succOff[b]];
-    const last = blockEnd[b] - 1;
-    if (predOff[s + 1] - predOff[s] > 1 && opOff[last + 1] > opOff[last])
-      fail({
-        kind: 'DisallowedBranchOperand',
-        block: b,
-        inst: last,
-        message: `inst ${last} jumps to merge block${s} and has operands; edge moves are placed before it and could clobber them`,
-      });
-  }
-
-  let debugLabels: { vreg: number; from: number; to: number; label: number }[] = [];
-  if (typeof f.debugValueLabels === 'function') {
-    debugLabels = f.debugValueLabels().map((d) => ({ vreg: d.vreg >>> 2, from: d.from, to: d.to, label: d.label }));
-  }
-  const slotSize = [0, 1, 2].map((c) => {
-    const s = f.spillslotSize(c as 0 | 1 | 2);
-    if (!Number.isInteger(s) || s < 1) fail({ kind: 'BadMachineEnv', message: `spillslotSize(${REG_CLASS_NAMES[c]}) = ${s}; must be a positive integer` });
-    return s;
-  });
-
-  return {
-    numInsts,
-    numBlocks,
-    entry,
-    numVregs,
-    blockFirst,
-    blockEnd,
-    instBlock,
-    succOff,
-    succs,
-    predOff,
-    preds,
-    paramOff,
-    params,
-    argOff,
-    args,
-    opOff,
-    opVreg,
-    opKind,
-    opPos,
-    opCons,
-    ops,
-    clobOff,
-    clobs,
-    instFlags,
-    vregCls,
-    vregDef,
-    slotSize,
-    debugLabels,
-  };
+/** The output's `instAllocOffsets`: a copy of `opOff` (outputs never alias working memory). */
+export function instAllocOffsetsOf(f: FlatFunction): Uint32Array {
+  const n = f.numInsts + 1;
+  const out = new Uint32Array(n);
+  const opOff = f.opOff;
+  for (let i = 0; i < n; i++) out[i] = opOff[i];
+  return out;
 }
 
 /** Packed operand at flat index k, for messages. */
@@ -589,18 +797,19 @@ export { CONSTRAINT_FIXED, CONSTRAINT_LIMIT, CONSTRAINT_REG, CONSTRAINT_REUSE, C
  * live ranges): every use is reached only through its definition, and nothing
  * is live into the entry block. One backward walk per vreg from its uses.
  */
-export function checkDominance(f: FlatFunction): void {
+export function checkDominance(f: FlatFunction, ctx: RegallocContext): void {
   const nv = f.numVregs;
-  const cnt = new Int32Array(nv + 1);
-  for (let k = 0; k < f.opVreg.length; k++) if (f.opKind[k] === 0) cnt[f.opVreg[k] + 1]++;
-  for (let k = 0; k < f.args.length; k++) cnt[f.args[k] + 1]++;
+  const cnt = ctx.filledI32(BUF.domCount, nv + 1, 0);
+  for (let k = 0; k < f.numOps; k++) if (f.opKind[k] === 0) cnt[f.opVreg[k] + 1]++;
+  for (let k = 0; k < f.numArgs; k++) cnt[f.args[k] + 1]++;
   for (let v = 0; v < nv; v++) cnt[v + 1] += cnt[v];
-  const at = Int32Array.from(cnt.subarray(0, nv));
-  const sites = new Int32Array(cnt[nv]);
+  const at = ctx.i32(BUF.domAt, nv);
+  for (let v = 0; v < nv; v++) at[v] = cnt[v];
+  const sites = ctx.i32(BUF.domSites, cnt[nv]);
   for (let i = 0; i < f.numInsts; i++) for (let k = f.opOff[i]; k < f.opOff[i + 1]; k++) if (f.opKind[k] === 0) sites[at[f.opVreg[k]]++] = 2 * i + f.opPos[k];
   for (let b = 0; b < f.numBlocks; b++) for (let k = f.argOff[f.succOff[b]]; k < f.argOff[f.succOff[b + 1]]; k++) sites[at[f.args[k]]++] = 2 * f.blockEnd[b] - 1;
-  const mark = new Int32Array(f.numBlocks).fill(-1);
-  const stack = new Int32Array(f.numBlocks);
+  const mark = ctx.filledI32(BUF.domMark, f.numBlocks, -1);
+  const stack = ctx.i32(BUF.domStack, f.numBlocks);
   for (let v = 0; v < nv; v++) {
     const d = f.vregDef[v];
     if (d === 0x7fffffff) continue;

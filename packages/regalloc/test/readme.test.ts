@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/index.js';
 import { DataFunction, fuzzMachine, generateFunction } from '../src/fuzzing/index.js';
 import { ensureBuilt } from './build.js';
@@ -40,14 +40,21 @@ describe('debug logging', () => {
     const text = lines.join('\n');
     for (const want of ['regalloc (backtracking)', 'candidate vregs', 'allocatable int', 'assign', 'stats:']) expect(text).toContain(want);
   });
-  it('is enabled by CLIFT_LOG=regalloc', () => {
+  it('is enabled by CLIFT_LOG=regalloc when the package is loaded', async () => {
     const prev = process.env.CLIFT_LOG;
     const lines: string[] = [];
     const orig = console.log;
     console.log = (s: string) => void lines.push(s);
     try {
+      // The variable is read once, at load: a fresh instance of the package sees it.
       process.env.CLIFT_LOG = 'regalloc';
-      run(new DataFunction(generateFunction(4)), fuzzMachine(), { algorithm: 'fastalloc' });
+      vi.resetModules();
+      const fresh = await import('../src/index.js');
+      fresh.run(new DataFunction(generateFunction(4)), fuzzMachine(), { algorithm: 'fastalloc' });
+      // `log: false` overrides it per call.
+      const before = lines.length;
+      fresh.run(new DataFunction(generateFunction(4)), fuzzMachine(), { algorithm: 'fastalloc', log: false });
+      expect(lines.length).toBe(before);
     } finally {
       console.log = orig;
       if (prev === undefined) delete process.env.CLIFT_LOG;

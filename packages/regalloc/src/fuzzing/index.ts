@@ -65,13 +65,24 @@ export interface FunctionData {
   readonly spillslotSizes?: readonly [number, number, number];
 }
 
-/** Implements `RegallocFunction` over `FunctionData`; predecessors are derived. */
+/**
+ * Implements `RegallocFunction` over `FunctionData`; predecessors are derived.
+ * The per-instruction answers are gathered into flat tables up front, so the
+ * allocator's calls read one monomorphic array each (instructions' objects
+ * come in several shapes, and reading their fields directly would make every
+ * call a megamorphic property access, which a benchmark would count against
+ * the allocator).
+ */
 export class DataFunction implements RegallocFunction {
   readonly data: FunctionData;
   private readonly insts: InstData[] = [];
   private readonly ranges: (readonly [Inst, Inst])[] = [];
   private readonly preds: Block[][];
   private readonly empty: readonly PReg[] = [];
+  private readonly instOps: (readonly Operand[])[] = [];
+  private readonly instClobs: (readonly PReg[])[] = [];
+  /** Per inst: bit 0 return, bit 1 branch, bit 2 move. */
+  private readonly flags: Uint8Array;
 
   constructor(data: FunctionData) {
     this.data = data;
@@ -81,6 +92,12 @@ export class DataFunction implements RegallocFunction {
       this.insts.push(...b.insts);
       this.ranges.push([first, this.insts.length as Inst]);
       for (const s of b.succs) this.preds[s]?.push(bi as Block);
+    });
+    this.flags = new Uint8Array(this.insts.length);
+    this.insts.forEach((inst, i) => {
+      this.instOps.push(inst.ops);
+      this.instClobs.push(inst.clobbers ?? this.empty);
+      this.flags[i] = (inst.kind === 'ret' ? 1 : 0) | (inst.kind === 'branch' ? 2 : 0) | (inst.isMove === true ? 4 : 0);
     });
   }
   numInsts(): number {
@@ -105,22 +122,22 @@ export class DataFunction implements RegallocFunction {
     return this.data.blocks[block].params;
   }
   isRet(inst: Inst): boolean {
-    return this.insts[inst].kind === 'ret';
+    return (this.flags[inst] & 1) !== 0;
   }
   isBranch(inst: Inst): boolean {
-    return this.insts[inst].kind === 'branch';
+    return (this.flags[inst] & 2) !== 0;
   }
   branchBlockParams(block: Block, _inst: Inst, succIdx: number): readonly VReg[] {
     return this.data.blocks[block].branchArgs[succIdx] ?? [];
   }
   instOperands(inst: Inst): readonly Operand[] {
-    return this.insts[inst].ops;
+    return this.instOps[inst];
   }
   instClobbers(inst: Inst): readonly PReg[] {
-    return this.insts[inst].clobbers ?? this.empty;
+    return this.instClobs[inst];
   }
   isMove(inst: Inst): boolean {
-    return this.insts[inst].isMove === true;
+    return (this.flags[inst] & 4) !== 0;
   }
   numVregs(): number {
     return this.data.numVregs;

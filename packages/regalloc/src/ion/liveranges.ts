@@ -13,7 +13,7 @@
 // its definition, or a value live into the entry block, has thrown a
 // RegallocFailure naming the vreg and instruction.
 
-import { growI32 } from '../context.js';
+import { BUF, growI32 } from '../context.js';
 import { RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
 import { CONSTRAINT_FIXED, CONSTRAINT_LIMIT, CONSTRAINT_REG, CONSTRAINT_REUSE, CONSTRAINT_STACK, PREG_KIND_ALLOCATABLE } from '../validate.js';
 import { FX_DEF_FIXED, FX_DEF_STACK, FX_REUSE, FX_USE_FIXED, FX_USE_STACK, type IonState } from './state.js';
@@ -27,7 +27,7 @@ const W_ARG = 1;
 export function computeLoopDepth(s: IonState): void {
   const f = s.f;
   const nb = f.numBlocks;
-  const diff = new Int32Array(nb + 1);
+  const diff = s.ctx.filledI32(BUF.lrDepthDiff, nb + 1, 0);
   // A back edge p -> h (h laid out at or before p) marks blocks h..p as one loop level.
   for (let p = 0; p < nb; p++)
     for (let k = f.succOff[p]; k < f.succOff[p + 1]; k++) {
@@ -37,7 +37,7 @@ export function computeLoopDepth(s: IonState): void {
         diff[p + 1]--;
       }
     }
-  const depth = new Uint8Array(nb);
+  const depth = s.ctx.u8(BUF.blockDepth, nb);
   let d = 0;
   for (let b = 0; b < nb; b++) {
     d += diff[b];
@@ -53,25 +53,25 @@ export function buildLiveRanges(s: IonState): void {
   const nv = f.numVregs;
   const n = f.numInsts;
   computeLoopDepth(s);
-  const blockScale = ctx.f64('lr.blockScale', f.numBlocks);
+  const blockScale = ctx.f64(BUF.lrBlockScale, f.numBlocks);
   for (let b = 0; b < f.numBlocks; b++) blockScale[b] = 4 ** s.blockDepth[b];
 
   // ---- Pass 1: count uses per vreg (operands + branch args) ----
-  const useOff = ctx.filledI32('useOff', nv + 1, 0);
+  const useOff = ctx.filledI32(BUF.useOff, nv + 1, 0);
   const opVreg = f.opVreg;
-  for (let k = 0; k < opVreg.length; k++) useOff[opVreg[k] + 1]++;
-  for (let k = 0; k < f.args.length; k++) useOff[f.args[k] + 1]++;
+  for (let k = 0; k < f.numOps; k++) useOff[opVreg[k] + 1]++;
+  for (let k = 0; k < f.numArgs; k++) useOff[f.args[k] + 1]++;
   for (let v = 0; v < nv; v++) useOff[v + 1] += useOff[v];
   const total = useOff[nv];
-  const usePt = ctx.i32('usePt', total);
-  const useReq = ctx.u8('useReq', total);
-  const useHint = ctx.i32('useHint', total);
-  const useW = ctx.f64('useW', total);
-  const useIsDef = ctx.u8('useIsDef', total);
-  const fill = ctx.i32('lr.fill', nv);
+  const usePt = ctx.i32(BUF.usePt, total);
+  const useReq = ctx.u8(BUF.useReq, total);
+  const useHint = ctx.i32(BUF.useHint, total);
+  const useW = ctx.f64(BUF.useW, total);
+  const useIsDef = ctx.u8(BUF.useIsDef, total);
+  const fill = ctx.i32(BUF.lrFill, nv);
   fill.set(useOff.subarray(0, nv));
-  const defStart = ctx.filledI32('defStart', nv, 0);
-  const noRange = ctx.filledU8('noRange', nv, 0);
+  const defStart = ctx.filledI32(BUF.defStart, nv, 0);
+  const noRange = ctx.filledU8(BUF.noRange, nv, 0);
   for (let v = 0; v < nv; v++) {
     const d = f.vregDef[v];
     if (d < 0 && d !== 0x7fffffff) defStart[v] = 2 * f.blockFirst[-1 - d];
@@ -79,13 +79,13 @@ export function buildLiveRanges(s: IonState): void {
 
   // Reservations, merged below: (slot, from, to, owner).
   let nres = 0;
-  let resSlot = ctx.i32('lr.resSlot', 64);
-  let resFrom = ctx.i32('lr.resFrom', 64);
-  let resTo = ctx.i32('lr.resTo', 64);
-  let resOwner = ctx.i32('lr.resOwner', 64);
+  let resSlot = ctx.i32(BUF.lrResSlot, 64);
+  let resFrom = ctx.i32(BUF.lrResFrom, 64);
+  let resTo = ctx.i32(BUF.lrResTo, 64);
+  let resOwner = ctx.i32(BUF.lrResOwner, 64);
   const slotOf = s.occ.slotOf;
   const pregKind = env.pregKind;
-  const lateFixedDef = ctx.filledI32('lr.lateFixedDef', 192, -1);
+  const lateFixedDef = ctx.filledI32(BUF.lrLateFixedDef, 192, -1);
 
   // ---- Pass 2: record uses, defs, fixups and reservations ----
   const opOff = f.opOff;
@@ -247,11 +247,11 @@ export function buildLiveRanges(s: IonState): void {
   // each slot's run sorted except within one instruction (fixed by a short
   // insertion step).
   const numSlots = s.occ.numSlots;
-  const bucket = ctx.filledI32('lr.bucket', numSlots + 1, 0);
+  const bucket = ctx.filledI32(BUF.lrBucket, numSlots + 1, 0);
   for (let k = 0; k < nres; k++) bucket[resSlot[k] + 1]++;
   for (let p = 0; p < numSlots; p++) bucket[p + 1] += bucket[p];
-  const order = ctx.i32('lr.resOrder', nres);
-  const at = ctx.i32('lr.resAt', numSlots + 1);
+  const order = ctx.i32(BUF.lrResOrder, nres);
+  const at = ctx.i32(BUF.lrResAt, numSlots + 1);
   at.set(bucket.subarray(0, numSlots + 1));
   for (let k = 0; k < nres; k++) {
     const p = resSlot[k];
@@ -264,10 +264,10 @@ export function buildLiveRanges(s: IonState): void {
     }
     order[y] = k;
   }
-  const mSlot = ctx.i32('lr.mSlot', nres);
-  const mFrom = ctx.i32('lr.mFrom', nres);
-  const mTo = ctx.i32('lr.mTo', nres);
-  const mOwner = ctx.i32('lr.mOwner', nres);
+  const mSlot = ctx.i32(BUF.lrMSlot, nres);
+  const mFrom = ctx.i32(BUF.lrMFrom, nres);
+  const mTo = ctx.i32(BUF.lrMTo, nres);
+  const mOwner = ctx.i32(BUF.lrMOwner, nres);
   let m = 0;
   let x = 0;
   while (x < nres) {
@@ -290,10 +290,10 @@ export function buildLiveRanges(s: IonState): void {
     mOwner[m++] = owner;
   }
   s.occ.setReservations(m, mSlot, mFrom, mTo, mOwner);
-  ctx.keepI32('lr.resSlot', resSlot);
-  ctx.keepI32('lr.resFrom', resFrom);
-  ctx.keepI32('lr.resTo', resTo);
-  ctx.keepI32('lr.resOwner', resOwner);
+  ctx.keepI32(BUF.lrResSlot, resSlot);
+  ctx.keepI32(BUF.lrResFrom, resFrom);
+  ctx.keepI32(BUF.lrResTo, resTo);
+  ctx.keepI32(BUF.lrResOwner, resOwner);
 }
 
 /**
@@ -316,10 +316,10 @@ function buildRanges(s: IonState): void {
   const blockEnd = f.blockEnd;
   const predOff = f.predOff;
   const preds = f.preds;
-  const liveIn = ctx.filledI32('lr.liveIn', nb, -1);
-  const liveOut = ctx.filledI32('lr.liveOut', nb, -1);
-  const blocks = ctx.i32('lr.blocks', nb + 1);
-  const stack = ctx.i32('lr.stack', nb);
+  const liveIn = ctx.filledI32(BUF.lrLiveIn, nb, -1);
+  const liveOut = ctx.filledI32(BUF.lrLiveOut, nb, -1);
+  const blocks = ctx.i32(BUF.lrBlocks, nb + 1);
+  const stack = ctx.i32(BUF.lrStack, nb);
   for (let v = 0; v < nv; v++) {
     const d = f.vregDef[v];
     if (d === 0x7fffffff || noRange[v] === 1) continue;

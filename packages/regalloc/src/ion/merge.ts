@@ -8,6 +8,7 @@
 // class; `vregSpillset[v]` names the spillset of every vreg with ranges; a
 // spillset's [from, to) covers all its ranges (plus one point for late reads).
 
+import { BUF } from '../context.js';
 import { FLAG_MOVE } from '../validate.js';
 import type { IonState } from './state.js';
 
@@ -125,10 +126,10 @@ export function formBundles(s: IonState): void {
   const nr = s.nLr;
   // Ranges are created vreg by vreg, so each vreg's ranges are one run of the
   // table and its initial bundle's slice is that run.
-  const firstRangeOf = ctx.filledI32('merge.firstRange', nv, -1);
+  const firstRangeOf = ctx.filledI32(BUF.mergeFirstRange, nv, -1);
   // Room of each bundle's arena slice (see mergeInto); initially exactly its ranges.
-  const cap = ctx.i32('merge.cap', nv);
-  const rangesOf = ctx.filledI32('merge.rangesOf', nv, 0);
+  const cap = ctx.i32(BUF.mergeCap, nv);
+  const rangesOf = ctx.filledI32(BUF.mergeRangesOf, nv, 0);
   s.arenaTop = 0;
   s.arenaAlloc(nr);
   const arena = s.arena;
@@ -203,7 +204,7 @@ export function formBundles(s: IonState): void {
     }
 
   // Spillsets.
-  const vregSpillset = ctx.filledI32('vregSpillset', nv, -1);
+  const vregSpillset = ctx.filledI32(BUF.vregSpillset, nv, -1);
   s.vregSpillset = vregSpillset;
   s.nSs = 0;
   for (let b = 0; b < s.nB; b++) {

@@ -18,11 +18,10 @@
 // edits computes what the virtual-register program computes (the checker
 // verifies exactly this).
 
-import { growI32 } from '../context.js';
+import { BUF, growI32 } from '../context.js';
 import { ALLOC_NONE, type Edit, type ProgPoint } from '../index.js';
-import { ParallelMoves } from '../parallel-moves.js';
+import { ParallelMoves, type MoveSink } from '../parallel-moves.js';
 import { CONSTRAINT_FIXED, CONSTRAINT_REUSE, CONSTRAINT_STACK } from '../validate.js';
-import { allocSlot } from './process.js';
 import { FX_DEF_FIXED, FX_DEF_STACK, FX_REUSE, FX_USE_FIXED, FX_USE_STACK, SPILLED, type IonState } from './state.js';
 
 const REG = 1 << 29;
@@ -45,24 +44,27 @@ export interface ResolvedOutput {
 
 /** Each vreg's pieces (live ranges with their final location), sorted by start. */
 class Pieces {
-  readonly off: Int32Array;
-  readonly from: Int32Array;
-  readonly to: Int32Array;
-  readonly alloc: Int32Array;
+  off!: Int32Array;
+  from!: Int32Array;
+  to!: Int32Array;
+  alloc!: Int32Array;
+  /** Per vreg: the piece `locFwd` last found (see there). */
+  cursor!: Int32Array;
+  private nv = 0;
 
-  constructor(s: IonState) {
+  build(s: IonState): void {
     const ctx = s.ctx;
     const nv = s.f.numVregs;
     const nr = s.nLr;
-    const off = ctx.filledI32('mv.pieceOff', nv + 1, 0);
+    const off = ctx.filledI32(BUF.mvPieceOff, nv + 1, 0);
     const lrVreg = s.lrVreg;
     for (let r = 0; r < nr; r++) off[lrVreg[r] + 1]++;
     for (let v = 0; v < nv; v++) off[v + 1] += off[v];
-    const fill = ctx.i32('mv.fill', nv);
-    fill.set(off.subarray(0, nv));
-    const from = ctx.i32('mv.pieceFrom', nr);
-    const to = ctx.i32('mv.pieceTo', nr);
-    const alloc = ctx.i32('mv.pieceAlloc', nr);
+    const fill = ctx.i32(BUF.mvFill, nv);
+    for (let v = 0; v < nv; v++) fill[v] = off[v];
+    const from = ctx.i32(BUF.mvPieceFrom, nr);
+    const to = ctx.i32(BUF.mvPieceTo, nr);
+    const alloc = ctx.i32(BUF.mvPieceAlloc, nr);
     for (let r = 0; r < nr; r++) {
       const x = fill[lrVreg[r]]++;
       from[x] = s.lrFrom[r];
@@ -99,6 +101,33 @@ class Pieces {
     this.from = from;
     this.to = to;
     this.alloc = alloc;
+    this.nv = nv;
+    this.cursor = ctx.i32(BUF.mvCursor, nv);
+  }
+
+  /** Puts every vreg's cursor on its first piece. */
+  resetCursors(): void {
+    const off = this.off;
+    const cursor = this.cursor;
+    for (let v = 0; v < this.nv; v++) cursor[v] = off[v];
+  }
+
+  /**
+   * Where v is at pt, for queries that visit points in increasing order per
+   * vreg: a cursor per vreg replaces a search per query.
+   */
+  locFwd(v: number, pt: number): number {
+    const cursor = this.cursor;
+    const to = this.to;
+    let x = cursor[v];
+    const end = this.off[v + 1];
+    while (x < end && to[x] <= pt) x++;
+    if (x < end && this.from[x] <= pt) {
+      cursor[v] = x;
+      return this.alloc[x];
+    }
+    // Not covered ahead of the cursor (an earlier point of the same instruction).
+    return this.at(v, pt);
   }
 
   /** Sorts pieces [a, e) by start (starts are distinct: a vreg's ranges are disjoint). */
@@ -107,11 +136,11 @@ class Pieces {
     for (let x = a + 1; x < e && sorted; x++) if (from[x] < from[x - 1]) sorted = false;
     if (sorted) return;
     const n = e - a;
-    const keys = ctx.f64('mv.pieceKeys', n).subarray(0, n);
+    const keys = ctx.f64(BUF.mvPieceKeys, n).subarray(0, n);
     for (let x = 0; x < n; x++) keys[x] = from[a + x] * 4294967296 + x;
     keys.sort();
-    const tTo = ctx.i32('mv.pieceTmpTo', n);
-    const tAlloc = ctx.i32('mv.pieceTmpAlloc', n);
+    const tTo = ctx.i32(BUF.mvPieceTmpTo, n);
+    const tAlloc = ctx.i32(BUF.mvPieceTmpAlloc, n);
     for (let x = 0; x < n; x++) {
       const k = keys[x];
       const src = a + (k - Math.floor(k / 4294967296) * 4294967296);
@@ -197,16 +226,12 @@ class Pieces {
 /** Collected moves: (key = point * 4 + phase, from, to, class). */
 class MoveList {
   n = 0;
-  key: Int32Array;
-  from: Int32Array;
-  to: Int32Array;
-  cls: Int32Array;
-  constructor(private readonly s: IonState) {
-    const est = s.f.numInsts + 16;
-    this.key = s.ctx.i32('mv.key', est);
-    this.from = s.ctx.i32('mv.from', est);
-    this.to = s.ctx.i32('mv.to', est);
-    this.cls = s.ctx.i32('mv.cls', est);
+  key: Int32Array = new Int32Array(64);
+  from: Int32Array = new Int32Array(64);
+  to: Int32Array = new Int32Array(64);
+  cls: Int32Array = new Int32Array(64);
+  begin(): void {
+    this.n = 0;
   }
   add(point: number, phase: number, from: number, to: number, cls: number): void {
     if (from === to || from === ALLOC_NONE || to === ALLOC_NONE) return;
@@ -223,28 +248,18 @@ class MoveList {
     this.cls[m] = cls;
     this.n = m + 1;
   }
-  release(): void {
-    const ctx = this.s.ctx;
-    ctx.keepI32('mv.key', this.key);
-    ctx.keepI32('mv.from', this.from);
-    ctx.keepI32('mv.to', this.to);
-    ctx.keepI32('mv.cls', this.cls);
-  }
 }
 
 /** Sequenced edits as parallel arrays (point, from, to), in output order. */
-class EditList {
+class EditList implements MoveSink {
   n = 0;
-  point: Int32Array;
-  from: Int32Array;
-  to: Int32Array;
+  point: Int32Array = new Int32Array(64);
+  from: Int32Array = new Int32Array(64);
+  to: Int32Array = new Int32Array(64);
   /** Point of the edits being emitted. */
   cur = 0;
-  constructor(private readonly s: IonState) {
-    const est = s.f.numInsts + 16;
-    this.point = s.ctx.i32('mv.ePoint', est);
-    this.from = s.ctx.i32('mv.eFrom', est);
-    this.to = s.ctx.i32('mv.eTo', est);
+  begin(): void {
+    this.n = 0;
   }
   push(from: number, to: number): void {
     const e = this.n;
@@ -258,24 +273,38 @@ class EditList {
     this.to[e] = to;
     this.n = e + 1;
   }
-  release(): void {
-    const ctx = this.s.ctx;
-    ctx.keepI32('mv.ePoint', this.point);
-    ctx.keepI32('mv.eFrom', this.from);
-    ctx.keepI32('mv.eTo', this.to);
+}
+
+/**
+ * One per context (beside its IonState): the working objects of move
+ * resolution, reset by each `resolve`.
+ */
+export class Resolver {
+  private readonly pieces = new Pieces();
+  private readonly mv = new MoveList();
+  private readonly edits = new EditList();
+  private readonly pm = new ParallelMoves();
+
+  resolve(s: IonState): ResolvedOutput {
+    return resolveWith(s, this.pieces, this.mv, this.edits, this.pm);
   }
 }
 
-export function resolve(s: IonState): ResolvedOutput {
+function spillSlotOf(s: IonState, v: number): number {
+  return STACK | s.ssSlot[s.vregSpillset[v]];
+}
+
+function resolveWith(s: IonState, pieces: Pieces, mv: MoveList, edits: EditList, pm: ParallelMoves): ResolvedOutput {
   const f = s.f;
   const nv = f.numVregs;
-  const pieces = new Pieces(s);
+  pieces.build(s);
+  mv.begin();
+  edits.begin();
+  pm.begin(s.env, s);
   const pOff = pieces.off;
   const pFrom = pieces.from;
   const pTo = pieces.to;
   const pAlloc = pieces.alloc;
-  const slotOf = (v: number): number => STACK | s.ssSlot[s.vregSpillset[v]];
-  const mv = new MoveList(s);
 
   // ---- Split moves: consecutive pieces of one vreg inside a block ----
   for (let v = 0; v < nv; v++) {
@@ -291,18 +320,18 @@ export function resolve(s: IonState): ResolvedOutput {
   // Live-in (block, vreg) pairs grouped by block (a stable counting sort).
   const nb = f.numBlocks;
   const ctx = s.ctx;
-  const liOff = ctx.filledI32('mv.liOff', nb + 1, 0);
+  const liOff = ctx.filledI32(BUF.mvLiOff, nb + 1, 0);
   for (let k = 0; k < s.nLi; k++) liOff[s.liBlock[k] + 1]++;
   for (let b = 0; b < nb; b++) liOff[b + 1] += liOff[b];
-  const liFill = ctx.i32('mv.liFill', nb);
-  liFill.set(liOff.subarray(0, nb));
-  const liV = ctx.i32('mv.liV', s.nLi);
+  const liFill = ctx.i32(BUF.mvLiFill, nb);
+  for (let b = 0; b < nb; b++) liFill[b] = liOff[b];
+  const liV = ctx.i32(BUF.mvLiV, s.nLi);
   for (let k = 0; k < s.nLi; k++) liV[liFill[s.liBlock[k]]++] = s.liVreg[k];
   // Per live-in: the piece holding it at its block's start. Blocks are visited
   // in order, so a cursor per vreg finds it moving forward only.
-  const cursor = ctx.i32('mv.cursor', nv);
-  cursor.set(pOff.subarray(0, nv));
-  const liIn = ctx.i32('mv.liIn', s.nLi);
+  const cursor = pieces.cursor;
+  pieces.resetCursors();
+  const liIn = ctx.i32(BUF.mvLiIn, s.nLi);
   for (let b = 0; b < nb; b++) {
     const bStart = 2 * f.blockFirst[b];
     for (let k = liOff[b]; k < liOff[b + 1]; k++) {
@@ -344,42 +373,29 @@ export function resolve(s: IonState): ResolvedOutput {
     }
   }
 
-  // Fixups and operands are visited in instruction order, so each vreg's
-  // queries move forward through its pieces: a cursor per vreg replaces a
-  // search per query.
-  const locFwd = (v: number, pt: number): number => {
-    let x = cursor[v];
-    const end = pOff[v + 1];
-    while (x < end && pTo[x] <= pt) x++;
-    if (x < end && pFrom[x] <= pt) {
-      cursor[v] = x;
-      return pAlloc[x];
-    }
-    // Not covered ahead of the cursor (an earlier point of the same instruction).
-    return pieces.at(v, pt);
-  };
-
   // ---- Fixup copies ----
-  cursor.set(pOff.subarray(0, nv));
+  // Fixups and operands are visited in instruction order, so each vreg's
+  // queries move forward through its pieces (`locFwd`).
+  pieces.resetCursors();
   for (let x = 0; x < s.nFx; x++) {
     const i = s.fxInst[x];
     const v = s.fxVreg[x];
     const cls = f.vregCls[v];
     switch (s.fxKind[x]) {
       case FX_USE_FIXED:
-        mv.add(2 * i, PH_FIXUP, locFwd(v, 2 * i), REG | s.fxPreg[x], cls);
+        mv.add(2 * i, PH_FIXUP, pieces.locFwd(v, 2 * i), REG | s.fxPreg[x], cls);
         break;
       case FX_USE_STACK:
-        mv.add(2 * i, PH_FIXUP, locFwd(v, 2 * i), slotOf(v), cls);
+        mv.add(2 * i, PH_FIXUP, pieces.locFwd(v, 2 * i), spillSlotOf(s, v), cls);
         break;
       case FX_REUSE:
-        mv.add(2 * i, PH_FIXUP, locFwd(s.fxPreg[x], 2 * i), locFwd(v, 2 * i + 1), cls);
+        mv.add(2 * i, PH_FIXUP, pieces.locFwd(s.fxPreg[x], 2 * i), pieces.locFwd(v, 2 * i + 1), cls);
         break;
       case FX_DEF_FIXED:
-        if (s.noRange[v] === 0) mv.add(2 * i + 1, 0, REG | s.fxPreg[x], locFwd(v, s.defStart[v]), cls);
+        if (s.noRange[v] === 0) mv.add(2 * i + 1, 0, REG | s.fxPreg[x], pieces.locFwd(v, s.defStart[v]), cls);
         break;
       case FX_DEF_STACK:
-        mv.add(2 * i + 1, 0, slotOf(v), locFwd(v, s.defStart[v]), cls);
+        mv.add(2 * i + 1, 0, spillSlotOf(s, v), pieces.locFwd(v, s.defStart[v]), cls);
         break;
     }
   }
@@ -389,11 +405,8 @@ export function resolve(s: IonState): ResolvedOutput {
   // each group.
   const nm = mv.n;
   const order = sortByKey(s, mv.key, nm);
-  const pm = new ParallelMoves(s.env, (cls) => allocSlot(s, cls));
   // Sequenced moves stay packed until redundant-move elimination has dropped
   // what it can; only the survivors become `Edit` objects.
-  const edits = new EditList(s);
-  const emit = (from: number, to: number): void => edits.push(from, to);
   let k = 0;
   while (k < nm) {
     const m0 = order[k];
@@ -401,7 +414,7 @@ export function resolve(s: IonState): ResolvedOutput {
     edits.cur = key >> 2;
     if (k + 1 === nm || mv.key[order[k + 1]] !== key) {
       // A group of one move needs no sequencing.
-      pm.emitSingle(mv.from[m0], mv.to[m0], mv.cls[m0], emit);
+      pm.emitSingle(mv.from[m0], mv.to[m0], mv.cls[m0], edits);
       k++;
       continue;
     }
@@ -411,13 +424,12 @@ export function resolve(s: IonState): ResolvedOutput {
       pm.add(mv.from[m], mv.to[m], mv.cls[m]);
       k++;
     }
-    pm.resolve(emit);
+    pm.resolve(edits);
   }
-  mv.release();
 
   // ---- Operand allocations ----
-  const allocs = new Uint32Array(f.opVreg.length);
-  cursor.set(pOff.subarray(0, nv));
+  const allocs = new Uint32Array(f.numOps);
+  pieces.resetCursors();
   for (let i = 0; i < f.numInsts; i++) {
     const o0 = f.opOff[i];
     const o1 = f.opOff[i + 1];
@@ -427,9 +439,9 @@ export function resolve(s: IonState): ResolvedOutput {
       const tag = c & 0xc0;
       let a: number;
       if (tag === CONSTRAINT_FIXED) a = REG | (f.vregCls[v] * 64 + (c & 63));
-      else if (c === CONSTRAINT_STACK) a = slotOf(v);
-      else if (tag === CONSTRAINT_REUSE) a = locFwd(v, 2 * i + 1);
-      else a = locFwd(v, 2 * i + f.opPos[k2]);
+      else if (c === CONSTRAINT_STACK) a = spillSlotOf(s, v);
+      else if (tag === CONSTRAINT_REUSE) a = pieces.locFwd(v, 2 * i + 1);
+      else a = pieces.locFwd(v, 2 * i + f.opPos[k2]);
       allocs[k2] = a;
     }
     // Reused inputs report the def's register.
@@ -439,7 +451,6 @@ export function resolve(s: IonState): ResolvedOutput {
     }
   }
   const out = eliminateRedundantMoves(s, allocs, edits);
-  edits.release();
   return { allocs, edits: out, pieceOff: pOff, pieceFrom: pFrom, pieceTo: pTo, pieceAlloc: pAlloc };
 }
 
@@ -449,8 +460,8 @@ export function resolve(s: IonState): ResolvedOutput {
  */
 function sortByKey(s: IonState, key: Int32Array, n: number): Int32Array {
   const ctx = s.ctx;
-  let a = ctx.i32('mv.sortA', n);
-  let b = ctx.i32('mv.sortB', n);
+  let a = ctx.i32(BUF.mvSortA, n);
+  let b = ctx.i32(BUF.mvSortB, n);
   for (let m = 0; m < n; m++) a[m] = m;
   if (n <= 64) {
     // Few moves (small functions): a stable insertion sort beats the radix passes.
@@ -468,7 +479,7 @@ function sortByKey(s: IonState, key: Int32Array, n: number): Int32Array {
   }
   let max = 0;
   for (let m = 0; m < n; m++) if (key[m] > max) max = key[m];
-  const count = ctx.i32('mv.sortCount', 2048);
+  const count = ctx.i32(BUF.mvSortCount, 2048);
   for (let shift = 0; shift < 32 && (shift === 0 || max >>> shift !== 0); shift += 11) {
     count.fill(0, 0, 2048);
     for (let m = 0; m < n; m++) count[(key[a[m]] >>> shift) & 2047]++;
@@ -489,6 +500,11 @@ function sortByKey(s: IonState, key: Int32Array, n: number): Int32Array {
   return a;
 }
 
+/** Index of a location in the tables of `eliminateRedundantMoves`: registers 0..191, stack slots 192 + slot. */
+function locIndex(loc: number): number {
+  return loc >>> 29 === 2 ? 192 + (loc & 0x1fffffff) : loc & 0x1fffffff;
+}
+
 /**
  * Drops a move whose destination already holds the moved value, tracking
  * per block which value each location holds (values are named by their
@@ -507,33 +523,24 @@ function eliminateRedundantMoves(s: IonState, allocs: Uint32Array, edits: EditLi
   // location's stamp is the current block's. Registers index 0..191, stack
   // slots 192 + slot.
   const nLoc = 192 + s.numSlots;
-  const content = s.ctx.i32('mv.content', nLoc);
-  const stamp = s.ctx.filledI32('mv.stamp', nLoc, -1);
-  const index = (loc: number): number => ((loc >>> 29) === 2 ? 192 + (loc & 0x1fffffff) : loc & 0x1fffffff);
+  const content = s.ctx.i32(BUF.mvContent, nLoc);
+  const stamp = s.ctx.filledI32(BUF.mvStamp, nLoc, -1);
   let nextId = 1;
-  let blk = 0;
-  const write = (loc: number): void => {
-    if (loc === ALLOC_NONE) return;
-    const ix = index(loc);
-    stamp[ix] = blk;
-    content[ix] = nextId++;
-  };
   let e = 0;
   for (let b = 0; b < f.numBlocks; b++) {
-    blk = b;
     for (let i = f.blockFirst[b]; i < f.blockEnd[b]; i++) {
       for (let pass = 0; pass < 2; pass++) {
         const pt = 2 * i + pass;
         while (e < ne && ePoint[e] === pt) {
           const from = eFrom[e];
           const to = eTo[e];
-          const fx = index(from);
+          const fx = locIndex(from);
           if (stamp[fx] !== b) {
             stamp[fx] = b;
             content[fx] = nextId++;
           }
           const vs = content[fx];
-          const tx = index(to);
+          const tx = locIndex(to);
           if (!(stamp[tx] === b && content[tx] === vs)) {
             stamp[tx] = b;
             content[tx] = vs;
@@ -543,8 +550,17 @@ function eliminateRedundantMoves(s: IonState, allocs: Uint32Array, edits: EditLi
         }
         if (pass === 1) break;
         // The instruction writes its defs and clobbers: their old contents are gone.
-        for (let k = f.opOff[i]; k < f.opOff[i + 1]; k++) if (f.opKind[k] === 1) write(allocs[k]);
-        for (let k = f.clobOff[i]; k < f.clobOff[i + 1]; k++) write(REG | f.clobs[k]);
+        for (let k = f.opOff[i]; k < f.opOff[i + 1]; k++) {
+          if (f.opKind[k] !== 1 || allocs[k] === ALLOC_NONE) continue;
+          const ix = locIndex(allocs[k]);
+          stamp[ix] = b;
+          content[ix] = nextId++;
+        }
+        for (let k = f.clobOff[i]; k < f.clobOff[i + 1]; k++) {
+          const ix = f.clobs[k];
+          stamp[ix] = b;
+          content[ix] = nextId++;
+        }
       }
     }
   }

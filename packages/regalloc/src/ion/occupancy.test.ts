@@ -10,7 +10,9 @@ const SLOTS = 3;
 function fresh(ctx: RegallocContext, lrFrom: Int32Array): Occupancy {
   const slotOf = new Int32Array(192).fill(-1);
   for (let s = 0; s < SLOTS; s++) slotOf[s] = s;
-  return new Occupancy(ctx, POINTS, slotOf, SLOTS, lrFrom);
+  const occ = new Occupancy(ctx);
+  occ.begin(POINTS, slotOf, SLOTS, lrFrom);
+  return occ;
 }
 
 describe('Occupancy', () => {

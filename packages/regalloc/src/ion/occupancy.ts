@@ -13,7 +13,8 @@
 //     points where such a range starts; the range holding point 32w (valid
 //     only where `occ` is set there: written on insertion for each 32-aligned
 //     point strictly inside a range, never cleared); and the first of the
-//     ranges starting in the word, chained in order through `nextInWord`;
+//     ranges starting in the word plus one (0: none, so a reset is one
+//     zero fill), chained in order through `nextInWord`;
 //   - `resBits`, like `occ`, and a sorted list per slot for reservations.
 // So "is [from, to) free on this register?" reads one or two words, and the
 // range holding an occupied point is found in O(1): the last start at or
@@ -27,7 +28,7 @@
 // and `to` are read back through `lrFrom` on removal and during queries).
 // Reservations of one slot are sorted and pairwise disjoint.
 
-import { growI32, type RegallocContext } from '../context.js';
+import { BUF, growI32, type RegallocContext } from '../context.js';
 
 /** Bits lo..hi (inclusive, 0 <= lo <= hi <= 31) of a word. */
 function maskBits(lo: number, hi: number): number {
@@ -38,61 +39,62 @@ const CELL_STARTS = 0;
 const CELL_BOUNDARY = 1;
 const CELL_FIRST = 2;
 
+/** One per context (inside its IonState), reset by `begin` for each run. */
 export class Occupancy {
   /** Words per slot in each bitset. */
-  readonly words: number;
+  words = 0;
   /** Number of slots, the stride between a slot's consecutive words. */
-  readonly numSlots: number;
+  numSlots = 0;
   /** Slot of each preg, or -1 when it is not allocatable in this run. */
-  readonly slotOf: Int32Array;
-  readonly occ: Int32Array;
-  private readonly cell: Int32Array;
-  readonly resBits: Int32Array;
+  slotOf!: Int32Array;
+  occ!: Int32Array;
+  private cell!: Int32Array;
+  resBits!: Int32Array;
   /** Per (word, slot), as `occ`: index of the first reservation overlapping the word, or -1. */
-  private readonly resFirst: Int32Array;
+  private resFirst!: Int32Array;
   /** Per live range: the next range starting in the same word on the same slot, or -1. */
-  private nextInWord: Int32Array;
+  private nextInWord!: Int32Array;
   /** The live ranges' starts (the caller's table, refreshed when it grows). */
-  lrFrom: Int32Array;
+  lrFrom!: Int32Array;
   // Reservations, CSR by slot, sorted by start.
-  resOff: Int32Array;
-  resFrom: Int32Array;
-  resTo: Int32Array;
+  resOff!: Int32Array;
+  resFrom!: Int32Array;
+  resTo!: Int32Array;
   /** -1: hard (a clobber); -2 - v: a fixed operand of vreg v, which v's own ranges may overlap. */
-  resOwner: Int32Array;
+  resOwner!: Int32Array;
   private readonly ctx: RegallocContext;
 
-  constructor(ctx: RegallocContext, numPoints: number, slotOf: Int32Array, numSlots: number, lrFrom: Int32Array) {
+  constructor(ctx: RegallocContext) {
     this.ctx = ctx;
+  }
+
+  /** Starts a run: empty occupancy over numPoints points for numSlots slots. */
+  begin(numPoints: number, slotOf: Int32Array, numSlots: number, lrFrom: Int32Array): void {
+    const ctx = this.ctx;
     this.slotOf = slotOf;
     this.numSlots = numSlots;
     this.lrFrom = lrFrom;
     this.words = (numPoints >>> 5) + 2;
     const n = numSlots * this.words;
-    this.occ = ctx.filledI32('occ.occ', n, 0);
-    this.resBits = ctx.filledI32('occ.res', n, 0);
-    this.resFirst = ctx.filledI32('occ.resFirst', n, -1);
-    // Starts must be clear and chains empty; boundary entries are written before being read.
-    this.cell = ctx.i32('occ.cell', 4 * n);
-    const cell = this.cell;
-    for (let c = 0; c < 4 * n; c += 4) {
-      cell[c + CELL_STARTS] = 0;
-      cell[c + CELL_FIRST] = -1;
-    }
-    this.nextInWord = ctx.i32('occ.next', lrFrom.length);
-    this.resOff = ctx.filledI32('occ.resOff', numSlots + 1, 0);
-    this.resFrom = ctx.i32('occ.resFrom', 0);
-    this.resTo = ctx.i32('occ.resTo', 0);
-    this.resOwner = ctx.i32('occ.resOwner', 0);
+    this.occ = ctx.filledI32(BUF.occOcc, n, 0);
+    this.resBits = ctx.filledI32(BUF.occRes, n, 0);
+    this.resFirst = ctx.filledI32(BUF.occResFirst, n, -1);
+    // Starts must be clear and chains empty (0); boundary entries are written before being read.
+    this.cell = ctx.filledI32(BUF.occCell, 4 * n, 0);
+    this.nextInWord = ctx.i32(BUF.occNext, lrFrom.length);
+    this.resOff = ctx.filledI32(BUF.occResOff, numSlots + 1, 0);
+    this.resFrom = ctx.i32(BUF.occResFrom, 0);
+    this.resTo = ctx.i32(BUF.occResTo, 0);
+    this.resOwner = ctx.i32(BUF.occResOwner, 0);
   }
 
   /** Hands grown buffers back to the context. */
   release(): void {
     const ctx = this.ctx;
-    ctx.keepI32('occ.next', this.nextInWord);
-    ctx.keepI32('occ.resFrom', this.resFrom);
-    ctx.keepI32('occ.resTo', this.resTo);
-    ctx.keepI32('occ.resOwner', this.resOwner);
+    ctx.keepI32(BUF.occNext, this.nextInWord);
+    ctx.keepI32(BUF.occResFrom, this.resFrom);
+    ctx.keepI32(BUF.occResTo, this.resTo);
+    ctx.keepI32(BUF.occResOwner, this.resOwner);
   }
 
   // ---- Bitset primitives: word w of slot is at index w * S + slot ----
@@ -180,7 +182,7 @@ export class Occupancy {
   private inWord(c: number, pt: number): number {
     const lrFrom = this.lrFrom;
     const next = this.nextInWord;
-    let r = this.cell[c + CELL_FIRST];
+    let r = this.cell[c + CELL_FIRST] - 1;
     while (r >= 0 && lrFrom[r] !== pt) r = next[r];
     return r;
   }
@@ -194,10 +196,10 @@ export class Occupancy {
     // Keep the word's chain sorted by start.
     const lrFrom = this.lrFrom;
     const next = this.nextInWord;
-    const head = cell[c + CELL_FIRST];
+    const head = cell[c + CELL_FIRST] - 1;
     if (head < 0 || lrFrom[head] > from) {
       next[range] = head;
-      cell[c + CELL_FIRST] = range;
+      cell[c + CELL_FIRST] = range + 1;
     } else {
       let prev = head;
       while (next[prev] >= 0 && lrFrom[next[prev]] < from) prev = next[prev];
@@ -214,8 +216,8 @@ export class Occupancy {
     const c = 4 * ((from >>> 5) * S + slot);
     cell[c + CELL_STARTS] &= ~(1 << (from & 31));
     const next = this.nextInWord;
-    let r = cell[c + CELL_FIRST];
-    if (r === range) cell[c + CELL_FIRST] = next[range];
+    let r = cell[c + CELL_FIRST] - 1;
+    if (r === range) cell[c + CELL_FIRST] = next[range] + 1;
     else {
       while (next[r] !== range) r = next[r];
       next[r] = next[range];

@@ -27,8 +27,9 @@
 // occupancy holds exactly the ranges of register-assigned bundles plus
 // reservations; spillsets with a spilled bundle or a stack fixup have a slot.
 
-import { growF64, growI32 } from '../context.js';
+import { BUF, growF64, growI32 } from '../context.js';
 import { RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
+import { allocSlot } from '../parallel-moves.js';
 import type { Occupancy } from './occupancy.js';
 import { FX_DEF_STACK, FX_USE_STACK, SPILLED, UNASSIGNED, type IonState } from './state.js';
 
@@ -48,19 +49,16 @@ const BLOCKED = 2;
  * tops, which is the order a single heap would give.
  */
 class BundleQueue {
-  private heap: Float64Array;
+  private heap: Float64Array = new Float64Array(64);
   private heapSize = 0;
-  private sorted: Float64Array;
+  private sorted!: Float64Array;
   private sortedSize = 0;
-  constructor(
-    private readonly s: IonState,
-    capacity: number,
-  ) {
-    this.heap = s.ctx.f64('queue', 64);
-    this.sorted = s.ctx.f64('queue.sorted', capacity);
-  }
-  release(): void {
-    this.s.ctx.keepF64('queue', this.heap);
+  constructor(private readonly s: IonState) {}
+  /** Empties the queue for a run with room for `capacity` initial bundles. */
+  begin(capacity: number): void {
+    this.heapSize = 0;
+    this.sortedSize = 0;
+    this.sorted = this.s.ctx.f64(BUF.queueSorted, capacity);
   }
   get size(): number {
     return this.heapSize + this.sortedSize;
@@ -84,10 +82,10 @@ class BundleQueue {
     const prio = this.s.bPrio;
     let max = 0;
     for (let k = 0; k < n; k++) if (prio[ids[k]] > max) max = prio[ids[k]];
-    const end = this.s.ctx.filledI32('queue.count', max + 1, 0);
+    const end = this.s.ctx.filledI32(BUF.queueCount, max + 1, 0);
     for (let k = 0; k < n; k++) end[prio[ids[k]]]++;
     for (let p = 1; p <= max; p++) end[p] += end[p - 1];
-    const keys = this.s.ctx.f64('queue.keys', n);
+    const keys = this.s.ctx.f64(BUF.queueKeys, n);
     for (let k = 0; k < n; k++) {
       const b = ids[k];
       keys[--end[prio[b]]] = this.key(b);
@@ -150,16 +148,20 @@ export class Allocator {
   private readonly s: IonState;
   private readonly occ: Occupancy;
   private readonly queue: BundleQueue;
-  /** Per bundle: the probe stamp that last counted it as a conflict. */
-  private seen: Int32Array;
+  /**
+   * Per bundle: the probe stamp that last counted it as a conflict. Stamps
+   * increase across runs, so entries left by earlier runs (or by bundles past
+   * this run's count) are always older than the current probe's.
+   */
+  private seen: Int32Array = new Int32Array(64);
   private stamp = 0;
-  private conflicts: Int32Array;
+  private conflicts: Int32Array = new Int32Array(64);
   private nConflicts = 0;
-  private bestConflicts: Int32Array;
+  private bestConflicts: Int32Array = new Int32Array(64);
   private nBest = 0;
   private probeMaxW = 0;
   private probeFirst = 0;
-  private spilled: Int32Array;
+  private spilled: Int32Array = new Int32Array(64);
   private nSpilled = 0;
   private bestP = -1;
   private bestW = 0;
@@ -170,26 +172,25 @@ export class Allocator {
   private gOwn = new Int32Array(16);
   private gN = 0;
   /** Scratch for splitIntoMinimal: cut points. */
-  private cuts: Int32Array;
+  private cuts: Int32Array = new Int32Array(64);
 
+  /** One per context (beside its IonState); each `run` starts afresh. */
   constructor(s: IonState) {
     this.s = s;
     this.occ = s.occ;
-    const ctx = s.ctx;
-    s.computeCrossPrefix();
-    this.queue = new BundleQueue(s, s.nB + 16);
-    // Bundles created by splits index past nB, so the whole buffer is cleared: a
-    // stale stamp could otherwise match this run's.
-    this.seen = ctx.i32('seen', s.nB);
-    this.seen.fill(0);
-    this.conflicts = ctx.i32('conflicts', 64);
-    this.bestConflicts = ctx.i32('bestConflicts', 64);
-    this.spilled = ctx.i32('spilled', 64);
-    this.cuts = ctx.i32('cuts', 64);
+    this.queue = new BundleQueue(s);
   }
 
   run(): void {
     const s = this.s;
+    s.computeCrossPrefix();
+    this.queue.begin(s.nB + 16);
+    this.nSpilled = 0;
+    if (this.seen.length < s.nB) this.seen = growI32(this.seen, s.nB);
+    if (this.stamp > 0x3fffffff) {
+      this.stamp = 0;
+      this.seen.fill(0);
+    }
     for (let b = 0; b < s.nB; b++) {
       if (s.bLen[b] === 0) continue;
       s.recompute(b);
@@ -206,13 +207,6 @@ export class Allocator {
     }
     this.secondChance();
     this.assignSlots();
-    const ctx = s.ctx;
-    this.queue.release();
-    ctx.keepI32('seen', this.seen);
-    ctx.keepI32('conflicts', this.conflicts);
-    ctx.keepI32('bestConflicts', this.bestConflicts);
-    ctx.keepI32('spilled', this.spilled);
-    ctx.keepI32('cuts', this.cuts);
   }
 
   private logBundle(b: number): string {
@@ -789,7 +783,7 @@ export class Allocator {
     // Spillsets needing a slot, by start (ties by id): one native sort of packed keys.
     let n = 0;
     for (let ss = 0; ss < s.nSs; ss++) if (s.ssNeedsSlot[ss] === 1) n++;
-    const keys = s.ctx.f64('slots.keys', n).subarray(0, n);
+    const keys = s.ctx.f64(BUF.slotsKeys, n).subarray(0, n);
     const idScale = s.nSs + 1;
     n = 0;
     for (let ss = 0; ss < s.nSs; ss++) if (s.ssNeedsSlot[ss] === 1) keys[n++] = s.ssFrom[ss] * idScale + ss;
@@ -813,14 +807,6 @@ export class Allocator {
       heapPush(ae, as, s.ssTo[ss], slot);
     }
   }
-}
-
-/** Reserves a fresh slot of class `cls`, aligned to its size. */
-export function allocSlot(s: { numSlots: number; f: { slotSize: readonly number[] } }, cls: number): number {
-  const size = s.f.slotSize[cls];
-  const slot = Math.ceil(s.numSlots / size) * size;
-  s.numSlots = slot + size;
-  return slot;
 }
 
 function heapPush(keys: number[], vals: number[], k: number, v: number): void {

@@ -21,7 +21,7 @@
 // and a spillset; a spillset's [from, to) covers every range of every vreg
 // that ever belonged to it, so its stack slot is exclusively its own there.
 
-import { growF64, growI32, growU8, type RegallocContext } from '../context.js';
+import { BUF, growF64, growI32, growU8, type RegallocContext } from '../context.js';
 import type { Stats } from '../index.js';
 import type { FlatEnv, FlatFunction } from '../validate.js';
 import { Occupancy } from './occupancy.js';
@@ -41,11 +41,15 @@ export const MINIMAL_WEIGHT = 1e12;
 
 export type LogFn = ((line: string) => void) | null;
 
+/**
+ * One per context, reset by `begin` for each run: its fields are the run's
+ * state, its buffers the context's.
+ */
 export class IonState {
-  readonly f: FlatFunction;
-  readonly env: FlatEnv;
-  readonly log: LogFn;
-  readonly stats: Stats;
+  f!: FlatFunction;
+  env!: FlatEnv;
+  log: LogFn = null;
+  stats!: Stats;
   readonly ctx: RegallocContext;
 
   // Uses and defs per vreg, sorted by point (CSR by vreg).
@@ -64,49 +68,49 @@ export class IonState {
 
   // Live ranges.
   nLr = 0;
-  lrFrom: Int32Array;
-  lrTo: Int32Array;
-  lrVreg: Int32Array;
-  lrBundle: Int32Array;
+  lrFrom!: Int32Array;
+  lrTo!: Int32Array;
+  lrVreg!: Int32Array;
+  lrBundle!: Int32Array;
   /** Per range: index of its vreg's first use at or after its start (uses inside it start there). */
-  lrUse: Int32Array;
+  lrUse!: Int32Array;
   /** (block, vreg) pairs: vreg is live into block and not a parameter of it. */
   nLi = 0;
-  liBlock: Int32Array;
-  liVreg: Int32Array;
+  liBlock!: Int32Array;
+  liVreg!: Int32Array;
 
   // Fixups.
   nFx = 0;
-  fxKind: Int32Array;
-  fxInst: Int32Array;
-  fxVreg: Int32Array;
+  fxKind!: Int32Array;
+  fxInst!: Int32Array;
+  fxVreg!: Int32Array;
   /** The fixed preg, or for FX_REUSE the reused input's vreg, or -1. */
-  fxPreg: Int32Array;
+  fxPreg!: Int32Array;
   /** Reuse defs: (def vreg, input vreg, inst). */
   nReuse = 0;
-  reuseDef: Int32Array;
-  reuseIn: Int32Array;
-  reuseInst: Int32Array;
+  reuseDef!: Int32Array;
+  reuseIn!: Int32Array;
+  reuseInst!: Int32Array;
 
   /** Loop depth per block, for use weights. */
   blockDepth!: Uint8Array;
 
   // Bundles.
   nB = 0;
-  bOff: Int32Array;
-  bLen: Int32Array;
-  arena: Int32Array;
+  bOff!: Int32Array;
+  bLen!: Int32Array;
+  arena!: Int32Array;
   arenaTop = 0;
-  bAlloc: Int32Array;
-  bSpillset: Int32Array;
-  bWeight: Float64Array;
-  bPrio: Int32Array;
-  bReq: Uint8Array;
-  bHint: Int32Array;
-  bMinimal: Uint8Array;
-  bCls: Uint8Array;
+  bAlloc!: Int32Array;
+  bSpillset!: Int32Array;
+  bWeight!: Float64Array;
+  bPrio!: Int32Array;
+  bReq!: Uint8Array;
+  bHint!: Int32Array;
+  bMinimal!: Uint8Array;
+  bCls!: Uint8Array;
   /** Index in the class's allocation order of the first register worth probing (see crossPrefix). */
-  bFirst: Uint8Array;
+  bFirst!: Uint8Array;
 
   /**
    * Per class, prefix counts over instructions that clobber every preferred
@@ -118,95 +122,105 @@ export class IonState {
 
   // Spillsets.
   nSs = 0;
-  ssCls: Int32Array;
-  ssFrom: Int32Array;
-  ssTo: Int32Array;
-  ssSlot: Int32Array;
-  ssNeedsSlot: Uint8Array;
+  ssCls!: Int32Array;
+  ssFrom!: Int32Array;
+  ssTo!: Int32Array;
+  ssSlot!: Int32Array;
+  ssNeedsSlot!: Uint8Array;
   /** Splits so far per spillset (see process.ts). */
-  ssSplits: Int32Array;
+  ssSplits!: Int32Array;
   vregSpillset!: Int32Array;
   numSlots = 0;
 
   /** Which live range holds each allocatable preg where, and the reservations. */
   readonly occ: Occupancy;
 
-  constructor(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: RegallocContext) {
+  constructor(ctx: RegallocContext) {
+    this.ctx = ctx;
+    this.occ = new Occupancy(ctx);
+  }
+
+  /** Starts a run on f: resets the counters and takes the buffers from the context. */
+  begin(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats): void {
     this.f = f;
     this.env = env;
     this.log = log;
     this.stats = stats;
-    this.ctx = ctx;
+    this.nLr = this.nLi = this.nFx = this.nReuse = this.nB = this.arenaTop = this.nSs = this.numSlots = 0;
+    const ctx = this.ctx;
     const n = f.numInsts;
     const est = n + f.numVregs + 16;
-    this.lrFrom = ctx.i32('lrFrom', est);
-    this.lrTo = ctx.i32('lrTo', est);
-    this.lrVreg = ctx.i32('lrVreg', est);
-    this.lrBundle = ctx.i32('lrBundle', est);
-    this.lrUse = ctx.i32('lrUse', est);
-    this.liBlock = ctx.i32('liBlock', est);
-    this.liVreg = ctx.i32('liVreg', est);
-    this.fxKind = ctx.i32('fxKind', 64);
-    this.fxInst = ctx.i32('fxInst', 64);
-    this.fxVreg = ctx.i32('fxVreg', 64);
-    this.fxPreg = ctx.i32('fxPreg', 64);
-    this.reuseDef = ctx.i32('reuseDef', 64);
-    this.reuseIn = ctx.i32('reuseIn', 64);
-    this.reuseInst = ctx.i32('reuseInst', 64);
-    this.bOff = ctx.i32('bOff', est);
-    this.bLen = ctx.i32('bLen', est);
-    this.arena = ctx.i32('arena', 2 * est);
-    this.bAlloc = ctx.i32('bAlloc', est);
-    this.bSpillset = ctx.i32('bSpillset', est);
-    this.bWeight = ctx.f64('bWeight', est);
-    this.bPrio = ctx.i32('bPrio', est);
-    this.bReq = ctx.u8('bReq', est);
-    this.bHint = ctx.i32('bHint', est);
-    this.bMinimal = ctx.u8('bMinimal', est);
-    this.bCls = ctx.u8('bCls', est);
-    this.bFirst = ctx.u8('bFirst', est);
-    this.ssCls = ctx.i32('ssCls', f.numVregs + 1);
-    this.ssFrom = ctx.i32('ssFrom', f.numVregs + 1);
-    this.ssTo = ctx.i32('ssTo', f.numVregs + 1);
-    this.ssSlot = ctx.i32('ssSlot', f.numVregs + 1);
-    this.ssNeedsSlot = ctx.u8('ssNeedsSlot', f.numVregs + 1);
-    this.ssSplits = ctx.i32('ssSplits', f.numVregs + 1);
+    this.lrFrom = ctx.i32(BUF.lrFrom, est);
+    this.lrTo = ctx.i32(BUF.lrTo, est);
+    this.lrVreg = ctx.i32(BUF.lrVreg, est);
+    this.lrBundle = ctx.i32(BUF.lrBundle, est);
+    this.lrUse = ctx.i32(BUF.lrUse, est);
+    this.liBlock = ctx.i32(BUF.liBlock, est);
+    this.liVreg = ctx.i32(BUF.liVreg, est);
+    this.fxKind = ctx.i32(BUF.fxKind, 64);
+    this.fxInst = ctx.i32(BUF.fxInst, 64);
+    this.fxVreg = ctx.i32(BUF.fxVreg, 64);
+    this.fxPreg = ctx.i32(BUF.fxPreg, 64);
+    this.reuseDef = ctx.i32(BUF.reuseDef, 64);
+    this.reuseIn = ctx.i32(BUF.reuseIn, 64);
+    this.reuseInst = ctx.i32(BUF.reuseInst, 64);
+    this.bOff = ctx.i32(BUF.bOff, est);
+    this.bLen = ctx.i32(BUF.bLen, est);
+    this.arena = ctx.i32(BUF.arena, 2 * est);
+    this.bAlloc = ctx.i32(BUF.bAlloc, est);
+    this.bSpillset = ctx.i32(BUF.bSpillset, est);
+    this.bWeight = ctx.f64(BUF.bWeight, est);
+    this.bPrio = ctx.i32(BUF.bPrio, est);
+    this.bReq = ctx.u8(BUF.bReq, est);
+    this.bHint = ctx.i32(BUF.bHint, est);
+    this.bMinimal = ctx.u8(BUF.bMinimal, est);
+    this.bCls = ctx.u8(BUF.bCls, est);
+    this.bFirst = ctx.u8(BUF.bFirst, est);
+    this.ssCls = ctx.i32(BUF.ssCls, f.numVregs + 1);
+    this.ssFrom = ctx.i32(BUF.ssFrom, f.numVregs + 1);
+    this.ssTo = ctx.i32(BUF.ssTo, f.numVregs + 1);
+    this.ssSlot = ctx.i32(BUF.ssSlot, f.numVregs + 1);
+    this.ssNeedsSlot = ctx.u8(BUF.ssNeedsSlot, f.numVregs + 1);
+    this.ssSplits = ctx.i32(BUF.ssSplits, f.numVregs + 1);
     // Only this run's allocatable pregs get an occupancy slot.
-    const slotOf = ctx.filledI32('slotOf', 192, -1);
+    const slotOf = ctx.filledI32(BUF.slotOf, 192, -1);
     let numSlots = 0;
-    for (let c = 0; c < 3; c++) for (const p of env.order[c]) slotOf[p] = numSlots++;
-    this.occ = new Occupancy(ctx, 2 * n, slotOf, numSlots, this.lrFrom);
+    for (let c = 0; c < 3; c++) {
+      const order = env.order[c];
+      for (let k = 0; k < order.length; k++) slotOf[order[k]] = numSlots++;
+    }
+    this.occ.begin(2 * n, slotOf, numSlots, this.lrFrom);
   }
 
   /** Hands every (possibly grown) buffer back to the context for the next run. */
   release(): void {
     const ctx = this.ctx;
-    ctx.keepI32('lrFrom', this.lrFrom);
-    ctx.keepI32('lrTo', this.lrTo);
-    ctx.keepI32('lrVreg', this.lrVreg);
-    ctx.keepI32('lrBundle', this.lrBundle);
-    ctx.keepI32('lrUse', this.lrUse);
-    ctx.keepI32('liBlock', this.liBlock);
-    ctx.keepI32('liVreg', this.liVreg);
-    ctx.keepI32('fxKind', this.fxKind);
-    ctx.keepI32('fxInst', this.fxInst);
-    ctx.keepI32('fxVreg', this.fxVreg);
-    ctx.keepI32('fxPreg', this.fxPreg);
-    ctx.keepI32('reuseDef', this.reuseDef);
-    ctx.keepI32('reuseIn', this.reuseIn);
-    ctx.keepI32('reuseInst', this.reuseInst);
-    ctx.keepI32('bOff', this.bOff);
-    ctx.keepI32('bLen', this.bLen);
-    ctx.keepI32('arena', this.arena);
-    ctx.keepI32('bAlloc', this.bAlloc);
-    ctx.keepI32('bSpillset', this.bSpillset);
-    ctx.keepF64('bWeight', this.bWeight);
-    ctx.keepI32('bPrio', this.bPrio);
-    ctx.keepU8('bReq', this.bReq);
-    ctx.keepI32('bHint', this.bHint);
-    ctx.keepU8('bMinimal', this.bMinimal);
-    ctx.keepU8('bCls', this.bCls);
-    ctx.keepU8('bFirst', this.bFirst);
+    ctx.keepI32(BUF.lrFrom, this.lrFrom);
+    ctx.keepI32(BUF.lrTo, this.lrTo);
+    ctx.keepI32(BUF.lrVreg, this.lrVreg);
+    ctx.keepI32(BUF.lrBundle, this.lrBundle);
+    ctx.keepI32(BUF.lrUse, this.lrUse);
+    ctx.keepI32(BUF.liBlock, this.liBlock);
+    ctx.keepI32(BUF.liVreg, this.liVreg);
+    ctx.keepI32(BUF.fxKind, this.fxKind);
+    ctx.keepI32(BUF.fxInst, this.fxInst);
+    ctx.keepI32(BUF.fxVreg, this.fxVreg);
+    ctx.keepI32(BUF.fxPreg, this.fxPreg);
+    ctx.keepI32(BUF.reuseDef, this.reuseDef);
+    ctx.keepI32(BUF.reuseIn, this.reuseIn);
+    ctx.keepI32(BUF.reuseInst, this.reuseInst);
+    ctx.keepI32(BUF.bOff, this.bOff);
+    ctx.keepI32(BUF.bLen, this.bLen);
+    ctx.keepI32(BUF.arena, this.arena);
+    ctx.keepI32(BUF.bAlloc, this.bAlloc);
+    ctx.keepI32(BUF.bSpillset, this.bSpillset);
+    ctx.keepF64(BUF.bWeight, this.bWeight);
+    ctx.keepI32(BUF.bPrio, this.bPrio);
+    ctx.keepU8(BUF.bReq, this.bReq);
+    ctx.keepI32(BUF.bHint, this.bHint);
+    ctx.keepU8(BUF.bMinimal, this.bMinimal);
+    ctx.keepU8(BUF.bCls, this.bCls);
+    ctx.keepU8(BUF.bFirst, this.bFirst);
     this.occ.release();
   }
 
@@ -315,7 +329,7 @@ export class IonState {
   computeCrossPrefix(): void {
     const f = this.f;
     const env = this.env;
-    const mark = this.ctx.filledI32('cross.mark', 192, -1);
+    const mark = this.ctx.filledI32(BUF.crossMark, 192, -1);
     for (let c = 0; c < 3; c++) {
       this.crossPrefix[c] = null;
       const np = env.numPreferred[c];
@@ -329,7 +343,7 @@ export class IonState {
         let all = true;
         for (let q = 0; q < np && all; q++) if (mark[env.order[c][q]] !== i) all = false;
         if (!all) continue;
-        if (prefix === null) prefix = this.ctx.filledI32(`cross.prefix${c}`, f.numInsts + 1, 0);
+        if (prefix === null) prefix = this.ctx.filledI32(BUF.crossPrefix0 + c, f.numInsts + 1, 0);
         prefix[i + 1] = 1;
       }
       if (prefix === null) continue;
