@@ -19,6 +19,7 @@
 // earlier access to the same address would have trapped first.
 
 import {
+  ALL_OPCODES,
   InstructionFormat,
   MemFlagBit,
   MemFlags,
@@ -43,16 +44,6 @@ export interface AliasAnalysisStats {
   storesRemoved: number;
 }
 
-const LOAD_STORE_PAIRS = new Map<number, number>([
-  [Opcode.Load, Opcode.Store],
-  [Opcode.Uload8, Opcode.Istore8],
-  [Opcode.Sload8, Opcode.Istore8],
-  [Opcode.Uload16, Opcode.Istore16],
-  [Opcode.Sload16, Opcode.Istore16],
-  [Opcode.Uload32, Opcode.Istore32],
-  [Opcode.Sload32, Opcode.Istore32],
-]);
-
 /** The memory category of an access: 0 other, 1 heap, 2 table, 3 vmctx, 4+N regionN. */
 export function memoryCategory(flags: MemFlags): number {
   const idx = MemFlags.regionIndex(flags);
@@ -62,28 +53,36 @@ export function memoryCategory(flags: MemFlags): number {
 
 const CATEGORIES = 4 + 256;
 
+// Per opcode, decided once (the passes ask for every instruction):
+/** A load of the plain `load` format (a plain load when it has one result). */
+const A_LOAD = 1;
+/** A plain store. */
+const A_STORE = 2;
+/** May write memory of any category when it is not a plain load or store. */
+const A_CLOBBERS = 4;
+
+const ACCESS_KIND = new Uint8Array(ALL_OPCODES.reduce((m, op) => Math.max(m, op), 0) + 1);
+for (const op of ALL_OPCODES) {
+  const fmt = opcodeFormat(op);
+  let k = 0;
+  if (fmt === InstructionFormat.Load && op !== Opcode.AtomicLoad && canLoad(op)) k |= A_LOAD;
+  if (fmt === InstructionFormat.Store && op !== Opcode.AtomicStore && canStore(op)) k |= A_STORE;
+  if (op === Opcode.Fence || canStore(op) || isCall(op) || otherSideEffects(op) || (canLoad(op) && hasSideEffects(op))) k |= A_CLOBBERS;
+  ACCESS_KIND[op] = k;
+}
+
 function isPlainLoad(func: Function, inst: Inst): boolean {
-  const op = func.dfg.opcode(inst) as Opcode;
-  return opcodeFormat(op) === InstructionFormat.Load && op !== Opcode.AtomicLoad && canLoad(op) && func.dfg.numResults(inst) === 1;
+  return (ACCESS_KIND[func.dfg.opcode(inst)] & A_LOAD) !== 0 && func.dfg.numResults(inst) === 1;
 }
 function isPlainStore(func: Function, inst: Inst): boolean {
-  const op = func.dfg.opcode(inst) as Opcode;
-  return opcodeFormat(op) === InstructionFormat.Store && op !== Opcode.AtomicStore && canStore(op);
+  return (ACCESS_KIND[func.dfg.opcode(inst)] & A_STORE) !== 0;
 }
 
 /** Whether `inst` may write memory of any category (other than a plain store's own). */
 function clobbersAll(func: Function, inst: Inst): boolean {
-  const op = func.dfg.opcode(inst) as Opcode;
-  if (isPlainStore(func, inst) || isPlainLoad(func, inst)) return false;
-  if (op === Opcode.Fence) return true;
-  return canStore(op) || isCall(op) || otherSideEffects(op) || (canLoad(op) && hasSideEffects(op));
-}
-
-/** Memory state: the last writer per category, sparse over the few categories a function uses. */
-type State = Map<number, number>;
-
-function stateGet(s: State, c: number, fallback: number): number {
-  return s.get(c) ?? s.get(-1) ?? fallback;
+  const k = ACCESS_KIND[func.dfg.opcode(inst)];
+  if ((k & A_CLOBBERS) === 0 || (k & A_STORE) !== 0) return false;
+  return (k & A_LOAD) === 0 || func.dfg.numResults(inst) !== 1;
 }
 
 export interface AliasAnalysisOptions {
@@ -135,6 +134,100 @@ export function removeDeadAndIdempotentStores(func: Function, flow: Flow): { sto
   return { stores, loads };
 }
 
+/** Known memory contents: the value a load read or a store wrote, keyed by what identifies the bytes. */
+class KnownAccesses {
+  /** Per record: ver, category, address, offset, kind, type, endianness. */
+  private readonly keys: number[] = [];
+  /** Per record: the value and the instruction that read or wrote it. */
+  private readonly vals: number[] = [];
+  private n = 0;
+  private slots = new Int32Array(16).fill(-1);
+
+  /** Forgets every record (the table is reused from call to call). */
+  clear(): void {
+    if (this.n === 0) return;
+    this.n = 0;
+    this.slots.fill(-1);
+  }
+
+  /** The record with this key, or -1. */
+  find(ver: number, c: number, addr: number, off: number, kind: number, ty: number, endian: number): number {
+    const m = this.slots.length - 1;
+    const k = this.keys;
+    for (let i = accessHash(ver, c, addr, off, kind, ty, endian) & m; ; i = (i + 1) & m) {
+      const r = this.slots[i];
+      if (r < 0) return -1;
+      const o = r * 7;
+      if (k[o] === ver && k[o + 1] === c && k[o + 2] === addr && k[o + 3] === off && k[o + 4] === kind && k[o + 5] === ty && k[o + 6] === endian) return r;
+    }
+  }
+  value(r: number): Value {
+    return this.vals[r * 2] as Value;
+  }
+  inst(r: number): Inst {
+    return this.vals[r * 2 + 1] as Inst;
+  }
+
+  /** Records (or replaces) what the bytes under this key hold. */
+  set(ver: number, c: number, addr: number, off: number, kind: number, ty: number, endian: number, value: Value, inst: Inst): void {
+    let r = this.find(ver, c, addr, off, kind, ty, endian);
+    if (r < 0) {
+      if ((this.n + 1) * 2 > this.slots.length) this.grow();
+      r = this.n++;
+      const k = this.keys;
+      const o = r * 7;
+      k[o] = ver;
+      k[o + 1] = c;
+      k[o + 2] = addr;
+      k[o + 3] = off;
+      k[o + 4] = kind;
+      k[o + 5] = ty;
+      k[o + 6] = endian;
+      this.vals[r * 2] = value;
+      this.vals[r * 2 + 1] = inst;
+      this.place(r);
+      return;
+    }
+    this.vals[r * 2] = value;
+    this.vals[r * 2 + 1] = inst;
+  }
+
+  private place(r: number): void {
+    const k = this.keys;
+    const o = r * 7;
+    const m = this.slots.length - 1;
+    let i = accessHash(k[o], k[o + 1], k[o + 2], k[o + 3], k[o + 4], k[o + 5], k[o + 6]) & m;
+    while (this.slots[i] >= 0) i = (i + 1) & m;
+    this.slots[i] = r;
+  }
+
+  private grow(): void {
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    for (let r = 0; r < this.n; r++) this.place(r);
+  }
+}
+
+function mix(h: number, x: number): number {
+  return Math.imul(h ^ x, 0x9e3779b1) ^ (h >>> 15);
+}
+
+function accessHash(ver: number, c: number, addr: number, off: number, kind: number, ty: number, endian: number): number {
+  let h = mix(0x2545f491, ver);
+  h = mix(h, c);
+  h = mix(h, addr);
+  h = mix(h, off);
+  h = mix(h, kind);
+  h = mix(h, ty);
+  h = mix(h, endian);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The one table `removeRedundantAccesses` uses (it runs to completion before the next call). */
+const sharedKnown = new KnownAccesses();
+
+/** A store opcode as a record kind, apart from load opcodes. */
+const STORE_KIND = 0x10000;
+
 /** Removes redundant loads and idempotent stores; returns how many of each. */
 function removeRedundantAccesses(func: Function, flow: Flow): { loads: number; stores: number } {
   const { dfg, layout } = func;
@@ -143,8 +236,9 @@ function removeRedundantAccesses(func: Function, flow: Flow): { loads: number; s
   const rpo = flow.rpo;
   const entryMarker = (b: Block, c: number): number => -(2 + b * CATEGORIES + c);
 
-  // Categories the function touches, plus -1 for "all others" after a clobber.
-  const used = new Set<number>();
+  // Categories the function touches (a memory state holds one last writer
+  // per category, in this order).
+  const cats: number[] = [];
   let loads = 0;
   let stores = 0;
   for (const b of rpo) {
@@ -153,67 +247,75 @@ function removeRedundantAccesses(func: Function, flow: Flow): { loads: number; s
       const store = !load && isPlainStore(func, inst);
       if (load) loads++;
       if (store) stores++;
-      if (load || store) used.add(memoryCategory(dfg.imm0(inst) as MemFlags));
+      if (load || store) {
+        const c = memoryCategory(dfg.imm0(inst) as MemFlags);
+        if (!cats.includes(c)) cats.push(c);
+      }
     }
   }
   // Only loads and stores after a load or store can be removed.
   if (loads === 0 && stores < 2) return { loads: 0, stores: 0 };
-  const cats = [...used];
+  const nc = cats.length;
+  const slotOf = (c: number): number => cats.indexOf(c);
+  const zeroSlot = slotOf(0);
 
   // An access in category 0 (no region) may touch memory of any region,
   // so a store there clobbers every category, and a store to a region also
   // clobbers category 0 (upstream's alias/issue-13508.clif).
-  const transfer = (s: State, inst: Inst): void => {
+  const transfer = (s: number[], inst: Inst): void => {
     if (isPlainStore(func, inst)) {
       const c = memoryCategory(dfg.imm0(inst) as MemFlags);
-      if (c === 0) for (const k of cats) s.set(k, inst);
+      if (c === 0) s.fill(inst);
       else {
-        s.set(c, inst);
-        if (used.has(0)) s.set(0, inst);
+        s[slotOf(c)] = inst;
+        if (zeroSlot >= 0) s[zeroSlot] = inst;
       }
-    } else if (clobbersAll(func, inst)) for (const c of cats) s.set(c, inst);
+    } else if (clobbersAll(func, inst)) s.fill(inst);
   };
 
-  // Dataflow to a fixpoint: block-entry states.
-  const exitState = new Map<Block, State>();
-  const entryState = new Map<Block, State>();
-  // A single block has no incoming edges: its entry state is its markers,
-  // and there is nothing to iterate.
-  for (let changed = true; changed; ) {
-    changed = false;
-    if (rpo.length === 1) {
-      entryState.set(rpo[0], new Map(cats.map((c) => [c, entryMarker(rpo[0], c)])));
-      break;
-    }
-    for (const b of rpo) {
-      const preds = flow.predBlocks(b).filter((p) => exitState.has(p));
-      const inState: State = new Map();
-      for (const c of cats) {
-        let v: number | undefined;
-        let agree = true;
-        for (const p of preds) {
-          const pv = stateGet(exitState.get(p)!, c, entryMarker(p, c));
-          if (v === undefined) v = pv;
-          else if (v !== pv) agree = false;
+  // Dataflow to a fixpoint: block-entry states. A single block has no
+  // incoming edges: its entry state is its markers, and there is nothing
+  // to iterate.
+  const entryState = new Map<Block, number[]>();
+  if (rpo.length > 1) {
+    const exitState = new Map<Block, number[]>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const b of rpo) {
+        const preds = flow.predBlocks(b).filter((p) => exitState.has(p));
+        const inState = new Array<number>(nc);
+        for (let k = 0; k < nc; k++) {
+          let v: number | undefined;
+          let agree = true;
+          for (const p of preds) {
+            const pv = exitState.get(p)![k];
+            if (v === undefined) v = pv;
+            else if (v !== pv) agree = false;
+          }
+          inState[k] = preds.length > 0 && agree && v !== undefined ? v : entryMarker(b, cats[k]);
         }
-        inState.set(c, preds.length > 0 && agree && v !== undefined ? v : entryMarker(b, c));
-      }
-      entryState.set(b, inState);
-      const out = new Map(inState);
-      for (const inst of layout.blockInsts(b)) transfer(out, inst);
-      const old = exitState.get(b);
-      if (!old || cats.some((c) => old.get(c) !== out.get(c))) {
-        exitState.set(b, out);
-        changed = true;
+        entryState.set(b, inState);
+        const out = inState.slice();
+        for (let inst = layout.firstInst(b); inst !== (NONE as Inst); inst = layout.nextInst(inst)) transfer(out, inst);
+        const old = exitState.get(b);
+        if (!old || old.some((x, k) => x !== out[k])) {
+          exitState.set(b, out);
+          changed = true;
+        }
       }
     }
   }
 
-  // Known memory contents: key -> [value, defining instruction].
-  const known = new Map<string, [Value, Inst]>();
+  const known = sharedKnown;
+  known.clear();
   for (const b of rpo) {
-    const s = new Map(entryState.get(b));
-    for (const inst of [...layout.blockInsts(b)]) {
+    let s: number[];
+    if (rpo.length === 1) {
+      s = [];
+      for (let k = 0; k < nc; k++) s.push(entryMarker(b, cats[k]));
+    } else s = entryState.get(b)!.slice();
+    for (let inst = layout.firstInst(b), next: Inst; inst !== (NONE as Inst); inst = next) {
+      next = layout.nextInst(inst);
       const op = dfg.opcode(inst);
       if (isPlainLoad(func, inst)) {
         const flags = dfg.imm0(inst) as MemFlags;
@@ -221,19 +323,18 @@ function removeRedundantAccesses(func: Function, flow: Flow): { loads: number; s
         const addr = dfg.resolveAliases(dfg.arg(inst, 0));
         const res = dfg.result(inst, 0);
         const ty = dfg.valueType_(res);
-        const ver = stateGet(s, c, entryMarker(b, c));
+        const ver = s[slotOf(c)];
         const endian = flags & (MemFlagBit.Big | MemFlagBit.Little);
-        const keyLoad = `${ver}:${c}:${addr}:${dfg.imm1(inst)}:${op}:${ty}:${endian}`;
-        const storeOp = LOAD_STORE_PAIRS.get(op);
-        const keyStore = op === Opcode.Load ? `${ver}:${c}:${addr}:${dfg.imm1(inst)}:s${storeOp}:${ty}:${endian}` : undefined;
-        const hit = known.get(keyLoad) ?? (keyStore !== undefined ? known.get(keyStore) : undefined);
-        if (hit && layout.isInstInserted(hit[1]) && flow.instDominates(hit[1], inst)) {
+        const off = dfg.imm1(inst);
+        let hit = known.find(ver, c, addr, off, op, ty, endian);
+        if (hit < 0 && op === Opcode.Load) hit = known.find(ver, c, addr, off, STORE_KIND | Opcode.Store, ty, endian);
+        if (hit >= 0 && layout.isInstInserted(known.inst(hit)) && flow.instDominates(known.inst(hit), inst)) {
           layout.removeInst(inst);
-          dfg.changeToAlias(res, hit[0]);
+          dfg.changeToAlias(res, known.value(hit));
           loadsRemoved++;
           continue;
         }
-        known.set(keyLoad, [res, inst]);
+        known.set(ver, c, addr, off, op, ty, endian, res, inst);
       } else if (isPlainStore(func, inst)) {
         const flags = dfg.imm0(inst) as MemFlags;
         const c = memoryCategory(flags);
@@ -241,23 +342,22 @@ function removeRedundantAccesses(func: Function, flow: Flow): { loads: number; s
         const addr = dfg.resolveAliases(dfg.arg(inst, 1));
         const ty = dfg.valueType_(val);
         const endian = flags & (MemFlagBit.Big | MemFlagBit.Little);
+        const off = dfg.imm1(inst);
         // An idempotent store writes what its bytes already hold: the value
         // a dominating load of exactly those bytes read, or a dominating
         // store wrote, with no write of the category in between. It changes
         // nothing, and the earlier access to the same address would have
         // trapped first, so it goes and the memory version stays.
-        const ver = stateGet(s, c, entryMarker(b, c));
-        const rest = `${c}:${addr}:${dfg.imm1(inst)}`;
-        const same =
-          (op === Opcode.Store ? known.get(`${ver}:${rest}:${Opcode.Load}:${ty}:${endian}`) : undefined) ??
-          known.get(`${ver}:${rest}:s${op}:${ty}:${endian}`);
-        if (same && same[0] === val && layout.isInstInserted(same[1]) && flow.instDominates(same[1], inst)) {
+        const ver = s[slotOf(c)];
+        let same = op === Opcode.Store ? known.find(ver, c, addr, off, Opcode.Load, ty, endian) : -1;
+        if (same < 0) same = known.find(ver, c, addr, off, STORE_KIND | op, ty, endian);
+        if (same >= 0 && known.value(same) === val && layout.isInstInserted(known.inst(same)) && flow.instDominates(known.inst(same), inst)) {
           layout.removeInst(inst);
           storesRemoved++;
           continue;
         }
         transfer(s, inst);
-        known.set(`${inst}:${rest}:s${op}:${ty}:${endian}`, [val, inst]);
+        known.set(inst, c, addr, off, STORE_KIND | op, ty, endian, val, inst);
         continue;
       }
       transfer(s, inst);

@@ -17,12 +17,14 @@ import {
   opcodeFormat,
   type Block,
   type BlockCall,
+  type DataFlowGraph,
   type Function,
   type Inst,
   type Value,
 } from '@clift/ir';
 import { computeFlow, type Flow } from './flow.js';
-import { U32Table, type TablePool } from './value-table.js';
+import { blockCallsOf, hasExceptionContexts } from './uses.js';
+import { U32Table } from './value-table.js';
 
 /**
  * Removes blocks unreachable from the entry; returns how many instructions
@@ -76,42 +78,73 @@ export function isRemovableWhenUnused(func: Function, inst: Inst): boolean {
   return MemFlags.trapCode(dfg.imm0(inst) as MemFlags) === undefined;
 }
 
-/** Removes instructions whose results are all unused and that have no effect. Returns the count. */
-export function eliminateDeadCode(func: Function, pool?: TablePool): number {
+/**
+ * Removes instructions whose results are all unused and that have no
+ * effect. Returns the count. `uses`, when given, is a scratch table reading
+ * 0 everywhere (the optimizer lends one it resets between calls).
+ */
+export function eliminateDeadCode(func: Function, uses: U32Table = new U32Table(func.dfg.numValues(), 0)): number {
   const { dfg, layout } = func;
-  const uses = pool !== undefined ? pool.u32(0) : new U32Table(dfg.numValues(), 0);
-  const all: Inst[] = [];
-  for (const b of layout.blocks()) {
-    for (const inst of layout.blockInsts(b)) {
-      all.push(inst);
-      dfg.forEachUse(inst, (v) => uses.set(dfg.resolveAliases(v), uses.get(dfg.resolveAliases(v)) + 1));
+  const calls: BlockCall[] = [];
+  const work: Inst[] = [];
+  for (let b = layout.firstBlock(); b !== (NONE as Block); b = layout.nextBlock(b)) {
+    for (let inst = layout.firstInst(b); inst !== (NONE as Inst); inst = layout.nextInst(inst)) {
+      work.push(inst);
+      countUses(dfg, inst, uses, 1, calls, undefined);
     }
   }
   let removed = 0;
-  const isDead = (inst: Inst): boolean => {
-    if (!isRemovableWhenUnused(func, inst)) return false;
-    const n = dfg.numResults(inst);
-    for (let i = 0; i < n; i++) if (uses.get(dfg.result(inst, i)) !== 0) return false;
-    return true;
-  };
   // Walk backwards so uses die before their definitions; a worklist catches
   // definitions that precede their (now dead) users in layout order.
-  const work: Inst[] = all;
   while (work.length > 0) {
     const inst = work.pop()!;
-    if (!layout.isInstInserted(inst) || !isDead(inst)) continue;
+    if (!layout.isInstInserted(inst) || !isDead(func, inst, uses)) continue;
     layout.removeInst(inst);
     removed++;
-    dfg.forEachUse(inst, (v0) => {
-      const v: Value = dfg.resolveAliases(v0);
-      uses.set(v, uses.get(v) - 1);
-      const def = dfg.valueInst(v);
-      if (uses.get(v) === 0 && def !== (0xffffffff as Inst)) work.push(def);
-    });
+    countUses(dfg, inst, uses, -1, calls, work);
   }
   return removed;
 }
 
+function isDead(func: Function, inst: Inst, uses: U32Table): boolean {
+  if (!isRemovableWhenUnused(func, inst)) return false;
+  const dfg = func.dfg;
+  const n = dfg.numResults(inst);
+  for (let i = 0; i < n; i++) if (uses.get(dfg.result(inst, i)) !== 0) return false;
+  return true;
+}
+
+/**
+ * Adds `delta` to the use count of every value `inst` uses (as
+ * DataFlowGraph.forEachUse visits them); with `dead`, pushes the definition
+ * of each value whose count drops to zero.
+ */
+function countUses(dfg: DataFlowGraph, inst: Inst, uses: U32Table, delta: number, calls: BlockCall[], dead: Inst[] | undefined): void {
+  const n = dfg.numArgs(inst);
+  for (let i = 0; i < n; i++) countUse(dfg, dfg.arg(inst, i), uses, delta, dead);
+  const nc = blockCallsOf(dfg, inst, calls);
+  for (let c = 0; c < nc; c++) {
+    const bc = calls[c];
+    const na = dfg.blockCallNumArgs(bc);
+    for (let i = 0; i < na; i++) {
+      const a = dfg.blockCallArg(bc, i);
+      if (BlockArg.kind(a) === 0) countUse(dfg, a as number as Value, uses, delta, dead);
+    }
+  }
+  if (hasExceptionContexts(dfg, inst)) {
+    for (const item of dfg.exceptionTables[dfg.imm1(inst)].items) if (item.kind === 'context') countUse(dfg, item.value, uses, delta, dead);
+  }
+}
+
+function countUse(dfg: DataFlowGraph, v0: Value, uses: U32Table, delta: number, dead: Inst[] | undefined): void {
+  const v = dfg.resolveAliases(v0);
+  const n = uses.get(v) + delta;
+  uses.set(v, n);
+  if (dead !== undefined && n === 0) {
+    const def = dfg.valueInst(v);
+    if (def !== (NONE as Inst)) dead.push(def);
+  }
+}
 
 /**
  * Removes block parameters that receive the same value `x` (or the
@@ -128,28 +161,31 @@ export function removeConstantBlockParams(func: Function): number {
   const entry = layout.entryBlock();
   let removed = 0;
   // Only non-entry blocks can lose parameters.
-  if (entry === undefined || layout.nextBlock(entry) === (NONE as Block)) return 0;
+  if (entry === undefined) return 0;
+  let params = false;
+  for (let b = layout.nextBlock(entry); b !== (NONE as Block) && !params; b = layout.nextBlock(b)) params = dfg.numBlockParams(b) > 0;
+  if (!params) return 0;
   for (let changed = true; changed; ) {
     changed = false;
     // Incoming edges per block: the branch and which of its destinations.
     const incoming = new Map<Block, { inst: Inst; which: 0 | 1 }[]>();
     const blocked = new Set<Block>();
-    for (const b of layout.blocks()) {
+    for (let b = layout.firstBlock(); b !== (NONE as Block); b = layout.nextBlock(b)) {
       const term = layout.lastInst(b);
-      if (term === (0xffffffff as Inst)) continue;
+      if (term === (NONE as Inst)) continue;
       const op = dfg.opcode(term) as Opcode;
       const dests = dfg.branchDestinations(term);
-      dests.forEach((bc, which) => {
-        const t = dfg.blockCallBlock(bc);
+      for (let which = 0; which < dests.length; which++) {
+        const t = dfg.blockCallBlock(dests[which]);
         if ((op !== Opcode.Jump && op !== Opcode.Brif) || which > 1) {
           blocked.add(t);
-          return;
+          continue;
         }
         const list = incoming.get(t);
         const edge = { inst: term, which: which as 0 | 1 };
         if (list) list.push(edge);
         else incoming.set(t, [edge]);
-      });
+      }
     }
     for (const [b, edges] of incoming) {
       if (b === entry || blocked.has(b)) continue;
@@ -186,6 +222,10 @@ export function removeConstantBlockParams(func: Function): number {
       }
     }
   }
-  if (removed > 0) for (const b of layout.blocks()) for (const inst of layout.blockInsts(b)) dfg.resolveAliasesInArguments(inst);
+  if (removed > 0) {
+    for (let b = layout.firstBlock(); b !== (NONE as Block); b = layout.nextBlock(b)) {
+      for (let inst = layout.firstInst(b); inst !== (NONE as Inst); inst = layout.nextInst(inst)) dfg.resolveAliasesInArguments(inst);
+    }
+  }
   return removed;
 }

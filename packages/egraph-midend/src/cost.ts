@@ -7,7 +7,7 @@
 // Invariant: costs are finite and saturate at MAX_COST, so sums never
 // overflow into Infinity/NaN comparisons.
 
-import { Opcode } from '@clift/ir';
+import { ALL_OPCODES, Opcode } from '@clift/ir';
 
 export const MAX_COST = 1e12;
 
@@ -25,13 +25,13 @@ const ALU = new Set<number>([
 const MUL = new Set<number>([Opcode.Imul, Opcode.Umulhi, Opcode.Smulhi]);
 const DIV = new Set<number>([Opcode.Udiv, Opcode.Sdiv, Opcode.Urem, Opcode.Srem, Opcode.Fdiv, Opcode.Sqrt]);
 
+/** Per opcode: its own cost (filled once from the sets above; lookups are per node). */
+const OP_COST = new Uint8Array(ALL_OPCODES.reduce((m, op) => Math.max(m, op), 0) + 1);
+for (const op of ALL_OPCODES) OP_COST[op] = CHEAP.has(op) ? 1 : ALU.has(op) ? 2 : MUL.has(op) ? 4 : DIV.has(op) ? 16 : 3;
+
 /** The cost of the operation itself, excluding its operands. */
 export function opCost(op: number): number {
-  if (CHEAP.has(op)) return 1;
-  if (ALU.has(op)) return 2;
-  if (MUL.has(op)) return 4;
-  if (DIV.has(op)) return 16;
-  return 3;
+  return op < OP_COST.length ? OP_COST[op] : 3;
 }
 
 /**

@@ -37,7 +37,6 @@ import {
   IntCC,
   NONE,
   Opcode,
-  ValueKind,
   i64ToWords,
   intCCInverse,
   intCCSwapArgs,
@@ -56,7 +55,6 @@ import {
   resultType,
   typeName,
   typevarOperand,
-  wordsToI64,
   type AtomicRmwOp,
   type Block,
   type BlockCall,
@@ -78,7 +76,7 @@ import { foldBinary, foldFloatBinary, foldFloatUnary, foldIcmp, foldIntToFloat, 
 import type { Context } from './generated/opts.js';
 import type { Ieee16, Ieee32, Ieee64, Imm64, Offset32, Uimm8 } from './isle-types.js';
 import { simplifierFor } from './rules.js';
-import type { F64Table, TablePool, U32Table } from './value-table.js';
+import { F64Table, U32Table } from './value-table.js';
 
 export const REWRITE_DEPTH = 5;
 export const MAX_MATCHES = 5;
@@ -103,22 +101,28 @@ export class OptimizerError extends Error {
 const EMPTY: readonly never[] = [];
 
 export class EGraph extends ClifTermFields implements Context {
-  declare readonly dfg: DataFlowGraph;
+  // The graph's tables outlive a function (`begin` starts over). Only
+  // `canon`, which is read for any value, is cleared between functions;
+  // the others are keyed by class and every class gets all of them written
+  // when it is made (a leaf in `addLeaf`, a node in `rewrite`, a union in
+  // `union`), so what a previous function left is never read.
+
   /** Value -> its e-class value (NONE while unknown). */
-  private readonly canon: U32Table;
+  private readonly canon = new U32Table(64, NONE);
   /** Insertion serial of a class: a class older than a rewrite's node pre-exists it. */
-  private readonly birth: U32Table;
-  private readonly unionLeft: U32Table;
-  private readonly unionRight: U32Table;
-  private readonly classSize: U32Table;
+  private readonly birth = new U32Table(64, 0);
+  /** A union class's two sides (NONE for a class that is a single leaf). */
+  private readonly unionLeft = new U32Table(64, NONE);
+  private readonly unionRight = new U32Table(64, NONE);
+  private readonly classSize = new U32Table(64, 1);
   /** Cheapest cost of a class and the leaf achieving it. */
-  readonly cost: F64Table;
-  readonly bestLeaf: U32Table;
+  readonly cost = new F64Table(64);
+  readonly bestLeaf = new U32Table(64, NONE);
   private serial = 0;
   private depth = 0;
   private readonly table: NodeTable;
   readonly counters: EGraphCounters = { nodesInserted: 0, gvnHits: 0, rewrites: 0, unions: 0, subsumes: 0 };
-  readonly log: ((line: string) => void) | undefined;
+  log: ((line: string) => void) | undefined;
 
   readonly $I8 = I8;
   readonly $I16 = I16;
@@ -130,20 +134,27 @@ export class EGraph extends ClifTermFields implements Context {
   readonly $false = false;
   readonly $true = true;
 
-  /** Tables come from `pool`, which the caller has acquired (they read as their fill values). */
-  constructor(dfg: DataFlowGraph, log: ((line: string) => void) | undefined, pool: TablePool) {
+  constructor(dfg: DataFlowGraph, log: ((line: string) => void) | undefined) {
     super();
+    this.table = new NodeTable();
+    this.begin(dfg, log);
+  }
+
+  /**
+   * Starts over on another function, keeping this graph's tables: the
+   * optimizer reuses one graph for consecutive functions, as building one
+   * costs more than a small function's whole graph.
+   */
+  begin(dfg: DataFlowGraph, log: ((line: string) => void) | undefined): void {
     this.dfg = dfg;
     this.log = log;
-    this.canon = pool.u32(NONE);
-    this.birth = pool.u32(0);
-    this.unionLeft = pool.u32(NONE);
-    this.unionRight = pool.u32(NONE);
-    this.classSize = pool.u32(1);
-    this.cost = pool.f64();
-    this.bestLeaf = pool.u32(NONE);
-    this.table = new NodeTable(pool, dfg.numInsts());
-    this.nodeSlot = pool.u32(NONE);
+    this.serial = 0;
+    this.depth = 0;
+    const c = this.counters;
+    c.nodesInserted = c.gvnHits = c.rewrites = c.unions = c.subsumes = 0;
+    this.canon.reset();
+    this.table.begin(dfg.numInsts());
+    if (this.nodeLists.length > 1) this.nodeLists.length = 1;
   }
 
   // =========================================================================
@@ -162,6 +173,8 @@ export class EGraph extends ClifTermFields implements Context {
   addLeaf(v: Value, cost: number): void {
     this.canon.set(v, v);
     this.birth.set(v, this.serial++);
+    this.unionLeft.set(v, NONE);
+    this.classSize.set(v, 1);
     this.cost.set(v, cost);
     this.bestLeaf.set(v, v);
   }
@@ -217,6 +230,7 @@ export class EGraph extends ClifTermFields implements Context {
     const u = this.dfg.makeUnion(a, b);
     this.unionLeft.set(u, a);
     this.unionRight.set(u, b);
+    this.nodeSlot.set(u, NONE);
     this.canon.set(u, u);
     this.birth.set(u, this.serial++);
     this.classSize.set(u, this.classSize.get(a) + this.classSize.get(b));
@@ -251,12 +265,13 @@ export class EGraph extends ClifTermFields implements Context {
       }
     }
     if (op === Opcode.Iconst) {
-      // One spelling per constant: the immediate zero-extended from the type's width.
+      // One spelling per constant: the immediate zero-extended from the
+      // type's width (the words are the low and high halves of the i64).
       const bits = laneBits(dfg.valueType_(dfg.result(inst, 0)));
-      const k = BigInt.asUintN(bits, wordsToI64(dfg.imm0(inst), dfg.imm1(inst)));
-      const [lo, hi] = i64ToWords(k);
-      dfg.setImm(inst, 0, lo);
-      dfg.setImm(inst, 1, hi);
+      if (bits < 64) {
+        dfg.setImm(inst, 1, 0);
+        if (bits < 32) dfg.setImm(inst, 0, dfg.imm0(inst) & ((1 << bits) - 1));
+      }
     }
     const existing = this.table.find(dfg, inst);
     const result = dfg.result(inst, 0);
@@ -284,6 +299,8 @@ export class EGraph extends ClifTermFields implements Context {
     this.canon.set(result, result);
     const mark = this.serial;
     this.birth.set(result, this.serial++);
+    this.unionLeft.set(result, NONE);
+    this.classSize.set(result, 1);
     let c = opCost(dfg.opcode(inst));
     const n = dfg.numArgs(inst);
     for (let i = 0; i < n; i++) c = addCost(c, this.cost.get(dfg.arg(inst, i)));
@@ -342,17 +359,13 @@ export class EGraph extends ClifTermFields implements Context {
   // =========================================================================
   // Queries on classes
 
-  /** The opcode of a pure-node leaf, or 0 for other leaves. */
-  private leafOpcode(leaf: Value): number {
-    const dfg = this.dfg;
-    if (dfg.valueKindOf(leaf) !== ValueKind.Result) return 0;
-    const inst = dfg.valueInst(leaf);
-    return this.table.isNode(inst) ? dfg.opcode(inst) : 0;
+  /** The node instruction defining leaf `leaf`, or NONE for other leaves. */
+  private leafNode(leaf: Value): Inst {
+    const inst = this.dfg.valueInst(leaf);
+    return inst !== (NONE as Inst) && this.table.isNode(inst) ? inst : (NONE as Inst);
   }
 
   isConstClass(cls: Value): boolean {
-    // A plain leaf (the common case) needs no node list.
-    if (this.unionLeft.get(cls) === NONE) return this.leafOpcode(cls) !== 0 && this.isConstNode(this.dfg.valueInst(cls));
     for (const inst of this.clif_node(cls)) if (this.isConstNode(inst)) return true;
     return false;
   }
@@ -369,29 +382,44 @@ export class EGraph extends ClifTermFields implements Context {
   //
   // The generated CLIF terms match an e-class by iterating its nodes
   // (`clif_node`) and reading each node's fields through one accessor per
-  // field, straight from the DFG, so matching builds no object. The node
-  // list of a class is built once and kept: a class never changes (merging
-  // makes a new union value), and rules look at the same classes again and
-  // again as operands of new nodes.
+  // field, straight from the DFG, so matching builds no object.
+  //
+  // Most classes are a single node. Their list is one shared one-element
+  // array whose element `clif_node` overwrites: a caller iterating it has
+  // read its only element before anything nested (a rule looking at an
+  // operand, a constructor rewriting a new node) can call `clif_node` again,
+  // and its length never changes, so the iteration ends as it should. This
+  // holds because the callers (the generated matchers and the constant
+  // queries below) only ever run one `for … of` over a list right after
+  // getting it; test/isle-context.test.ts checks the generated code for
+  // that. The list of a union class is built once and kept: a class never
+  // changes (merging makes a new union value), and rules look at the same
+  // classes again and again as operands of new nodes.
 
-  /** Class -> index into `nodeLists` (NONE: not built yet; 0: no nodes). */
-  private readonly nodeSlot: U32Table;
+  /** Union class -> index into `nodeLists` (NONE: not built yet; 0: no nodes). */
+  private readonly nodeSlot = new U32Table(64, NONE);
   private readonly nodeLists: (readonly Inst[])[] = [EMPTY];
+  private readonly single: Inst[] = [0 as Inst];
 
-  /** The node instructions of e-class `v`, left to right. */
+  /** The node instructions of e-class `v`, left to right (see above for how long the list is valid). */
   clif_node(v: Value): readonly Inst[] {
+    if (this.unionLeft.get(v) === NONE) {
+      const inst = this.leafNode(v);
+      if (inst === (NONE as Inst)) return EMPTY;
+      this.single[0] = inst;
+      return this.single;
+    }
     const i = this.nodeSlot.get(v);
     return i !== NONE ? this.nodeLists[i] : this.buildNodeList(v);
   }
 
   private buildNodeList(v: Value): readonly Inst[] {
-    let list: Inst[] | undefined;
-    if (this.unionLeft.get(v) === NONE) {
-      if (this.leafOpcode(v) !== 0) list = [this.dfg.valueInst(v)];
-    } else {
-      for (const leaf of this.unionLeaves(v)) if (this.leafOpcode(leaf) !== 0) (list ??= []).push(this.dfg.valueInst(leaf));
+    const list: Inst[] = [];
+    for (const leaf of this.unionLeaves(v)) {
+      const inst = this.leafNode(leaf);
+      if (inst !== (NONE as Inst)) list.push(inst);
     }
-    if (list === undefined) {
+    if (list.length === 0) {
       this.nodeSlot.set(v, 0);
       return EMPTY;
     }
@@ -586,7 +614,12 @@ export class EGraph extends ClifTermFields implements Context {
     if (op !== Opcode.Iconst && op !== Opcode.Uextend && op !== Opcode.Sextend && op !== Opcode.Iconcat) return undefined;
     const ty = dfg.valueType_(dfg.result(inst, 0));
     if (!isInt(ty) || !isScalar(ty)) return undefined;
-    if (op === Opcode.Iconst) return [ty, BigInt.asUintN(laneBits(ty), wordsToI64(dfg.imm0(inst), dfg.imm1(inst)))];
+    if (op === Opcode.Iconst) {
+      // Nodes hold constants zero-extended from their width (insertInst).
+      const lo = dfg.imm0(inst) >>> 0;
+      const hi = dfg.imm1(inst) >>> 0;
+      return [ty, hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo)];
+    }
     if (ty !== I128) return undefined;
     if (op === Opcode.Iconcat) {
       const lo = this.iconst_u(dfg.arg(inst, 0));
@@ -822,52 +855,75 @@ export function combineConditions(op: number, cc1: IntCC, cc2: IntCC): number | 
  * (opcode, controlling type, immediates, operands) read from the DFG.
  */
 class NodeTable {
-  private slots: Uint32Array;
+  /** Slots 0..mask are the table; the buffer is kept across functions. */
+  private slots = new Uint32Array(256);
+  private mask = 0;
   private count = 0;
-  private readonly members: U32Table;
-  private readonly pool: TablePool;
+  /** Node instructions, marked with the `epoch` of the function they belong to. */
+  private readonly members = new U32Table(64, 0);
+  private epoch = 0;
 
-  /** `expected`: about how many nodes the table will hold. */
-  constructor(pool: TablePool, expected: number) {
-    this.members = pool.u32(0);
-    this.pool = pool;
+  /** Empties the table for a function; `expected`: about how many nodes it will hold. */
+  begin(expected: number): void {
     let size = 16;
     while (size < expected * 2) size *= 2;
-    this.slots = pool.takeSlots(size);
+    if (size > this.slots.length) this.slots = new Uint32Array(size);
+    const slots = this.slots;
+    for (let i = 0; i < size; i++) slots[i] = NONE;
+    this.mask = size - 1;
+    this.count = 0;
+    if (this.epoch === 0x7fffffff) {
+      this.members.reset();
+      this.epoch = 0;
+    }
+    this.epoch++;
   }
 
   isNode(inst: Inst): boolean {
-    return this.members.get(inst) === 1;
+    return this.members.get(inst) === this.epoch;
   }
 
+  /** The empty slot where the last unsuccessful `find` stopped. */
+  private free = 0;
+
+  /** The node equal to `inst`, or NONE. */
   find(dfg: DataFlowGraph, inst: Inst): number {
-    const m = this.slots.length - 1;
+    const m = this.mask;
+    const slots = this.slots;
     for (let i = hashInst(dfg, inst) & m; ; i = (i + 1) & m) {
-      const s = this.slots[i];
-      if (s === NONE) return NONE;
+      const s = slots[i];
+      if (s === NONE) {
+        this.free = i;
+        return NONE;
+      }
       if (sameNode(dfg, s as Inst, inst)) return s;
     }
   }
 
+  /** Adds `inst`, for which `find` has just returned NONE. */
   insert(dfg: DataFlowGraph, inst: Inst): void {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow(dfg);
-    this.place(dfg, inst);
+    if ((this.count + 1) * 2 > this.mask + 1) {
+      this.grow(dfg);
+      this.place(dfg, inst);
+    } else this.slots[this.free] = inst;
     this.count++;
-    this.members.set(inst, 1);
+    this.members.set(inst, this.epoch);
   }
 
   private place(dfg: DataFlowGraph, inst: Inst): void {
-    const m = this.slots.length - 1;
+    const m = this.mask;
     let i = hashInst(dfg, inst) & m;
     while (this.slots[i] !== NONE) i = (i + 1) & m;
     this.slots[i] = inst;
   }
 
   private grow(dfg: DataFlowGraph): void {
-    const old = this.slots;
-    this.slots = new Uint32Array(old.length * 2).fill(NONE);
+    const old = this.slots.slice(0, this.mask + 1);
+    const size = old.length * 2;
+    if (size > this.slots.length) this.slots = new Uint32Array(size);
+    this.slots.fill(NONE, 0, size);
+    this.mask = size - 1;
     for (const s of old) if (s !== NONE) this.place(dfg, s as Inst);
-    this.pool.keepSlots(this.slots);
   }
 }
 

@@ -14,11 +14,12 @@
 // subtree forgets its values in O(1)); every use is rewritten to a value
 // defined before it in a dominating position.
 
-import { NONE, type Block, type Function, type Inst, type Value, ValueKind } from '@clift/ir';
+import { BlockArg, NONE, type Block, type BlockCall, type Function, type Inst, type Value } from '@clift/ir';
 import { isRemat } from './cost.js';
 import { OptimizerError, type EGraph } from './egraph.js';
 import type { Flow } from './flow.js';
-import type { TablePool, U32Table } from './value-table.js';
+import { blockCallsOf, hasExceptionContexts } from './uses.js';
+import { U32Table } from './value-table.js';
 
 export interface ElabCounters {
   placed: number;
@@ -26,52 +27,99 @@ export interface ElabCounters {
   remat: number;
 }
 
+/**
+ * One elaborator serves consecutive functions (`begin` starts over keeping
+ * its tables and buffers). Its tables need no clearing between functions:
+ * an entry counts only if it carries a generation (`pathGen`, `epoch`) of
+ * the current function, and generations only grow.
+ */
 export class Elaborator {
-  private readonly elabValue: U32Table;
-  private readonly elabLevel: U32Table;
-  private readonly elabGen: U32Table;
-  /** Original node instructions already placed once (later placements clone them). */
-  private readonly placedInst: U32Table;
-  /** E-class operands of original node instructions whose operands placement rewrote. */
-  private readonly classArgs = new Map<Inst, Value[]>();
-  private pathBlock: Block[] = [];
-  private pathGen: number[] = [];
-  private pathDepth: number[] = [];
+  private func!: Function;
+  private eg: EGraph;
+  private flow!: Flow;
+  private readonly elabValue = new U32Table(64, NONE);
+  private readonly elabLevel = new U32Table(64, 0);
+  private readonly elabGen = new U32Table(64, NONE);
+  /**
+   * Original node instructions already placed once (later placements clone
+   * them), marked with the current `epoch`.
+   */
+  private readonly placedInst = new U32Table(64, 0);
+  private epoch = 0;
+  /**
+   * For an original node instruction placed once: where its e-class
+   * operands (which placement replaced by elaborated values) start in
+   * `classArgData`.
+   */
+  private readonly classArgAt = new U32Table(64, NONE);
+  private readonly classArgData: Value[] = [];
+  private classArgEnd = 0;
+  /** Elaborated operands of the placements in progress (a stack: placement recurses). */
+  private readonly argStack: Value[] = [];
+  private argTop = 0;
+  private readonly pathBlock: Block[] = [];
+  private readonly pathGen: number[] = [];
+  private readonly pathDepth: number[] = [];
+  /** How many path levels are live (the dominator-tree path to the block being visited). */
+  private pathLen = 0;
   private gen = 0;
+  private readonly calls: BlockCall[] = [];
+  private readonly dfsBlock: Block[] = [];
+  private readonly dfsChild: number[] = [];
   readonly counters: ElabCounters = { placed: 0, hoisted: 0, remat: 0 };
 
-  constructor(
-    private readonly func: Function,
-    private readonly eg: EGraph,
-    private readonly flow: Flow,
-    pool: TablePool,
-  ) {
-    this.elabValue = pool.u32(NONE);
-    this.elabLevel = pool.u32(0);
-    this.elabGen = pool.u32(NONE);
-    this.placedInst = pool.u32(0);
+  constructor(func: Function, eg: EGraph, flow: Flow) {
+    this.eg = eg;
+    this.begin(func, eg, flow);
+  }
+
+  /** Starts over on another function. */
+  begin(func: Function, eg: EGraph, flow: Flow): void {
+    this.func = func;
+    this.eg = eg;
+    this.flow = flow;
+    this.classArgEnd = 0;
+    this.argTop = 0;
+    this.pathLen = 0;
+    // Generations stay below NONE (the "never" mark); long before they
+    // would reach it, the tables start over.
+    if (this.gen > 0x7fffffff || this.epoch > 0x7fffffff) {
+      this.elabGen.reset();
+      this.placedInst.reset();
+      this.gen = 0;
+      this.epoch = 0;
+    }
+    this.epoch++;
+    const c = this.counters;
+    c.placed = c.hoisted = c.remat = 0;
   }
 
   run(entry: Block): void {
-    // Explicit DFS over the dominator tree: [block, child index].
-    const stack: [Block, number][] = [[entry, -1]];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const [block, ci] = top;
+    // Explicit DFS over the dominator tree: block and next child index per level.
+    const blocks = this.dfsBlock;
+    const child = this.dfsChild;
+    blocks[0] = entry;
+    child[0] = -1;
+    let depth = 1;
+    while (depth > 0) {
+      const top = depth - 1;
+      const block = blocks[top];
+      const ci = child[top];
       if (ci < 0) {
-        this.enter(block, stack.length - 1);
-        top[1] = 0;
+        this.pathLen = depth;
+        this.enter(block, top);
+        child[top] = 0;
         continue;
       }
       const kids = this.flow.childrenOf(block);
       if (ci < kids.length) {
-        top[1] = ci + 1;
-        stack.push([kids[ci], -1]);
+        child[top] = ci + 1;
+        blocks[depth] = kids[ci];
+        child[depth] = -1;
+        depth++;
       } else {
-        stack.pop();
-        this.pathBlock.length = stack.length;
-        this.pathGen.length = stack.length;
-        this.pathDepth.length = stack.length;
+        depth--;
+        this.pathLen = depth;
       }
     }
   }
@@ -83,11 +131,34 @@ export class Elaborator {
     this.pathDepth[level] = this.flow.loopDepth(block);
     const np = dfg.numBlockParams(block);
     for (let i = 0; i < np; i++) this.setAvail(dfg.blockParam(block, i), dfg.blockParam(block, i), level);
-    const insts: Inst[] = [...layout.blockInsts(block)];
-    for (const inst of insts) {
-      dfg.mapUses(inst, (v) => this.elaborate(v, level, inst));
+    // Placement only inserts before `inst` or at the end of a dominating
+    // block, so the successor of `inst` is still the next skeleton instruction.
+    for (let inst = layout.firstInst(block), next: Inst; inst !== (NONE as Inst); inst = next) {
+      next = layout.nextInst(inst);
+      this.elaborateUses(inst, level);
       const nr = dfg.numResults(inst);
       for (let i = 0; i < nr; i++) this.setAvail(dfg.result(inst, i), dfg.result(inst, i), level);
+    }
+  }
+
+  /** Rewrites each use of skeleton instruction `inst` to an elaborated value. */
+  private elaborateUses(inst: Inst, level: number): void {
+    const dfg = this.func.dfg;
+    if (hasExceptionContexts(dfg, inst)) {
+      dfg.mapUses(inst, (v) => this.elaborate(v, level, inst));
+      return;
+    }
+    const n = dfg.numArgs(inst);
+    for (let i = 0; i < n; i++) dfg.setArg(inst, i, this.elaborate(dfg.arg(inst, i), level, inst));
+    const calls = this.calls;
+    const nc = blockCallsOf(dfg, inst, calls);
+    for (let c = 0; c < nc; c++) {
+      const bc = calls[c];
+      const na = dfg.blockCallNumArgs(bc);
+      for (let i = 0; i < na; i++) {
+        const a = dfg.blockCallArg(bc, i);
+        if (BlockArg.kind(a) === 0) dfg.setBlockCallArg(bc, i, BlockArg.value(this.elaborate(a as number as Value, level, inst)));
+      }
     }
   }
 
@@ -102,43 +173,53 @@ export class Elaborator {
     const g = this.elabGen.get(key);
     if (g === NONE) return NONE;
     const lvl = this.elabLevel.get(key);
-    return lvl < this.pathGen.length && this.pathGen[lvl] === g ? this.elabValue.get(key) : NONE;
+    return lvl < this.pathLen && this.pathGen[lvl] === g ? this.elabValue.get(key) : NONE;
+  }
+
+  /** The node instruction defining `leaf`, or NONE for a block parameter or skeleton result. */
+  private nodeOf(leaf: Value): Inst {
+    const inst = this.func.dfg.valueInst(leaf);
+    return inst !== (NONE as Inst) && this.eg.isNodeInst(inst) ? inst : (NONE as Inst);
   }
 
   private isRematClass(cls: Value): boolean {
-    const leaf = this.eg.bestLeaf.get(cls) as Value;
-    const inst = this.func.dfg.valueInst(leaf);
-    return inst !== (NONE as Inst) && this.isNodeLeaf(leaf) && isRemat(this.func.dfg.opcode(inst));
+    const inst = this.nodeOf(this.eg.bestLeaf.get(cls) as Value);
+    return inst !== (NONE as Inst) && isRemat(this.func.dfg.opcode(inst));
   }
 
-  private isNodeLeaf(leaf: Value): boolean {
-    const dfg = this.func.dfg;
-    return dfg.valueKindOf(leaf) === ValueKind.Result && this.eg.isNodeInst(dfg.valueInst(leaf));
-  }
-
-  /** Returns a value for e-class `v0` usable at path `level` before `before`. */
+  /** Returns a value for `v0`'s e-class usable at path `level` before `before`. */
   private elaborate(v0: Value, level: number, before: Inst): Value {
+    return this.elaborateClass(this.eg.classOf(v0), level, before);
+  }
+
+  private elaborateClass(cls: Value, level: number, before: Inst): Value {
     const dfg = this.func.dfg;
-    const cls = this.eg.classOf(v0);
     const leaf = this.eg.bestLeaf.get(cls) as Value;
-    const remat = this.isRematClass(cls);
-    for (const key of [cls, leaf]) {
-      const a = this.avail(key);
-      if (a !== NONE && (!remat || this.elabLevel.get(key) === level)) return a as Value;
-    }
-    if (!this.isNodeLeaf(leaf)) {
+    const inst = this.nodeOf(leaf);
+    const remat = inst !== (NONE as Inst) && isRemat(dfg.opcode(inst));
+    let a = this.avail(cls);
+    if (a !== NONE && (!remat || this.elabLevel.get(cls) === level)) return a as Value;
+    a = this.avail(leaf);
+    if (a !== NONE && (!remat || this.elabLevel.get(leaf) === level)) return a as Value;
+    if (inst === (NONE as Inst)) {
       throw new OptimizerError(`v${leaf} is used where its definition is not available`);
     }
-    const inst = dfg.valueInst(leaf);
-    const classArgs = this.classArgs.get(inst) ?? dfg.instArgs(inst);
-    const n = classArgs.length;
-    const args: Value[] = new Array<Value>(n);
+    // The node's e-class operands: still its arguments until its first placement.
+    const placed = this.placedInst.get(inst) === this.epoch;
+    const n = dfg.numArgs(inst);
+    const classArgs = this.classArgData;
+    const at = placed ? this.classArgAt.get(inst) : 0;
+    const stack = this.argStack;
+    const base = this.argTop;
+    this.argTop = base + n;
+    for (let i = 0; i < n; i++) stack[base + i] = NONE as Value;
     let minLevel = 0;
     for (let i = 0; i < n; i++) {
-      const a = classArgs[i];
-      if (this.isRematClass(this.eg.classOf(a))) continue;
-      args[i] = this.elaborate(a, level, before);
-      const l = this.levelOf(args[i], a);
+      const ac = this.eg.classOf(placed ? classArgs[at + i] : dfg.arg(inst, i));
+      if (this.isRematClass(ac)) continue;
+      const v = this.elaborateClass(ac, level, before);
+      stack[base + i] = v;
+      const l = this.levelOf(v, ac);
       if (l > minLevel) minLevel = l;
     }
     let target = level;
@@ -146,22 +227,28 @@ export class Elaborator {
       for (let j = level - 1; j >= minLevel; j--) if (this.pathDepth[j] < this.pathDepth[target]) target = j;
     }
     const point = target === level ? before : this.func.layout.lastInst(this.pathBlock[target]);
-    for (let i = 0; i < n; i++) if (args[i] === undefined) args[i] = this.elaborate(classArgs[i], target, point);
+    for (let i = 0; i < n; i++) {
+      if (stack[base + i] === (NONE as Value)) stack[base + i] = this.elaborate(placed ? classArgs[at + i] : dfg.arg(inst, i), target, point);
+    }
     let result: Value;
-    if (this.placedInst.get(inst) === 0) {
-      this.placedInst.set(inst, 1);
-      this.classArgs.set(inst, classArgs);
-      for (let i = 0; i < n; i++) dfg.setArg(inst, i, args[i]);
+    if (!placed) {
+      this.placedInst.set(inst, this.epoch);
+      const end = this.classArgEnd;
+      this.classArgAt.set(inst, end);
+      for (let i = 0; i < n; i++) classArgs[end + i] = dfg.arg(inst, i);
+      this.classArgEnd = end + n;
+      for (let i = 0; i < n; i++) dfg.setArg(inst, i, stack[base + i]);
       this.func.layout.insertInst(inst, point);
       result = leaf;
     } else {
-      const copy = dfg.makeInst(dfg.opcode(inst), dfg.ctrlType(inst), args, dfg.imm0(inst), dfg.imm1(inst), dfg.imm2(inst));
+      const copy = dfg.makeInst(dfg.opcode(inst), dfg.ctrlType(inst), stack.slice(base, base + n), dfg.imm0(inst), dfg.imm1(inst), dfg.imm2(inst));
       dfg.appendResult(copy, dfg.valueType_(leaf));
-      this.placedInst.set(copy, 1);
+      this.placedInst.set(copy, this.epoch);
       this.func.layout.insertInst(copy, point);
       result = dfg.result(copy, 0);
       if (remat) this.counters.remat++;
     }
+    this.argTop = base;
     this.counters.placed++;
     if (target !== level) this.counters.hoisted++;
     this.setAvail(cls, result, target);
@@ -169,12 +256,11 @@ export class Elaborator {
     return result;
   }
 
-  /** The path level at which elaborated `v` (for class of `orig`) is defined. */
-  private levelOf(v: Value, orig: Value): number {
-    const cls = this.eg.classOf(orig);
+  /** The path level at which elaborated `v` (for e-class `cls`) is defined. */
+  private levelOf(v: Value, cls: Value): number {
     if (this.avail(cls) === v) return this.elabLevel.get(cls);
     const leaf = this.eg.bestLeaf.get(cls);
     if (this.avail(leaf as Value) === v) return this.elabLevel.get(leaf);
-    return this.pathGen.length - 1;
+    return this.pathLen - 1;
   }
 }

@@ -10,7 +10,7 @@
 //   rules.ts           which generated rule matchers run for a node's opcode
 //   elaborate.ts       scoped elaboration with LICM and remat
 //   flow.ts            CFG, dominance and loop facts shared by the passes
-//   value-table.ts     growable typed side tables, pooled across calls
+//   value-table.ts     growable typed side tables, kept across calls
 //   alias-analysis.ts  redundant loads and store-to-load forwarding
 //   dead-stores.ts     dead store elimination
 //   cleanup.ts         unreachable blocks, constant block params, constant branches, DCE

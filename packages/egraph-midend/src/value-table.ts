@@ -6,8 +6,9 @@
 // Tables are reusable: `reset()` restores the fill value over the range
 // written since the last reset (tracked as a high-water mark), so a table
 // serving many small functions in turn costs what each function touches,
-// not a fresh allocation each time. `TablePool` lends tables to one
-// optimize call at a time.
+// not a fresh allocation each time. The optimizer keeps its tables across
+// calls (optimize.ts) and clears only those whose stale entries could be
+// read.
 
 export class U32Table {
   private data: Uint32Array;
@@ -30,7 +31,10 @@ export class U32Table {
   }
   /** Post-invariant: every index reads as the fill value. */
   reset(): void {
-    if (this.hi > 0) this.data.fill(this.fill, 0, this.hi);
+    const hi = this.hi;
+    // A small function touches a few entries, which a loop clears faster than a call to `fill`.
+    if (hi > 64) this.data.fill(this.fill, 0, hi);
+    else for (let i = 0; i < hi; i++) this.data[i] = this.fill;
     this.hi = 0;
   }
   private grow(i: number): void {
@@ -45,7 +49,6 @@ export class U32Table {
 
 export class F64Table {
   private data: Float64Array;
-  private hi = 0;
   constructor(capacity: number) {
     this.data = new Float64Array(Math.max(16, capacity));
   }
@@ -60,75 +63,6 @@ export class F64Table {
       d.set(this.data);
       this.data = d;
     }
-    if (i >= this.hi) this.hi = i + 1;
     this.data[i] = v;
-  }
-  /** Post-invariant: every index reads as 0. */
-  reset(): void {
-    if (this.hi > 0) this.data.fill(0, 0, this.hi);
-    this.hi = 0;
-  }
-}
-
-/**
- * Tables for one optimize call, handed out in a fixed order and all reset
- * together. The driver keeps one pool for consecutive calls and makes a
- * fresh one for a call nested inside another (a logger that optimizes).
- */
-export class TablePool {
-  private readonly u32s: U32Table[] = [];
-  private readonly f64s: F64Table[] = [];
-  private nextU32 = 0;
-  private nextF64 = 0;
-  inUse = false;
-
-  /** A table reading `fill` everywhere. */
-  u32(fill: number): U32Table {
-    let t = this.u32s[this.nextU32];
-    // Slots are lent in the same order every call, so a slot's fill value is
-    // fixed after its first use; a different one gets a new table.
-    if (t === undefined || t.fill !== fill) {
-      t = new U32Table(64, fill);
-      this.u32s[this.nextU32] = t;
-    }
-    this.nextU32++;
-    return t;
-  }
-  f64(): F64Table {
-    let t = this.f64s[this.nextF64];
-    if (t === undefined) {
-      t = new F64Table(64);
-      this.f64s[this.nextF64] = t;
-    }
-    this.nextF64++;
-    return t;
-  }
-  private slots: Uint32Array | undefined;
-
-  /**
-   * An open-addressing slot array of `size` entries (a power of two), all
-   * NONE: a view of one buffer kept across calls, so a small function fills
-   * only the few slots it needs.
-   */
-  takeSlots(size: number): Uint32Array {
-    if (this.slots === undefined || this.slots.length < size) this.slots = new Uint32Array(Math.max(size, 256));
-    const s = this.slots.length === size ? this.slots : this.slots.subarray(0, size);
-    return s.fill(0xffffffff);
-  }
-  /** Records a grown slot array as the buffer to lend next time. */
-  keepSlots(s: Uint32Array): void {
-    if (this.slots === undefined || s.length > this.slots.length) this.slots = s;
-  }
-
-  /** Takes the pool for a call. Post-invariant: every table reads as its fill value. */
-  acquire(): void {
-    for (let i = 0; i < this.nextU32; i++) this.u32s[i].reset();
-    for (let i = 0; i < this.nextF64; i++) this.f64s[i].reset();
-    this.nextU32 = 0;
-    this.nextF64 = 0;
-    this.inUse = true;
-  }
-  release(): void {
-    this.inUse = false;
   }
 }

@@ -3,12 +3,14 @@
 // reads what the reader stored, every per-format constructor rebuilds an
 // instruction equal to the one it read (same opcode, types, immediate
 // encoding and operands), and `clif_node` yields each node of a class once.
+// The generated matchers use node lists only in the way the shared
+// one-node list of `clif_node` allows (one `for … of` right after the call).
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { AtomicRmwOp, InstructionFormat, NONE, Opcode, opcodeFormat, type Function, type Inst, type Type, type Value } from '@clift/ir';
 import { parseTestFile } from '@clift/reader';
 import { EGraph, OptimizerError, sameNode } from '../src/egraph.js';
-import { TablePool } from '../src/value-table.js';
 
 const TEXT = `
 function %all_formats(i64, i32, f32, f64, i32x4, i8x16, i64) -> i64 {
@@ -57,9 +59,7 @@ block2(v40: i64):
 
 function setup(): { func: Function; eg: EGraph; insts: Map<string, Inst> } {
   const func = parseTestFile(TEXT, 'isle-context.clif').functions[0].func;
-  const pool = new TablePool();
-  pool.acquire();
-  const eg = new EGraph(func.dfg, undefined, pool);
+  const eg = new EGraph(func.dfg, undefined);
   const insts = new Map<string, Inst>();
   const layout = func.layout;
   for (let b = layout.firstBlock(); b !== NONE; b = layout.nextBlock(b)) {
@@ -188,5 +188,35 @@ describe('EGraph as the rules Context', () => {
     expect(eg.clif_node(doubled)).toBe(nodes); // built once, then kept
     expect(eg.iconst_u(two)).toEqual([eg.$I64, 2n]);
     expect(eg.iconst_u(sum)).toBeUndefined();
+  });
+
+  test('a single-node class shares one list, which every generated matcher iterates once', () => {
+    const { func, eg } = setup();
+    const entry = func.layout.firstBlock();
+    const x = eg.classOf(func.dfg.blockParam(entry, 0));
+    const a = eg.make_inst_unary(eg.$I64, Opcode.Bnot, x);
+    const b = eg.make_inst_unary(eg.$I64, Opcode.Ineg, x);
+    const la = eg.clif_node(a);
+    expect(la).toEqual([madeInst(eg, a)]);
+    expect(eg.clif_node(b)).toBe(la);
+    expect(la).toEqual([madeInst(eg, b)]);
+    // The sharing is sound only if no caller keeps a list past the loop
+    // that iterates it: each list the generated code gets is iterated by
+    // exactly one `for … of` and used nowhere else.
+    const src = readFileSync(new URL('../src/generated/opts.ts', import.meta.url), 'utf8');
+    const calls = [...src.matchAll(/\bctx\.clif_node\(/g)].length;
+    expect(calls).toBeGreaterThan(0);
+    let checked = 0;
+    for (const fn of src.split('\nexport function ')) {
+      for (const m of fn.matchAll(/const (v\d+) = ctx\.clif_node\(\w+\);/g)) {
+        const name = m[1];
+        const rest = fn.slice(m.index + m[0].length);
+        const uses = [...rest.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].length;
+        const loops = [...rest.matchAll(new RegExp(`\\bof ${name}\\)`, 'g'))].length;
+        expect({ name, uses, loops }).toEqual({ name, uses: 1, loops: 1 });
+        checked++;
+      }
+    }
+    expect(checked).toBe(calls);
   });
 });
