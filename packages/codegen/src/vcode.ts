@@ -27,10 +27,16 @@
 //   - register fields hold no aliased vreg (aliases are resolved);
 //   - `instOperands(i)` lists the operands in the target's visiting order, so
 //     allocation k of instruction i belongs to the k-th visited operand, and
-//     `opInfo` of that operand names the field it fills (or none).
+//     `opInfo` of that operand names the field it fills (or none);
+//   - every allocator question is answered from one flat column plus start
+//     offsets (operands, clobbers, block parameters, branch arguments per
+//     edge slot, successors, predecessors), so the allocator's optional bulk
+//     accessors (`allInstOperands`, ...) hand it those columns whole and the
+//     per-item methods are views of the same data.
 
 import type { Function } from '@clift/ir';
 import {
+  InstFlag,
   OperandPos,
   def,
   operand,
@@ -40,6 +46,7 @@ import {
   vregClass,
   vregIndex,
   type Block as RaBlock,
+  type FlatLists,
   type Inst as RaInst,
   type Operand,
   type PReg,
@@ -76,6 +83,7 @@ export interface OperandVisitor {
   reuseDef(slot: number, input: number): void;
   fixedUse(v: VReg, p: PReg): void;
   fixedDef(v: VReg, p: PReg): void;
+  /** Registers the instruction destroys; several calls add up. */
   clobbers(regs: readonly PReg[]): void;
 }
 
@@ -84,7 +92,8 @@ export interface VCodeSpec {
   visitOperands(m: InstRecord, v: OperandVisitor): void;
 }
 
-export const InstFlags = { Ret: 1, Branch: 2, Move: 4 } as const;
+/** Instruction flag bits; the allocator's `InstFlag` values, so `allInstFlags` hands it the column as is. */
+export const InstFlags = InstFlag;
 
 /**
  * Per operand (`VCode.opInfo`): bits 0-2 the register field it fills (0..3),
@@ -129,9 +138,9 @@ export class VCode implements RegallocFunction {
     readonly operands: Float64Array,
     /** Per operand: its field and kind (OP_FIELD_MASK, OP_DEF). */
     readonly opInfo: Uint8Array,
-    /** Per instruction: index into `clobberLists`, or -1. */
-    private readonly clobIdx: Int32Array,
-    private readonly clobberLists: readonly (readonly PReg[])[],
+    /** Clobbered registers per instruction: inst i's are `clobs[clobStart[i]]` up to `clobs[clobStart[i + 1]]`. */
+    private readonly clobStart: Int32Array,
+    private readonly clobs: Int32Array,
     private readonly nVregs: number,
     /** Target-specific per-function data (ABI state). */
     readonly abi: unknown,
@@ -175,8 +184,38 @@ export class VCode implements RegallocFunction {
     return this.operands.subarray(this.opStart[i], this.opStart[i + 1]) as unknown as ArrayLike<Operand>;
   }
   instClobbers(i: RaInst): ArrayLike<PReg> {
-    const c = this.clobIdx[i];
-    return c < 0 ? EMPTY_PREGS : this.clobberLists[c];
+    const c0 = this.clobStart[i];
+    const c1 = this.clobStart[i + 1];
+    return c0 === c1 ? EMPTY_PREGS : (this.clobs.subarray(c0, c1) as unknown as ArrayLike<PReg>);
+  }
+  // The allocator's bulk accessors: the columns themselves (one call per
+  // function instead of a view per instruction or block). They may be longer
+  // than this function (builder memory); the allocator reads only the prefix.
+  allBlockInsts(): ArrayLike<number> {
+    return this.blockStart;
+  }
+  allBlockSuccs(): FlatLists<RaBlock> {
+    return { items: this.order.succs as unknown as ArrayLike<RaBlock>, starts: this.order.succStart };
+  }
+  allBlockPreds(): FlatLists<RaBlock> {
+    return { items: this.order.preds as unknown as ArrayLike<RaBlock>, starts: this.order.predStart };
+  }
+  allBlockParams(): FlatLists<VReg> {
+    return { items: this.params as unknown as ArrayLike<VReg>, starts: this.paramStart };
+  }
+  /** Edge slots are `order.succStart[b] + k`, the allocator's edge numbering. */
+  allBranchBlockParams(): FlatLists<VReg> {
+    return { items: this.args as unknown as ArrayLike<VReg>, starts: this.argStart };
+  }
+  /** `InstFlags` has the allocator's `InstFlag` bit values. */
+  allInstFlags(): ArrayLike<number> {
+    return this.flags;
+  }
+  allInstOperands(): FlatLists<Operand> {
+    return { items: this.operands as unknown as ArrayLike<Operand>, starts: this.opStart };
+  }
+  allInstClobbers(): FlatLists<PReg> {
+    return { items: this.clobs as unknown as ArrayLike<PReg>, starts: this.clobStart };
   }
   numVregs(): number {
     return this.nVregs;
@@ -226,9 +265,9 @@ class OperandCollector implements OperandVisitor {
   /** Register fields of the instruction being visited. */
   regs: Int32Array = new Int32Array(0);
   base = 0;
-  cur = 0;
-  clobIdx: Int32Array = new Int32Array(0);
-  clobberLists: (readonly PReg[])[] = [];
+  /** Clobbered registers of all instructions so far, flat; `build` records where each instruction's list starts. */
+  clobs = new Int32Array(64);
+  nClobs = 0;
   constructor(private readonly resolveReg: (r: number) => number) {}
 
   private push(o: number, info: number): void {
@@ -262,9 +301,9 @@ class OperandCollector implements OperandVisitor {
     this.push(def(v, { kind: 'fixed', preg: p }), OP_NO_FIELD | OP_DEF);
   }
   clobbers(list: readonly PReg[]): void {
-    if (list.length === 0) return;
-    this.clobIdx[this.cur] = this.clobberLists.length;
-    this.clobberLists.push(list);
+    const n = list.length;
+    if (this.nClobs + n > this.clobs.length) this.clobs = grow(this.clobs, this.nClobs + n);
+    for (let k = 0; k < n; k++) this.clobs[this.nClobs++] = list[k];
   }
 }
 
@@ -312,7 +351,7 @@ export class VCodeBuilder {
   private argStart = new Int32Array(17);
   private args = new Int32Array(16);
   private opStart = new Int32Array(65);
-  private clobIdx = new Int32Array(64);
+  private clobStart = new Int32Array(65);
   private readonly collector = new OperandCollector((r) => this.resolve(r));
 
   constructor(func?: Function, order?: BlockLoweringOrder) {
@@ -552,15 +591,13 @@ export class VCodeBuilder {
     argStart[ns] = at;
     // Operands, in the target's visiting order.
     this.opStart = grow(this.opStart, n + 1);
-    this.clobIdx = grow(this.clobIdx, n);
+    this.clobStart = grow(this.clobStart, n + 1);
     const opStart = this.opStart;
-    const clobIdx = this.clobIdx;
-    clobIdx.fill(-1, 0, n);
+    const clobStart = this.clobStart;
     const c = this.collector;
     c.n = 0;
     c.regs = regs;
-    c.clobIdx = clobIdx;
-    c.clobberLists = [];
+    c.nClobs = 0;
     const m: InstRecord = { op: 0, r0: 0, r1: 0, r2: 0, r3: 0, i0: 0, i1: 0, i2: 0, i3: 0, aux: undefined };
     const auxIdx = this.auxIdx;
     const auxList = this.auxList;
@@ -568,7 +605,7 @@ export class VCodeBuilder {
       opStart[i] = c.n;
       const r = i * 4;
       c.base = r;
-      c.cur = i;
+      clobStart[i] = c.nClobs;
       m.op = opc[i];
       m.r0 = regs[r];
       m.r1 = regs[r + 1];
@@ -583,9 +620,10 @@ export class VCodeBuilder {
       spec.visitOperands(m, c);
     }
     opStart[n] = c.n;
+    clobStart[n] = c.nClobs;
     return new VCode(
       this.func, this.order, n, opc, regs, imms, this.flagCol, this.src, auxIdx, auxList, blockStart,
-      paramStart, params, argStart, args, opStart, c.ops, c.info, clobIdx, c.clobberLists, this.nextVreg, abi,
+      paramStart, params, argStart, args, opStart, c.ops, c.info, clobStart, c.clobs, this.nextVreg, abi,
     );
   }
 }

@@ -11,7 +11,10 @@
 // internal shared one is used, as the Clift compiler does). Reported as
 // microseconds per call, on a machine of AArch64's size (28 int and 32
 // float registers): at this size the fixed cost of a call (reading the
-// machine and the function, resetting working memory) dominates.
+// machine and the function, resetting working memory) dominates. Each
+// allocator runs twice: on the functions as `DataFunction`s, read through
+// the per-item methods, and as `withBulkAccessors` wrappers, read through
+// the bulk accessors as Clift's VCode is ("(bulk)" rows).
 //
 // Inputs: the generator's 'realistic' profile (a structured CFG laid out as
 // compilers lay it out, with nested loops and if/else joins; mostly recent
@@ -38,8 +41,8 @@
 // vreg), which at 100,000 instructions exhausts the heap; the fuzz tests
 // check the fast allocator on smaller functions.
 
-import { checkOutput, RegallocContext, run, type Algorithm } from '../src/index.js';
-import { DataFunction, fuzzMachine, generateFunction } from '../src/fuzzing/index.js';
+import { checkOutput, RegallocContext, run, type Algorithm, type RegallocFunction } from '../src/index.js';
+import { DataFunction, fuzzMachine, generateFunction, withBulkAccessors } from '../src/fuzzing/index.js';
 
 type Profile = 'tiny' | 'realistic' | 'typical' | 'stress';
 const sizes = (process.argv[2] ?? '100,1000,10000,100000').split(',').map(Number);
@@ -69,7 +72,7 @@ const tinyEnv = fuzzMachine({ regs: tinyRegs, scratch: true });
 
 /** Tiny functions: µs per call of `run` without a context, best of five rounds. */
 function benchTiny(): void {
-  const fs: DataFunction[] = [];
+  const fs: RegallocFunction[] = [];
   let total = 0;
   for (let seed = 1; fs.length < 400; seed++) {
     const blocks = 1 + (seed % 3);
@@ -82,9 +85,15 @@ function benchTiny(): void {
   }
   console.log(`tiny: ${fs.length} functions, ${(total / fs.length).toFixed(1)} insts on average (5 to 40), run() without a context`);
   console.log('allocator      us/call  ns/inst   spills/1k reloads/1k  moves/1k');
-  for (const algo of ['backtracking', 'fastalloc'] as const) {
+  const bulk = fs.map((f) => withBulkAccessors(f));
+  for (const [algo, label, fns] of [
+    ['backtracking', 'backtracking', fs],
+    ['backtracking', 'backtr (bulk)', bulk],
+    ['fastalloc', 'fastalloc', fs],
+    ['fastalloc', 'fastall (bulk)', bulk],
+  ] as const) {
     const st = { spills: 0, reloads: 0, moves: 0 };
-    for (const f of fs) {
+    for (const f of fns) {
       const out = run(f, tinyEnv, { algorithm: algo });
       const errs = checkOutput(f, tinyEnv, out);
       if (errs.length > 0) throw new Error(`${algo} on tiny: ${errs[0].message}`);
@@ -93,7 +102,7 @@ function benchTiny(): void {
       st.moves += out.stats.moves;
     }
     const all = (): void => {
-      for (const f of fs) run(f, tinyEnv, { algorithm: algo });
+      for (const f of fns) run(f, tinyEnv, { algorithm: algo });
     };
     for (let w = 0, tw = cpuMs(); w < 3 || cpuMs() - tw < 500; w++) all();
     let best = Infinity;
@@ -110,7 +119,7 @@ function benchTiny(): void {
     }
     const k = total / 1000;
     console.log(
-      `${algo.padEnd(12)} ${((best * 1000) / fs.length).toFixed(2).padStart(8)} ${((best * 1e6) / total).toFixed(0).padStart(8)} ${fmt(st.spills / k)}  ${fmt(st.reloads / k)}  ${fmt(st.moves / k)}`,
+      `${label.padEnd(14)}${((best * 1000) / fs.length).toFixed(2).padStart(8)} ${((best * 1e6) / total).toFixed(0).padStart(8)} ${fmt(st.spills / k)}  ${fmt(st.reloads / k)}  ${fmt(st.moves / k)}`,
     );
   }
 }

@@ -9,9 +9,12 @@
 // small function pays no allocation or set-up beyond what its size needs.
 //
 // Invariants: a context holds no result of a previous run that a later run
-// can observe: every buffer taken from it is either initialised by its
-// consumer before being read, or taken filled (`filled*`); the reused
-// objects reset every counter at the start of a run. The fuzz tests
+// can observe: every buffer taken from it (or kept by a reused object, such
+// as the allocator state's tables) is either initialised by its consumer
+// before being read, or taken filled (`filled*`), or is a mark array read
+// only against stamps newer than every earlier pass's (`stampMarks`,
+// `takeStamps`); the reused objects reset every counter at the start of a
+// run. The fuzz tests
 // reuse one context across thousands of functions and compare its results
 // with a fresh context's to check this. A context serves one `run` at a time,
 // and nothing in an `Output` aliases its memory.
@@ -34,124 +37,98 @@ export interface IonObjects {
  * three `crossPrefix` ids are consecutive.
  */
 export const BUF = {
-  arena: 0,
-  bAlloc: 1,
-  bCls: 2,
-  bFirst: 3,
-  bHint: 4,
-  bLen: 5,
-  bMinimal: 6,
-  bOff: 7,
-  bPrio: 8,
-  bReq: 9,
-  bSpillset: 10,
-  bWeight: 11,
-  bestConflicts: 12,
-  conflicts: 13,
-  crossMark: 14,
-  cuts: 15,
-  defStart: 16,
-  fxInst: 17,
-  fxKind: 18,
-  fxPreg: 19,
-  fxVreg: 20,
-  liBlock: 21,
-  liVreg: 22,
-  lrBlockScale: 23,
-  lrBlocks: 24,
-  lrBucket: 25,
-  lrFill: 26,
-  lrLateFixedDef: 27,
-  lrLiveIn: 28,
-  lrLiveOut: 29,
-  lrMFrom: 30,
-  lrMOwner: 31,
-  lrMSlot: 32,
-  lrMTo: 33,
-  lrResAt: 34,
-  lrResFrom: 35,
-  lrResOrder: 36,
-  lrResOwner: 37,
-  lrResSlot: 38,
-  lrResTo: 39,
-  lrStack: 40,
-  lrBundle: 41,
-  lrFrom: 42,
-  lrTo: 43,
-  lrUse: 44,
-  lrVreg: 45,
-  mergeCap: 46,
-  mergeFirstRange: 47,
-  mergeRangesOf: 48,
-  mvCls: 49,
-  mvContent: 50,
-  mvCursor: 51,
-  mvEFrom: 52,
-  mvEPoint: 53,
-  mvETo: 54,
-  mvFill: 55,
-  mvFrom: 56,
-  mvKey: 57,
-  mvLiFill: 58,
-  mvLiIn: 59,
-  mvLiOff: 60,
-  mvLiV: 61,
-  mvPieceAlloc: 62,
-  mvPieceFrom: 63,
-  mvPieceKeys: 64,
-  mvPieceOff: 65,
-  mvPieceTmpAlloc: 66,
-  mvPieceTmpTo: 67,
-  mvPieceTo: 68,
-  mvSortA: 69,
-  mvSortB: 70,
-  mvSortCount: 71,
-  mvStamp: 72,
-  mvTo: 73,
-  noRange: 74,
-  occCell: 75,
-  occNext: 76,
-  occOcc: 77,
-  occRes: 78,
-  occResFirst: 79,
-  occResFrom: 80,
-  occResOff: 81,
-  occResOwner: 82,
-  occResTo: 83,
-  queue: 84,
-  queueCount: 85,
-  queueKeys: 86,
-  queueSorted: 87,
-  reuseDef: 88,
-  reuseIn: 89,
-  reuseInst: 90,
-  seen: 91,
-  slotOf: 92,
-  slotsKeys: 93,
-  spilled: 94,
-  ssCls: 95,
-  ssFrom: 96,
-  ssNeedsSlot: 97,
-  ssSlot: 98,
-  ssSplits: 99,
-  ssTo: 100,
-  useHint: 101,
-  useIsDef: 102,
-  useOff: 103,
-  usePt: 104,
-  useReq: 105,
-  useW: 106,
-  vregSpillset: 107,
-  crossPrefix0: 108,
-  crossPrefix1: 109,
-  crossPrefix2: 110,
-  lrDepthDiff: 111,
-  blockDepth: 112,
-  domCount: 113,
-  domAt: 114,
-  domSites: 115,
-  domMark: 116,
-  domStack: 117,
+  bestConflicts: 0,
+  conflicts: 1,
+  crossMark: 2,
+  cuts: 3,
+  defStart: 4,
+  lrBlockScale: 5,
+  lrBlocks: 6,
+  lrBucket: 7,
+  lrFill: 8,
+  lrLateFixedDef: 9,
+  lrLiveIn: 10,
+  lrLiveOut: 11,
+  lrMFrom: 12,
+  lrMOwner: 13,
+  lrMSlot: 14,
+  lrMTo: 15,
+  lrResAt: 16,
+  lrResFrom: 17,
+  lrResOrder: 18,
+  lrResOwner: 19,
+  lrResSlot: 20,
+  lrResTo: 21,
+  lrStack: 22,
+  mergeCap: 23,
+  mergeFirstRange: 24,
+  mergeRangesOf: 25,
+  mvCls: 26,
+  mvContent: 27,
+  mvCursor: 28,
+  mvEFrom: 29,
+  mvEPoint: 30,
+  mvETo: 31,
+  mvFill: 32,
+  mvFrom: 33,
+  mvKey: 34,
+  mvLiFill: 35,
+  mvLiIn: 36,
+  mvLiOff: 37,
+  mvLiV: 38,
+  mvPieceAlloc: 39,
+  mvPieceFrom: 40,
+  mvPieceKeys: 41,
+  mvPieceOff: 42,
+  mvPieceTmpAlloc: 43,
+  mvPieceTmpTo: 44,
+  mvPieceTo: 45,
+  mvSortA: 46,
+  mvSortB: 47,
+  mvSortCount: 48,
+  mvStamp: 49,
+  mvTo: 50,
+  noRange: 51,
+  occCell: 52,
+  occNext: 53,
+  occOcc: 54,
+  occRes: 55,
+  occResFirst: 56,
+  occResFrom: 57,
+  occResOff: 58,
+  occResOwner: 59,
+  occResTo: 60,
+  queue: 61,
+  queueCount: 62,
+  queueKeys: 63,
+  queueSorted: 64,
+  seen: 65,
+  slotsKeys: 66,
+  spilled: 67,
+  useHint: 68,
+  useIsDef: 69,
+  useOff: 70,
+  usePt: 71,
+  useReq: 72,
+  useW: 73,
+  vregSpillset: 74,
+  crossPrefix0: 75,
+  crossPrefix1: 76,
+  crossPrefix2: 77,
+  lrDepthDiff: 78,
+  blockDepth: 79,
+  domCount: 80,
+  domAt: 81,
+  domSites: 82,
+  domMark: 83,
+  domStack: 84,
+  faRegVreg: 85,
+  faDirty: 86,
+  faClaimV: 87,
+  faClaimE: 88,
+  faClaimL: 89,
+  faExcl: 90,
+  faClob: 91,
 } as const;
 
 /** Opaque, reusable allocator memory; pass the same one to successive `run` calls. */
@@ -176,7 +153,9 @@ export class RegallocContext {
   /** @internal An Int32Array of length >= n whose first n entries are `value`. */
   filledI32(id: number, n: number, value: number): Int32Array {
     const a = this.i32(id, n);
-    a.fill(value, 0, n);
+    // `fill` is a builtin call of ~20 ns; a loop is cheaper for the small arrays of small functions.
+    if (n <= SMALL_FILL) for (let k = 0; k < n; k++) a[k] = value;
+    else a.fill(value, 0, n);
     return a;
   }
 
@@ -201,8 +180,39 @@ export class RegallocContext {
   /** @internal A Uint8Array of length >= n whose first n entries are `value`. */
   filledU8(id: number, n: number, value: number): Uint8Array {
     const a = this.u8(id, n);
-    a.fill(value, 0, n);
+    if (n <= SMALL_FILL) for (let k = 0; k < n; k++) a[k] = value;
+    else a.fill(value, 0, n);
     return a;
+  }
+
+  private stampBase = 0;
+  /**
+   * @internal A mark array of at least `size` entries that is never cleared
+   * (see `takeStamps`); entries start at -1.
+   */
+  stampMarks(id: number, size: number): Int32Array {
+    let marks = this.i32s[id];
+    if (marks === undefined || marks.length < size) {
+      marks = new Int32Array(capacity(size)).fill(-1);
+      this.i32s[id] = marks;
+    }
+    return marks;
+  }
+  /**
+   * @internal Stamps for per-instruction marks in `stampMarks` arrays: a
+   * pass over n instructions marks instruction i with base + i, and every
+   * mark left by an earlier pass is below base. When the stamps would
+   * overflow, every mark array is reset to -1 and they restart at 0, so a
+   * pass reads only marks it wrote itself after taking its stamps.
+   */
+  takeStamps(n: number): number {
+    if (this.stampBase + n + 1 > 0x3fffffff) {
+      this.stampBase = 0;
+      for (const i of STAMPED) this.i32s[i]?.fill(-1);
+    }
+    const base = this.stampBase;
+    this.stampBase = base + n + 1;
+    return base;
   }
 
   /** @internal Keeps a buffer that its user grew, for the next run. */
@@ -219,9 +229,26 @@ export class RegallocContext {
   }
 }
 
+/** Arrays up to this length are filled by a loop. */
+const SMALL_FILL = 32;
+
+/** The `stampMarks` arrays (one stamp counter serves them all). */
+const STAMPED: readonly number[] = [BUF.lrLateFixedDef, BUF.crossMark, BUF.mvStamp];
+
 /** Room for n entries plus slack, so that slowly growing inputs do not reallocate every run. */
 function capacity(n: number): number {
   return Math.max(16, n + (n >>> 3));
+}
+
+/** `a` if it has room for n entries, else a new array with room and slack (contents not kept). */
+export function roomI32(a: Int32Array, n: number): Int32Array {
+  return a.length >= n ? a : new Int32Array(capacity(n));
+}
+export function roomF64(a: Float64Array, n: number): Float64Array {
+  return a.length >= n ? a : new Float64Array(capacity(n));
+}
+export function roomU8(a: Uint8Array, n: number): Uint8Array {
+  return a.length >= n ? a : new Uint8Array(capacity(n));
 }
 
 /** A copy of `a` with room for at least `n` entries (doubling). */

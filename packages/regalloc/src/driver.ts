@@ -31,7 +31,7 @@ import { formBundles } from './ion/merge.js';
 import { Resolver } from './ion/moves.js';
 import { Allocator } from './ion/process.js';
 import { IonState, type LogFn } from './ion/state.js';
-import { checkDominance, FlatFunction, instAllocOffsetsOf, PREG_KIND_FIXED_STACK, readEnv, readFunction, type FlatEnv } from './validate.js';
+import { checkDominance, FlatFunction, PREG_KIND_FIXED_STACK, readEnv, readFunction, type FlatEnv } from './validate.js';
 
 export function emptyStats(): Stats {
   return { liveRanges: 0, bundles: 0, merges: 0, evictions: 0, splits: 0, spilledBundles: 0, spills: 0, reloads: 0, moves: 0, stackMoves: 0, edits: 0 };
@@ -111,8 +111,8 @@ function runIon(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: Re
       if (from < to) debugLocations.push({ label: d.label, from: from as ProgPoint, to: to as ProgPoint, alloc: r.pieceAlloc[x] as DebugLocation['alloc'] });
     }
   }
-  debugLocations.sort((a, b) => a.label - b.label || a.from - b.from);
-  return { allocs: r.allocs, instAllocOffsets: instAllocOffsetsOf(f), edits: r.edits, numSpillslots: s.numSlots, stats, debugLocations };
+  if (debugLocations.length > 1) debugLocations.sort((a, b) => a.label - b.label || a.from - b.from);
+  return { allocs: r.allocs, instAllocOffsets: r.offsets, edits: r.edits, numSpillslots: s.numSlots, stats, debugLocations };
 }
 
 /**
@@ -157,7 +157,7 @@ function allocate(func: RegallocFunction, machine: MachineEnv, opts: RegallocOpt
       if (env.order[c].length > 0) log(`  allocatable ${REG_CLASS_NAMES[c]}: ${Array.from(env.order[c], (p) => `p${p & 63}${'ifv'[c]}`).join(' ')}`);
   }
   if (algo === 'fastalloc') checkDominance(f, ctx);
-  const out = algo === 'fastalloc' ? runFastAlloc(f, env, log, stats) : runIon(f, env, log, stats, ctx);
+  const out = algo === 'fastalloc' ? runFastAlloc(f, env, log, stats, ctx) : runIon(f, env, log, stats, ctx);
   countEdits(env, out.edits, stats);
   if (log !== null) {
     for (const e of out.edits) {

@@ -20,6 +20,7 @@
 // state the simulation had when it was emitted, so the program is correct by
 // construction (and the checker confirms it).
 
+import { BUF, type RegallocContext } from './context.js';
 import { ALLOC_NONE, RegallocFailure, type Edit, type Output, type ProgPoint, type Stats, type VReg } from './index.js';
 import type { LogFn } from './ion/state.js';
 import { allocSlot, ParallelMoves, type MoveSink } from './parallel-moves.js';
@@ -30,7 +31,7 @@ import {
   CONSTRAINT_REG,
   CONSTRAINT_REUSE,
   CONSTRAINT_STACK,
-  instAllocOffsetsOf,
+  outputArrays,
   PREG_KIND_ALLOCATABLE,
   type FlatEnv,
   type FlatFunction,
@@ -39,7 +40,7 @@ import {
 const REG = 1 << 29;
 const STACK = 2 << 29;
 
-export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats): Output {
+export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats, ctx: RegallocContext): Output {
   const nv = f.numVregs;
   const slots = { numSlots: 0, f };
   const vregSlot = new Int32Array(nv).fill(-1);
@@ -62,14 +63,16 @@ export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: S
   for (let k = 0; k < f.numArgs; k++) global[f.args[k]] = 1;
   for (let k = 0; k < f.numParams; k++) global[f.params[k]] = 1;
 
-  const regVreg = new Int32Array(192).fill(-1);
-  const dirty = new Uint8Array(192);
-  const claimV = new Int32Array(192);
-  const claimE = new Int32Array(192).fill(-1);
-  const claimL = new Int32Array(192).fill(-1);
-  const excl = new Int32Array(192).fill(-1); // fixed-def target at inst
-  const clob = new Int32Array(192).fill(-1); // clobbered at inst
-  const allocs = new Uint32Array(f.numOps);
+  // Per-preg tables from the context: a fresh 192-entry typed array is an
+  // off-heap allocation (~0.4 µs each), refilling one is a tenth of that.
+  const regVreg = ctx.filledI32(BUF.faRegVreg, 192, -1);
+  const dirty = ctx.filledU8(BUF.faDirty, 192, 0);
+  const claimV = ctx.filledI32(BUF.faClaimV, 192, 0);
+  const claimE = ctx.filledI32(BUF.faClaimE, 192, -1);
+  const claimL = ctx.filledI32(BUF.faClaimL, 192, -1);
+  const excl = ctx.filledI32(BUF.faExcl, 192, -1); // fixed-def target at inst
+  const clob = ctx.filledI32(BUF.faClob, 192, -1); // clobbered at inst
+  const { allocs, offsets } = outputArrays(f);
   const edits: Edit[] = [];
   const pm = new ParallelMoves();
   pm.begin(env, slots);
@@ -390,7 +393,7 @@ export function runFastAlloc(f: FlatFunction, env: FlatEnv, log: LogFn, stats: S
   for (let v = 0; v < nv; v++) if (vregSlot[v] >= 0) stats.spilledBundles++;
   return {
     allocs,
-    instAllocOffsets: instAllocOffsetsOf(f),
+    instAllocOffsets: offsets,
     edits,
     numSpillslots: slots.numSlots,
     stats,

@@ -240,8 +240,37 @@ export interface DebugValueLabel {
 }
 
 /**
+ * Lists per entity (instruction, block or edge), concatenated: entity e's
+ * list is `items[starts[e]]` up to, not including, `items[starts[e + 1]]`.
+ * `starts` has (at least) one entry more than there are entities, and its
+ * entries are integers that never decrease, from `starts[0] >= 0` to at
+ * most `items.length`; entries past those read are ignored, so both arrays
+ * may be a client's growable columns. Typed arrays (`Float64Array` for
+ * operands) are copied fastest.
+ */
+export interface FlatLists<T> {
+  readonly items: ArrayLike<T>;
+  readonly starts: ArrayLike<number>;
+}
+
+/** Bits of `RegallocFunction.allInstFlags`; other bits are ignored. */
+export const InstFlag = { Ret: 1, Branch: 2, Move: 4 } as const;
+
+/**
  * What the allocator needs to know about the client's code. Ids are dense
  * from zero. Every method may be called many times; return stable answers.
+ *
+ * The per-item methods are the interface; the optional `all*` methods are a
+ * bulk fast path for clients that already keep these facts in flat arrays
+ * (one call per function instead of one per instruction or block). Each is
+ * independent: when one is present the allocator reads that fact only
+ * through it, so its answer must equal the per-item method's for every
+ * entity (same lists, same order). Input rules and errors are the same on
+ * either path; a malformed `FlatLists` (short or decreasing `starts`, a
+ * start beyond `items`) is an error of the kind that names the entity whose
+ * list it cannot read (`BadOperand` for instructions, `BadCfg` for blocks,
+ * `BranchArgs` for edges, `BadBlockLayout` / `BadTerminator` for short
+ * `allBlockInsts` / `allInstFlags` arrays).
  */
 export interface RegallocFunction {
   // --- CFG traversal -------------------------------------------------------
@@ -280,6 +309,28 @@ export interface RegallocFunction {
   spillslotSize(cls: RegClass): number;
   /** Optional debug-info requests answered by `Output.debugLocations`. */
   debugValueLabels?(): readonly DebugValueLabel[];
+
+  // --- Optional bulk forms (see above) -------------------------------------
+  /** `blockInsts` of every block: block b is [starts[b], starts[b + 1]); at least numBlocks + 1 entries. */
+  allBlockInsts?(): ArrayLike<number>;
+  /** `blockSuccs` per block. */
+  allBlockSuccs?(): FlatLists<Block>;
+  /** `blockPreds` per block. */
+  allBlockPreds?(): FlatLists<Block>;
+  /** `blockParams` per block. */
+  allBlockParams?(): FlatLists<VReg>;
+  /**
+   * `branchBlockParams` per edge. Edges are numbered in successor order: the
+   * j-th successor of block b is edge (number of successors of blocks below
+   * b) + j, its position in the concatenated successor lists.
+   */
+  allBranchBlockParams?(): FlatLists<VReg>;
+  /** `isRet`, `isBranch` and `isMove` of every instruction as `InstFlag` bits; at least numInsts entries. */
+  allInstFlags?(): ArrayLike<number>;
+  /** `instOperands` per instruction. */
+  allInstOperands?(): FlatLists<Operand>;
+  /** `instClobbers` per instruction. */
+  allInstClobbers?(): FlatLists<PReg>;
 }
 
 // ---------------------------------------------------------------------------
@@ -355,7 +406,11 @@ export interface DebugLocation {
 export interface Output {
   /** Allocations of all operands, instruction by instruction; see `instAllocs`. */
   readonly allocs: Uint32Array;
-  /** `allocs` index of inst i's first operand; length numInsts + 1. */
+  /**
+   * `allocs` index of inst i's first operand; length numInsts + 1. It may
+   * share one ArrayBuffer with `allocs` (never with another output or with a
+   * context's memory).
+   */
   readonly instAllocOffsets: Uint32Array;
   /** Moves to insert, sorted by point; same-point edits run in array order. */
   readonly edits: readonly Edit[];

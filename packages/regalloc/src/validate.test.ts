@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { DataFunction, fuzzMachine, type FunctionData } from './fuzzing/index.js';
-import { preg, RegallocFailure, RegClass, run, type MachineEnv, type RegallocError } from './index.js';
+import { DataFunction, fuzzMachine, withBulkAccessors, type FunctionData } from './fuzzing/index.js';
+import { preg, RegallocFailure, RegClass, run, type MachineEnv, type RegallocError, type RegallocFunction } from './index.js';
 import { any, block, br, defE, defL, F, fixed, I, jump, limit, op, r, ret, reuse, stack, straight, useE, useL } from '../test/helpers.js';
 
 const env = fuzzMachine({ regs: [4, 4] });
 
+function errorOf(f: RegallocFunction, machine: MachineEnv): RegallocError | null {
+  try {
+    run(f, machine);
+  } catch (e) {
+    expect(e).toBeInstanceOf(RegallocFailure);
+    return (e as RegallocFailure).error;
+  }
+  return null;
+}
+
+/** The error of `data` with each allocator; the bulk accessors (typed, plain, padded) must report the same. */
 function failure(data: FunctionData, machine: MachineEnv = env): RegallocError {
+  const want = errorOf(new DataFunction(data), machine);
+  for (const opts of [{}, { typed: false }, { pad: 3 }])
+    expect(errorOf(withBulkAccessors(new DataFunction(data), opts), machine)).toEqual(want);
   for (const algorithm of ['backtracking', 'fastalloc'] as const) {
     try {
       run(new DataFunction(data), machine, { algorithm });

@@ -1,7 +1,11 @@
 // Input reading and validation. This module owns the one pass that reads the
-// client's `RegallocFunction` into flat typed arrays (`FlatFunction`), every
-// input rule that can be checked without liveness, and the digest of a
-// `MachineEnv` (`FlatEnv`). It does not allocate registers.
+// client's `RegallocFunction` (each fact through its per-item method or, when
+// the client has one, its bulk accessor) into flat typed arrays
+// (`FlatFunction`), every input rule that can be checked without liveness,
+// and the digest of a `MachineEnv` (`FlatEnv`). It does not allocate
+// registers. Both input paths fill the same columns, which the same code then
+// validates, so they accept the same functions and report the same first
+// error; only a malformed bulk list (`FlatLists`) has errors of its own.
 //
 // Both are read once per `run` and cost a small function a visible share of
 // its time, so neither allocates per call in the steady state: a context's
@@ -41,6 +45,7 @@ import {
   type MachineEnv,
   type Operand,
   type PReg,
+  type FlatLists,
   type RegallocError,
   type RegallocFunction,
   type VReg,
@@ -62,6 +67,10 @@ export interface FlatEnv {
   readonly numPreferred: readonly number[];
   /** Per class: the scratch preg or -1. */
   readonly scratch: readonly number[];
+  /** Per preg: its occupancy slot (allocatable pregs numbered in `order`, class by class) or -1. */
+  readonly slotOf: Int32Array;
+  /** Allocatable pregs (occupancy slots). */
+  readonly numSlots: number;
 }
 
 const EMPTY_LABELS: readonly { vreg: number; from: number; to: number; label: number }[] = Object.freeze([]);
@@ -164,7 +173,7 @@ export class FlatFunction {
   /** @internal Zeroed per-block counters. */
   blockCounters(n: number): Int32Array {
     if (this.predSeen.length < n) this.predSeen = new Int32Array(Math.max(n, 2 * this.predSeen.length));
-    else this.predSeen.fill(0, 0, n);
+    else fillSpan(this.predSeen, 0, 0, n);
     return this.predSeen;
   }
 }
@@ -191,6 +200,12 @@ function roomU8(a: Uint8Array, n: number): Uint8Array {
 function roomF64(a: Float64Array, n: number): Float64Array {
   return a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length, 16));
 }
+/** `a.fill(value, from, to)`; a loop for short spans, where the builtin's call costs more. */
+function fillSpan(a: Int32Array | Uint8Array, value: number, from: number, to: number): void {
+  if (to - from <= 32) for (let k = from; k < to; k++) a[k] = value;
+  else a.fill(value, from, to);
+}
+
 /** A copy of `a`'s first `used` entries with room for n (doubling). */
 function moreI32(a: Int32Array, used: number, n: number): Int32Array {
   const b = new Int32Array(Math.max(n, 2 * a.length, 16));
@@ -311,7 +326,10 @@ function digestEnv(env: MachineEnv): FlatEnv {
       fail({ kind: 'BadMachineEnv', message: `fixed stack slot preg ${p} is out of range or also a register` });
     pregKind[p] = PREG_KIND_FIXED_STACK;
   }
-  return { order, numPreferred, pregKind, scratch };
+  const slotOf = new Int32Array(NUM_PREGS).fill(-1);
+  let numSlots = 0;
+  for (let c = 0; c < 3; c++) for (const p of order[c]) slotOf[p] = numSlots++;
+  return { order, numPreferred, pregKind, scratch, slotOf, numSlots };
 }
 
 // ---------------------------------------------------------------------------
@@ -362,6 +380,38 @@ function badOperand(F: FlatFunction, i: number, k: number, msg: string): never {
   return fail({ kind: 'BadOperand', vreg: (v * 4 + cls) as VReg, inst: i, message: `inst ${i} operand ${k - F.opOff[i]} (${vn(v, cls)}): ${msg}` });
 }
 
+// The bulk accessors (`all*`) answer the same questions as the per-item
+// methods; each phase below reads its facts through one or the other into the
+// same columns, then checks them with the same code, so both paths accept the
+// same functions and report the same first error. The only checks of the
+// bulk path alone are those of a `FlatLists`'s shape (`listsShape`).
+
+const LIST_OF_INST = 0;
+const LIST_OF_BLOCK = 1;
+
+/**
+ * Checks that `l` holds `n` lists (see `FlatLists`); names the entity whose
+ * list cannot be read. Edge lists are checked per edge where they are read.
+ */
+function listsShape(l: FlatLists<unknown>, n: number, method: string, of: number): void {
+  const st = l.starts;
+  const len = l.items.length;
+  if (st.length < n + 1) badLists(method, of, Math.max(0, st.length - 1), `starts has ${st.length} entries for ${n} lists (needs ${n + 1})`);
+  let prev = st[0];
+  if (!Number.isInteger(prev) || prev < 0 || prev > len) badLists(method, of, 0, `starts[0] = ${prev} is not an index into items (length ${len})`);
+  for (let e = 0; e < n; e++) {
+    const x = st[e + 1];
+    if (!Number.isInteger(x) || x < prev || x > len) badLists(method, of, e, `list ${e} spans [${prev}, ${x}), which is not a range of items (length ${len})`);
+    prev = x;
+  }
+}
+
+function badLists(method: string, of: number, e: number, msg: string): never {
+  const message = `${method}: ${msg}`;
+  if (of === LIST_OF_INST) return fail({ kind: 'BadOperand', vreg: 0 as VReg, inst: e, message });
+  return fail({ kind: 'BadCfg', block: e, message });
+}
+
 function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
   const numInsts = f.numInsts();
   const numBlocks = f.numBlocks();
@@ -376,29 +426,46 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
   const blockFirst = (F.blockFirst = roomI32(F.blockFirst, numBlocks));
   const blockEnd = (F.blockEnd = roomI32(F.blockEnd, numBlocks));
   const instBlock = (F.instBlock = roomI32(F.instBlock, numInsts));
+  const layout = f.allBlockInsts?.();
+  if (layout !== undefined && layout.length < numBlocks + 1)
+    fail({ kind: 'BadBlockLayout', block: numBlocks - 1, message: `allBlockInsts() has ${layout.length} entries for ${numBlocks} blocks (needs ${numBlocks + 1})` });
   let next = 0;
   for (let b = 0; b < numBlocks; b++) {
-    const range = f.blockInsts(b as Block);
-    const first = range[0];
-    const end = range[1];
-    if (first !== next || end <= first || end > numInsts)
+    let first: number;
+    let end: number;
+    if (layout !== undefined) {
+      first = layout[b];
+      end = layout[b + 1];
+    } else {
+      const range = f.blockInsts(b as Block);
+      first = range[0];
+      end = range[1];
+    }
+    if (first !== next || !(end > first) || end > numInsts || !Number.isInteger(end))
       fail({ kind: 'BadBlockLayout', block: b, message: `block${b} covers insts [${first}, ${end}) but must start at inst ${next} and be non-empty` });
     blockFirst[b] = first;
     blockEnd[b] = end;
-    for (let i = first; i < end; i++) instBlock[i] = b;
+    fillSpan(instBlock, b, first, end);
     next = end;
   }
   if (next !== numInsts) fail({ kind: 'BadBlockLayout', block: numBlocks - 1, message: `blocks cover ${next} of ${numInsts} insts` });
 
   // Instruction flags and terminators.
   const instFlags = (F.instFlags = roomU8(F.instFlags, numInsts));
-  const hasMove = typeof f.isMove === 'function';
-  for (let i = 0; i < numInsts; i++) {
-    let fl = 0;
-    if (f.isRet(i as Inst)) fl |= FLAG_RET;
-    if (f.isBranch(i as Inst)) fl |= FLAG_BRANCH;
-    if (hasMove && f.isMove?.(i as Inst) === true) fl |= FLAG_MOVE;
-    instFlags[i] = fl;
+  const flagBits = f.allInstFlags?.();
+  if (flagBits !== undefined) {
+    if (flagBits.length < numInsts)
+      fail({ kind: 'BadTerminator', block: numBlocks - 1, inst: flagBits.length, message: `allInstFlags() has ${flagBits.length} entries for ${numInsts} insts` });
+    for (let i = 0; i < numInsts; i++) instFlags[i] = flagBits[i] & (FLAG_RET | FLAG_BRANCH | FLAG_MOVE);
+  } else {
+    const hasMove = typeof f.isMove === 'function';
+    for (let i = 0; i < numInsts; i++) {
+      let fl = 0;
+      if (f.isRet(i as Inst)) fl |= FLAG_RET;
+      if (f.isBranch(i as Inst)) fl |= FLAG_BRANCH;
+      if (hasMove && f.isMove?.(i as Inst) === true) fl |= FLAG_MOVE;
+      instFlags[i] = fl;
+    }
   }
   for (let b = 0; b < numBlocks; b++) {
     const last = blockEnd[b] - 1;
@@ -416,22 +483,44 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
   let preds = (F.preds = roomI32(F.preds, 2 * numBlocks));
   let nSucc = 0;
   let nPred = 0;
+  const allSuccs = f.allBlockSuccs?.();
+  const allPreds = f.allBlockPreds?.();
+  if (allSuccs !== undefined) listsShape(allSuccs, numBlocks, 'allBlockSuccs()', LIST_OF_BLOCK);
+  if (allPreds !== undefined) listsShape(allPreds, numBlocks, 'allBlockPreds()', LIST_OF_BLOCK);
   for (let b = 0; b < numBlocks; b++) {
     succOff[b] = nSucc;
-    const ss = f.blockSuccs(b as Block);
-    const ns = ss.length;
+    let ss: ArrayLike<number>;
+    let s0 = 0;
+    let ns: number;
+    if (allSuccs !== undefined) {
+      ss = allSuccs.items;
+      s0 = allSuccs.starts[b];
+      ns = allSuccs.starts[b + 1] - s0;
+    } else {
+      ss = f.blockSuccs(b as Block);
+      ns = ss.length;
+    }
     if (nSucc + ns > succs.length) succs = F.succs = moreI32(succs, nSucc, nSucc + ns);
     for (let k = 0; k < ns; k++) {
-      const s = ss[k];
+      const s = ss[s0 + k];
       if (!Number.isInteger(s) || s < 0 || s >= numBlocks) fail({ kind: 'BadCfg', block: b, message: `block${b} has successor ${s} out of range` });
       succs[nSucc++] = s;
     }
     predOff[b] = nPred;
-    const ps = f.blockPreds(b as Block);
-    const np = ps.length;
+    let ps: ArrayLike<number>;
+    let p0 = 0;
+    let np: number;
+    if (allPreds !== undefined) {
+      ps = allPreds.items;
+      p0 = allPreds.starts[b];
+      np = allPreds.starts[b + 1] - p0;
+    } else {
+      ps = f.blockPreds(b as Block);
+      np = ps.length;
+    }
     if (nPred + np > preds.length) preds = F.preds = moreI32(preds, nPred, nPred + np);
     for (let k = 0; k < np; k++) {
-      const p = ps[k];
+      const p = ps[p0 + k];
       if (!Number.isInteger(p) || p < 0 || p >= numBlocks) fail({ kind: 'BadCfg', block: b, message: `block${b} has predecessor ${p} out of range` });
       preds[nPred++] = p;
     }
@@ -480,19 +569,30 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
 
   // Classes and definitions.
   const vregCls = (F.vregCls = roomU8(F.vregCls, numVregs));
-  vregCls.fill(255, 0, numVregs);
+  fillSpan(vregCls, 255, 0, numVregs);
   const vregDef = (F.vregDef = roomI32(F.vregDef, numVregs));
-  vregDef.fill(0x7fffffff, 0, numVregs);
+  fillSpan(vregDef, 0x7fffffff, 0, numVregs);
 
   const paramOff = (F.paramOff = roomI32(F.paramOff, numBlocks + 1));
   let params = F.params;
   let nParams = 0;
+  const allParams = f.allBlockParams?.();
+  if (allParams !== undefined) listsShape(allParams, numBlocks, 'allBlockParams()', LIST_OF_BLOCK);
   for (let b = 0; b < numBlocks; b++) {
     paramOff[b] = nParams;
-    const ps = f.blockParams(b as Block);
-    const np = ps.length;
+    let ps: ArrayLike<VReg>;
+    let p0 = 0;
+    let np: number;
+    if (allParams !== undefined) {
+      ps = allParams.items;
+      p0 = allParams.starts[b];
+      np = allParams.starts[b + 1] - p0;
+    } else {
+      ps = f.blockParams(b as Block);
+      np = ps.length;
+    }
     if (nParams + np > params.length) params = F.params = moreI32(params, nParams, nParams + np);
-    for (let k = 0; k < np; k++) params[nParams++] = noteDef(F, ps[k], -1 - b, blockFirst[b]);
+    for (let k = 0; k < np; k++) params[nParams++] = noteDef(F, ps[p0 + k], -1 - b, blockFirst[b]);
   }
   paramOff[numBlocks] = nParams;
   F.numParams = nParams;
@@ -501,25 +601,54 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
 
   // Operands and clobbers, copied into growable typed arrays.
   const opOff = (F.opOff = roomI32(F.opOff, numInsts + 1));
-  let opBuf = (F.ops = roomF64(F.ops, 3 * numInsts));
   const clobOff = (F.clobOff = roomI32(F.clobOff, numInsts + 1));
-  let clobBuf = F.clobs;
   let nOps = 0;
-  let nClobs = 0;
-  for (let i = 0; i < numInsts; i++) {
-    opOff[i] = nOps;
-    const ops = f.instOperands(i as Inst);
-    const no = ops.length;
-    if (nOps + no > opBuf.length) {
-      const g = new Float64Array(Math.max(2 * opBuf.length, nOps + no));
-      g.set(opBuf.subarray(0, nOps));
-      opBuf = F.ops = g;
+  const allOps = f.allInstOperands?.();
+  if (allOps !== undefined) {
+    listsShape(allOps, numInsts, 'allInstOperands()', LIST_OF_INST);
+    const st = allOps.starts;
+    const s0 = st[0];
+    nOps = st[numInsts] - s0;
+    const opBuf = (F.ops = roomF64(F.ops, nOps));
+    const items = allOps.items;
+    // A view and a block copy cost more than a loop below a few dozen entries.
+    if (nOps > 64 && items instanceof Float64Array) opBuf.set(items.subarray(s0, s0 + nOps));
+    else for (let k = 0; k < nOps; k++) opBuf[k] = items[s0 + k];
+    if (numInsts > 64 && s0 === 0 && st instanceof Int32Array) opOff.set(st.subarray(0, numInsts + 1));
+    else for (let i = 0; i <= numInsts; i++) opOff[i] = st[i] - s0;
+  } else {
+    let opBuf = (F.ops = roomF64(F.ops, 3 * numInsts));
+    for (let i = 0; i < numInsts; i++) {
+      opOff[i] = nOps;
+      const ops = f.instOperands(i as Inst);
+      const no = ops.length;
+      if (nOps + no > opBuf.length) {
+        const g = new Float64Array(Math.max(2 * opBuf.length, nOps + no));
+        g.set(opBuf.subarray(0, nOps));
+        opBuf = F.ops = g;
+      }
+      for (let k = 0; k < no; k++) opBuf[nOps + k] = ops[k];
+      nOps += no;
     }
-    for (let k = 0; k < no; k++) opBuf[nOps + k] = ops[k];
-    nOps += no;
+    opOff[numInsts] = nOps;
+  }
+  let nClobs = 0;
+  const allClobs = f.allInstClobbers?.();
+  if (allClobs !== undefined) listsShape(allClobs, numInsts, 'allInstClobbers()', LIST_OF_INST);
+  let clobBuf = F.clobs;
+  for (let i = 0; i < numInsts; i++) {
     clobOff[i] = nClobs;
-    const cl = f.instClobbers(i as Inst);
-    const nc = cl.length;
+    let cl: ArrayLike<PReg>;
+    let c0 = 0;
+    let nc: number;
+    if (allClobs !== undefined) {
+      cl = allClobs.items;
+      c0 = allClobs.starts[i];
+      nc = allClobs.starts[i + 1] - c0;
+    } else {
+      cl = f.instClobbers(i as Inst);
+      nc = cl.length;
+    }
     if (nc === 0) continue;
     if (nClobs + nc > clobBuf.length) {
       const g = new Uint8Array(Math.max(2 * clobBuf.length, nClobs + nc, 64));
@@ -527,17 +656,16 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
       clobBuf = F.clobs = g;
     }
     for (let k = 0; k < nc; k++) {
-      const p = cl[k];
+      const p = cl[c0 + k];
       if (!Number.isInteger(p) || p < 0 || p >= NUM_PREGS) fail({ kind: 'BadOperand', vreg: 0 as VReg, inst: i, message: `inst ${i} clobbers preg ${p}, out of range` });
       clobBuf[nClobs + k] = p;
     }
     nClobs += nc;
   }
-  opOff[numInsts] = nOps;
   clobOff[numInsts] = nClobs;
   F.numOps = nOps;
   F.numClobs = nClobs;
-  const ops = opBuf;
+  const ops = F.ops;
   const opVreg = (F.opVreg = roomI32(F.opVreg, nOps));
   const opKind = (F.opKind = roomU8(F.opKind, nOps));
   const opPos = (F.opPos = roomU8(F.opPos, nOps));
@@ -561,21 +689,47 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
   const argOff = (F.argOff = roomI32(F.argOff, nSucc + 1));
   let args = F.args;
   let nArgs = 0;
+  const allArgs = f.allBranchBlockParams?.();
+  let argStarts: ArrayLike<number> = succOff;
+  let argLen = 0;
+  if (allArgs !== undefined) {
+    argStarts = allArgs.starts;
+    argLen = allArgs.items.length;
+    if (argStarts.length < nSucc + 1) {
+      const b = numBlocks - 1;
+      fail({ kind: 'BranchArgs', block: b, inst: blockEnd[b] - 1, message: `allBranchBlockParams(): starts has ${argStarts.length} entries for ${nSucc} edges (needs ${nSucc + 1})` });
+    }
+  }
   for (let b = 0; b < numBlocks; b++) {
     const last = blockEnd[b] - 1;
     for (let j = 0; j < succOff[b + 1] - succOff[b]; j++) {
-      argOff[succOff[b] + j] = nArgs;
-      const s = succs[succOff[b] + j];
-      const a = f.branchBlockParams(b as Block, last as Inst, j);
+      const e = succOff[b] + j;
+      argOff[e] = nArgs;
+      const s = succs[e];
+      let a: ArrayLike<VReg>;
+      let a0 = 0;
+      let na: number;
+      if (allArgs !== undefined) {
+        a = allArgs.items;
+        a0 = argStarts[e];
+        const a1 = argStarts[e + 1];
+        if (!Number.isInteger(a0) || !Number.isInteger(a1) || a0 < 0 || a1 < a0 || a1 > argLen)
+          fail({ kind: 'BranchArgs', block: b, inst: last, message: `allBranchBlockParams(): edge ${e} spans [${a0}, ${a1}), which is not a range of items (length ${argLen})` });
+        na = a1 - a0;
+      } else {
+        a = f.branchBlockParams(b as Block, last as Inst, j);
+        na = a.length;
+      }
       const np = paramOff[s + 1] - paramOff[s];
-      if (a.length !== np)
-        fail({ kind: 'BranchArgs', block: b, inst: last, message: `inst ${last} passes ${a.length} args to block${s}, which has ${np} params` });
+      if (na !== np)
+        fail({ kind: 'BranchArgs', block: b, inst: last, message: `inst ${last} passes ${na} args to block${s}, which has ${np} params` });
       if (nArgs + np > args.length) args = F.args = moreI32(args, nArgs, nArgs + np);
       for (let k = 0; k < np; k++) {
-        const idx = noteClass(F, a[k], last);
+        const x = a[a0 + k];
+        const idx = noteClass(F, x, last);
         const p = params[paramOff[s] + k];
-        if (vregCls[p] !== (a[k] & 3))
-          fail({ kind: 'BranchArgs', block: b, inst: last, message: `inst ${last} passes ${vn(idx, a[k] & 3)} to block${s} param v${p} of another class` });
+        if (vregCls[p] !== (x & 3))
+          fail({ kind: 'BranchArgs', block: b, inst: last, message: `inst ${last} passes ${vn(idx, x & 3)} to block${s} param v${p} of another class` });
         args[nArgs++] = idx;
       }
     }
@@ -776,13 +930,31 @@ function checkPressure(F: FlatFunction, env: FlatEnv, i: number, stamp0: number)
   }
 }
 
-/** The output's `instAllocOffsets`: a copy of `opOff` (outputs never alias working memory). */
-export function instAllocOffsetsOf(f: FlatFunction): Uint32Array {
+/** Entries up to which V8 keeps a Uint32Array's data in its heap (64 bytes); larger ones cost an off-heap buffer (~0.4 µs). */
+const ON_HEAP_U32 = 16;
+
+/**
+ * The output's arrays: `allocs` (numOps entries, zero) and `offsets` (the
+ * output's `instAllocOffsets`, a copy of `opOff`: outputs never alias working
+ * memory). When both are too large for V8's heap, one buffer holds both (the
+ * output documents that they may share an ArrayBuffer).
+ */
+export function outputArrays(f: FlatFunction): { allocs: Uint32Array; offsets: Uint32Array } {
+  const no = f.numOps;
   const n = f.numInsts + 1;
-  const out = new Uint32Array(n);
+  let allocs: Uint32Array;
+  let offsets: Uint32Array;
+  if (no > ON_HEAP_U32 && n > ON_HEAP_U32) {
+    const both = new Uint32Array(no + n);
+    allocs = both.subarray(0, no);
+    offsets = both.subarray(no);
+  } else {
+    allocs = new Uint32Array(no);
+    offsets = new Uint32Array(n);
+  }
   const opOff = f.opOff;
-  for (let i = 0; i < n; i++) out[i] = opOff[i];
-  return out;
+  for (let i = 0; i < n; i++) offsets[i] = opOff[i];
+  return { allocs, offsets };
 }
 
 /** Packed operand at flat index k, for messages. */

@@ -1,8 +1,10 @@
 // @clift/regalloc/fuzzing: random functions that are valid by construction,
 // for fuzzing allocators and checkers (this package's tests, a client's own
-// fuzzers). Owns: a data-backed `RegallocFunction` (`DataFunction`), a seeded
-// generator (`generateFunction`), a matching machine (`fuzzMachine`) and a
-// fast-check arbitrary over both. It never allocates.
+// fuzzers). Owns: a data-backed `RegallocFunction` (`DataFunction`), a
+// wrapper adding the optional bulk accessors to any function
+// (`withBulkAccessors`), a seeded generator (`generateFunction`), a matching
+// machine (`fuzzMachine`) and a fast-check arbitrary over both. It never
+// allocates.
 //
 // Invariants of generated input: blocks are reachable from the entry, there
 // are no critical edges (they are split with jump blocks), every use is
@@ -28,6 +30,7 @@ import {
   vreg,
   vregClass,
   type Block,
+  type FlatLists,
   type Inst,
   type MachineEnv,
   type Operand,
@@ -145,6 +148,98 @@ export class DataFunction implements RegallocFunction {
   spillslotSize(cls: RegClass): number {
     return this.data.spillslotSizes?.[cls] ?? 1;
   }
+}
+
+/** How `withBulkAccessors` lays out its lists. */
+export interface BulkOptions {
+  /** Typed arrays (Float64Array operands, Int32Array otherwise; the default) or plain arrays. */
+  readonly typed?: boolean;
+  /** Entries of padding before every list's items and after every array, as a client's growable columns have. */
+  readonly pad?: number;
+}
+
+/**
+ * `f` with the optional bulk accessors (`allInstOperands`, ...) added, their
+ * answers gathered from `f`'s per-item methods once, here. The allocator then
+ * reads everything through the bulk path, so running a function bare and
+ * wrapped tests that both paths agree (same output, same errors). A block
+ * layout that no `allBlockInsts` array can express (a gap or an overlap
+ * between blocks) is left to the per-item `blockInsts`.
+ */
+export function withBulkAccessors(f: RegallocFunction, opts: BulkOptions = {}): RegallocFunction {
+  const typed = opts.typed ?? true;
+  const pad = opts.pad ?? 0;
+  const nI = f.numInsts();
+  const nB = f.numBlocks();
+  const ints = (xs: number[]): ArrayLike<number> => (typed ? Int32Array.from(xs) : xs);
+  function lists<T>(n: number, get: (e: number) => ArrayLike<T>, floats = false): FlatLists<T> {
+    const items: number[] = new Array<number>(pad).fill(0);
+    const starts: number[] = [];
+    for (let e = 0; e < n; e++) {
+      starts.push(items.length);
+      const l = get(e);
+      for (let k = 0; k < l.length; k++) items.push(l[k] as number);
+    }
+    starts.push(items.length);
+    for (let k = 0; k < pad; k++) {
+      items.push(0);
+      starts.push(items.length);
+    }
+    const it = typed ? (floats ? Float64Array.from(items) : Int32Array.from(items)) : items;
+    return { items: it as unknown as ArrayLike<T>, starts: ints(starts) };
+  }
+  const ranges: (readonly [number, number])[] = [];
+  for (let b = 0; b < nB; b++) ranges.push(f.blockInsts(b as Block));
+  const dense = ranges.every((r, b) => b === 0 || r[0] === ranges[b - 1][1]);
+  const layout = dense && nB > 0 ? ints([ranges[0][0], ...ranges.map((r) => r[1]), ...new Array<number>(pad).fill(nI)]) : undefined;
+  const flags: number[] = [];
+  for (let i = 0; i < nI; i++) {
+    const inst = i as Inst;
+    flags.push((f.isRet(inst) ? 1 : 0) | (f.isBranch(inst) ? 2 : 0) | (f.isMove?.(inst) === true ? 4 : 0));
+  }
+  for (let k = 0; k < pad; k++) flags.push(0);
+  const flagBits: ArrayLike<number> = typed ? Uint8Array.from(flags) : flags;
+  const succLists = lists<Block>(nB, (b) => f.blockSuccs(b as Block));
+  const edges: [Block, number][] = [];
+  for (let b = 0; b < nB; b++) for (let j = 0; j < f.blockSuccs(b as Block).length; j++) edges.push([b as Block, j]);
+  const out: RegallocFunction = {
+    numInsts: () => f.numInsts(),
+    numBlocks: () => f.numBlocks(),
+    entryBlock: () => f.entryBlock(),
+    blockInsts: (b) => f.blockInsts(b),
+    blockSuccs: (b) => f.blockSuccs(b),
+    blockPreds: (b) => f.blockPreds(b),
+    blockParams: (b) => f.blockParams(b),
+    isRet: (i) => f.isRet(i),
+    isBranch: (i) => f.isBranch(i),
+    branchBlockParams: (b, i, j) => f.branchBlockParams(b, i, j),
+    instOperands: (i) => f.instOperands(i),
+    instClobbers: (i) => f.instClobbers(i),
+    numVregs: () => f.numVregs(),
+    spillslotSize: (c) => f.spillslotSize(c),
+    allBlockSuccs: () => succLists,
+    allBlockPreds: lazy(() => lists<Block>(nB, (b) => f.blockPreds(b as Block))),
+    allBlockParams: lazy(() => lists<VReg>(nB, (b) => f.blockParams(b as Block))),
+    allBranchBlockParams: lazy(() =>
+      lists<VReg>(edges.length, (e) => {
+        const [b, j] = edges[e];
+        return f.branchBlockParams(b, (ranges[b][1] - 1) as Inst, j);
+      }),
+    ),
+    allInstFlags: () => flagBits,
+    allInstOperands: lazy(() => lists<Operand>(nI, (i) => f.instOperands(i as Inst), true)),
+    allInstClobbers: lazy(() => lists<PReg>(nI, (i) => f.instClobbers(i as Inst))),
+  };
+  if (layout !== undefined) out.allBlockInsts = () => layout;
+  if (f.isMove !== undefined) out.isMove = (i) => f.isMove?.(i) === true;
+  if (f.debugValueLabels !== undefined) out.debugValueLabels = () => f.debugValueLabels?.() ?? [];
+  return out;
+}
+
+/** `make`'s result, computed on the first call: the per-item answers are read only as far as a valid input lets the allocator read. */
+function lazy<T>(make: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= make());
 }
 
 // ---------------------------------------------------------------------------

@@ -18,6 +18,12 @@ import { RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
 import { CONSTRAINT_FIXED, CONSTRAINT_LIMIT, CONSTRAINT_REG, CONSTRAINT_REUSE, CONSTRAINT_STACK, PREG_KIND_ALLOCATABLE } from '../validate.js';
 import { FX_DEF_FIXED, FX_DEF_STACK, FX_REUSE, FX_USE_FIXED, FX_USE_STACK, type IonState } from './state.js';
 
+/** 4^depth for the loop depths `computeLoopDepth` gives (at most 5). */
+const DEPTH_SCALE = [1, 4, 16, 64, 256, 1024];
+
+/** Up to this many reservations are sorted by insertion (see below). */
+const SMALL_RESERVATIONS = 16;
+
 /** Use weight by kind, scaled by 4^loopDepth. */
 const W_REG = 4;
 const W_FIXED = 3;
@@ -54,7 +60,7 @@ export function buildLiveRanges(s: IonState): void {
   const n = f.numInsts;
   computeLoopDepth(s);
   const blockScale = ctx.f64(BUF.lrBlockScale, f.numBlocks);
-  for (let b = 0; b < f.numBlocks; b++) blockScale[b] = 4 ** s.blockDepth[b];
+  for (let b = 0; b < f.numBlocks; b++) blockScale[b] = DEPTH_SCALE[s.blockDepth[b]];
 
   // ---- Pass 1: count uses per vreg (operands + branch args) ----
   const useOff = ctx.filledI32(BUF.useOff, nv + 1, 0);
@@ -69,7 +75,7 @@ export function buildLiveRanges(s: IonState): void {
   const useW = ctx.f64(BUF.useW, total);
   const useIsDef = ctx.u8(BUF.useIsDef, total);
   const fill = ctx.i32(BUF.lrFill, nv);
-  fill.set(useOff.subarray(0, nv));
+  for (let v = 0; v < nv; v++) fill[v] = useOff[v];
   const defStart = ctx.filledI32(BUF.defStart, nv, 0);
   const noRange = ctx.filledU8(BUF.noRange, nv, 0);
   for (let v = 0; v < nv; v++) {
@@ -85,7 +91,9 @@ export function buildLiveRanges(s: IonState): void {
   let resOwner = ctx.i32(BUF.lrResOwner, 64);
   const slotOf = s.occ.slotOf;
   const pregKind = env.pregKind;
-  const lateFixedDef = ctx.filledI32(BUF.lrLateFixedDef, 192, -1);
+  // Per preg: base + i when instruction i has a late fixed def in it (marks of earlier runs are below base).
+  const lateFixedDef = ctx.stampMarks(BUF.lrLateFixedDef, 192);
+  const stampBase = ctx.takeStamps(n);
 
   // ---- Pass 2: record uses, defs, fixups and reservations ----
   const opOff = f.opOff;
@@ -118,7 +126,7 @@ export function buildLiveRanges(s: IonState): void {
           s.addFixup(FX_DEF_FIXED, i, v, p);
           rFrom = late ? 2 * i + 1 : 2 * i;
           rTo = 2 * i + 2;
-          if (late) lateFixedDef[p] = i;
+          if (late) lateFixedDef[p] = stampBase + i;
         } else {
           s.addFixup(FX_USE_FIXED, i, v, p);
           // The copy runs before the instruction, so a late use holds p at both points.
@@ -185,7 +193,7 @@ export function buildLiveRanges(s: IonState): void {
     }
     for (let k = f.clobOff[i]; k < f.clobOff[i + 1]; k++) {
       const p = f.clobs[k];
-      if (lateFixedDef[p] === i || pregKind[p] !== PREG_KIND_ALLOCATABLE) continue;
+      if (lateFixedDef[p] === stampBase + i || pregKind[p] !== PREG_KIND_ALLOCATABLE) continue;
       if (nres === resSlot.length) {
         resSlot = growI32(resSlot, nres + 1);
         resFrom = growI32(resFrom, nres + 1);
@@ -242,27 +250,54 @@ export function buildLiveRanges(s: IonState): void {
   buildRanges(s);
   s.stats.liveRanges = s.nLr;
 
-  // ---- Reservations: merge same-owner overlaps, install per slot ----
-  // They arrive in instruction order, so a stable counting sort by slot leaves
-  // each slot's run sorted except within one instruction (fixed by a short
-  // insertion step).
+  if (nres > 0) installReservations(s, nres, resSlot, resFrom, resTo, resOwner);
+  ctx.keepI32(BUF.lrResSlot, resSlot);
+  ctx.keepI32(BUF.lrResFrom, resFrom);
+  ctx.keepI32(BUF.lrResTo, resTo);
+  ctx.keepI32(BUF.lrResOwner, resOwner);
+}
+
+/**
+ * The reservations (nres > 0), overlapping ones of one owner merged, and
+ * installed per slot.
+ * They arrive in instruction order, so a stable counting sort by slot leaves
+ * each slot's run sorted except within one instruction (fixed by a short
+ * insertion step).
+ */
+function installReservations(s: IonState, nres: number, resSlot: Int32Array, resFrom: Int32Array, resTo: Int32Array, resOwner: Int32Array): void {
+  const ctx = s.ctx;
+  // A small function's few reservations are sorted by insertion instead: the
+  // same stable order by (slot, from), without the per-slot tables.
   const numSlots = s.occ.numSlots;
-  const bucket = ctx.filledI32(BUF.lrBucket, numSlots + 1, 0);
-  for (let k = 0; k < nres; k++) bucket[resSlot[k] + 1]++;
-  for (let p = 0; p < numSlots; p++) bucket[p + 1] += bucket[p];
   const order = ctx.i32(BUF.lrResOrder, nres);
-  const at = ctx.i32(BUF.lrResAt, numSlots + 1);
-  at.set(bucket.subarray(0, numSlots + 1));
-  for (let k = 0; k < nres; k++) {
-    const p = resSlot[k];
-    const from = resFrom[k];
-    const lo = bucket[p];
-    let y = at[p]++;
-    while (y > lo && resFrom[order[y - 1]] > from) {
-      order[y] = order[y - 1];
-      y--;
+  if (nres <= SMALL_RESERVATIONS) {
+    for (let k = 0; k < nres; k++) {
+      const p = resSlot[k];
+      const from = resFrom[k];
+      let y = k;
+      while (y > 0 && (resSlot[order[y - 1]] > p || (resSlot[order[y - 1]] === p && resFrom[order[y - 1]] > from))) {
+        order[y] = order[y - 1];
+        y--;
+      }
+      order[y] = k;
     }
-    order[y] = k;
+  } else {
+    const bucket = ctx.filledI32(BUF.lrBucket, numSlots + 1, 0);
+    for (let k = 0; k < nres; k++) bucket[resSlot[k] + 1]++;
+    for (let p = 0; p < numSlots; p++) bucket[p + 1] += bucket[p];
+    const at = ctx.i32(BUF.lrResAt, numSlots + 1);
+    for (let p = 0; p <= numSlots; p++) at[p] = bucket[p];
+    for (let k = 0; k < nres; k++) {
+      const p = resSlot[k];
+      const from = resFrom[k];
+      const lo = bucket[p];
+      let y = at[p]++;
+      while (y > lo && resFrom[order[y - 1]] > from) {
+        order[y] = order[y - 1];
+        y--;
+      }
+      order[y] = k;
+    }
   }
   const mSlot = ctx.i32(BUF.lrMSlot, nres);
   const mFrom = ctx.i32(BUF.lrMFrom, nres);
@@ -290,10 +325,6 @@ export function buildLiveRanges(s: IonState): void {
     mOwner[m++] = owner;
   }
   s.occ.setReservations(m, mSlot, mFrom, mTo, mOwner);
-  ctx.keepI32(BUF.lrResSlot, resSlot);
-  ctx.keepI32(BUF.lrResFrom, resFrom);
-  ctx.keepI32(BUF.lrResTo, resTo);
-  ctx.keepI32(BUF.lrResOwner, resOwner);
 }
 
 /**

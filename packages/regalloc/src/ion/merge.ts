@@ -118,6 +118,24 @@ function gallopBack(arena: Int32Array, from: Int32Array, lo: number, hi: number,
   return top;
 }
 
+/** The bundle of v's ranges (before any split), or -1 when v has none. */
+function bundleOf(s: IonState, firstRangeOf: Int32Array, v: number): number {
+  return firstRangeOf[v] < 0 ? -1 : s.lrBundle[firstRangeOf[v]];
+}
+
+/** Merges the bundles of v1 and v2 when they differ, share a class and do not overlap. */
+function tryMerge(s: IonState, firstRangeOf: Int32Array, cap: Int32Array, v1: number, v2: number): boolean {
+  const b1 = bundleOf(s, firstRangeOf, v1);
+  const b2 = bundleOf(s, firstRangeOf, v2);
+  if (b1 < 0 || b2 < 0 || b1 === b2) return false;
+  if (s.bCls[b1] !== s.bCls[b2]) return false;
+  if (overlaps(s, b1, b2)) return false;
+  // Merge the smaller into the larger.
+  if (s.bLen[b1] >= s.bLen[b2]) mergeInto(s, b1, b2, cap);
+  else mergeInto(s, b2, b1, cap);
+  return true;
+}
+
 /** Bundles of size 0 after merging are dead; they are skipped by the allocator. */
 export function formBundles(s: IonState): void {
   const f = s.f;
@@ -148,19 +166,6 @@ export function formBundles(s: IonState): void {
     cap[b]++;
     s.lrBundle[r] = b;
   }
-  const bundleOf = (v: number): number => (firstRangeOf[v] < 0 ? -1 : s.lrBundle[firstRangeOf[v]]);
-
-  const tryMerge = (v1: number, v2: number): boolean => {
-    const b1 = bundleOf(v1);
-    const b2 = bundleOf(v2);
-    if (b1 < 0 || b2 < 0 || b1 === b2) return false;
-    if (s.bCls[b1] !== s.bCls[b2]) return false;
-    if (overlaps(s, b1, b2)) return false;
-    // Merge the smaller into the larger.
-    if (s.bLen[b1] >= s.bLen[b2]) mergeInto(s, b1, b2, cap);
-    else mergeInto(s, b2, b1, cap);
-    return true;
-  };
 
   // 1. Reuse defs with an input that dies at the instruction: the def then starts at
   //    the late point and shares the input's register.
@@ -182,7 +187,7 @@ export function formBundles(s: IonState): void {
     }
     if (lo === firstRangeOf[u] + rangesOf[u] || s.lrFrom[lo] > 2 * i || s.lrTo[lo] !== 2 * i + 1) continue;
     s.lrFrom[rv] = 2 * i + 1;
-    if (!tryMerge(u, v)) s.lrFrom[rv] = 2 * i;
+    if (!tryMerge(s, firstRangeOf, cap, u, v)) s.lrFrom[rv] = 2 * i;
     else s.defStart[v] = 2 * i + 1;
   }
   // 2. Copies.
@@ -194,13 +199,13 @@ export function formBundles(s: IonState): void {
       if (f.opKind[k] === 0) src = f.opVreg[k];
       else dst = f.opVreg[k];
     }
-    if (src >= 0 && dst >= 0 && f.opOff[i + 1] - f.opOff[i] === 2) tryMerge(src, dst);
+    if (src >= 0 && dst >= 0 && f.opOff[i + 1] - f.opOff[i] === 2) tryMerge(s, firstRangeOf, cap, src, dst);
   }
   // 3. Block parameters with their arguments.
   for (let b = 0; b < f.numBlocks; b++)
     for (let j = f.succOff[b]; j < f.succOff[b + 1]; j++) {
       const succ = f.succs[j];
-      for (let k = f.argOff[j], p = f.paramOff[succ]; k < f.argOff[j + 1]; k++, p++) tryMerge(f.args[k], f.params[p]);
+      for (let k = f.argOff[j], p = f.paramOff[succ]; k < f.argOff[j + 1]; k++, p++) tryMerge(s, firstRangeOf, cap, f.args[k], f.params[p]);
     }
 
   // Spillsets.

@@ -21,7 +21,7 @@
 import { BUF, growI32 } from '../context.js';
 import { ALLOC_NONE, type Edit, type ProgPoint } from '../index.js';
 import { ParallelMoves, type MoveSink } from '../parallel-moves.js';
-import { CONSTRAINT_FIXED, CONSTRAINT_REUSE, CONSTRAINT_STACK } from '../validate.js';
+import { CONSTRAINT_FIXED, CONSTRAINT_REUSE, CONSTRAINT_STACK, outputArrays } from '../validate.js';
 import { FX_DEF_FIXED, FX_DEF_STACK, FX_REUSE, FX_USE_FIXED, FX_USE_STACK, SPILLED, type IonState } from './state.js';
 
 const REG = 1 << 29;
@@ -34,6 +34,8 @@ const PH_FIXUP = 3;
 
 export interface ResolvedOutput {
   allocs: Uint32Array;
+  /** The output's `instAllocOffsets`. */
+  offsets: Uint32Array;
   edits: Edit[];
   /** Per-vreg pieces, for debug locations (context memory: read before the next run). */
   pieceOff: Int32Array;
@@ -428,7 +430,7 @@ function resolveWith(s: IonState, pieces: Pieces, mv: MoveList, edits: EditList,
   }
 
   // ---- Operand allocations ----
-  const allocs = new Uint32Array(f.numOps);
+  const { allocs, offsets } = outputArrays(f);
   pieces.resetCursors();
   for (let i = 0; i < f.numInsts; i++) {
     const o0 = f.opOff[i];
@@ -451,7 +453,7 @@ function resolveWith(s: IonState, pieces: Pieces, mv: MoveList, edits: EditList,
     }
   }
   const out = eliminateRedundantMoves(s, allocs, edits);
-  return { allocs, edits: out, pieceOff: pOff, pieceFrom: pFrom, pieceTo: pTo, pieceAlloc: pAlloc };
+  return { allocs, offsets, edits: out, pieceOff: pOff, pieceFrom: pFrom, pieceTo: pTo, pieceAlloc: pAlloc };
 }
 
 /**
@@ -522,13 +524,16 @@ function eliminateRedundantMoves(s: IonState, allocs: Uint32Array, edits: EditLi
   // Location -> symbolic value id (a fresh number per write), valid where the
   // location's stamp is the current block's. Registers index 0..191, stack
   // slots 192 + slot.
+  // Stamps are base + block (see `takeStamps`), so the table needs no clearing.
   const nLoc = 192 + s.numSlots;
   const content = s.ctx.i32(BUF.mvContent, nLoc);
-  const stamp = s.ctx.filledI32(BUF.mvStamp, nLoc, -1);
+  const stamp = s.ctx.stampMarks(BUF.mvStamp, nLoc);
+  const base = s.ctx.takeStamps(f.numBlocks);
   let nextId = 1;
   let e = 0;
-  for (let b = 0; b < f.numBlocks; b++) {
-    for (let i = f.blockFirst[b]; i < f.blockEnd[b]; i++) {
+  for (let blk = 0; blk < f.numBlocks; blk++) {
+    const b = base + blk;
+    for (let i = f.blockFirst[blk]; i < f.blockEnd[blk]; i++) {
       for (let pass = 0; pass < 2; pass++) {
         const pt = 2 * i + pass;
         while (e < ne && ePoint[e] === pt) {

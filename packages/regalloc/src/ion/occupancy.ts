@@ -246,7 +246,7 @@ export class Occupancy {
       Occupancy.setBits(this.resBits, S, slot[k], from[k], to[k]);
       for (let w = from[k] >>> 5; w <= (to[k] - 1) >>> 5; w++) if (this.resFirst[w * S + slot[k]] < 0) this.resFirst[w * S + slot[k]] = k;
     }
-    for (let s = 0; s < this.numSlots; s++) off[s + 1] += off[s];
+    if (n > 0) for (let s = 0; s < this.numSlots; s++) off[s + 1] += off[s];
   }
 
   /** True if some reservation overlaps [from, to) on slot. */

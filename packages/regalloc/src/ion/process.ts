@@ -34,6 +34,8 @@ import type { Occupancy } from './occupancy.js';
 import { FX_DEF_STACK, FX_USE_STACK, SPILLED, UNASSIGNED, type IonState } from './state.js';
 
 const FREE = 0;
+/** Up to this many initial bundles are sorted by insertion (see `seal`). */
+const SMALL_QUEUE = 24;
 /** Conflict-point splits per spillset before it is cut into minimal pieces. */
 const SPLITS_BEFORE_MINIMAL = 3;
 const EVICTABLE = 1;
@@ -80,6 +82,21 @@ class BundleQueue {
     const n = this.sortedSize;
     const ids = this.sorted;
     const prio = this.s.bPrio;
+    if (n <= SMALL_QUEUE) {
+      // A small function's few bundles: an insertion sort of the keys (distinct, so the same order).
+      const keys = this.s.ctx.f64(BUF.queueKeys, n);
+      for (let k = 0; k < n; k++) {
+        const key = this.key(ids[k]);
+        let y = k;
+        while (y > 0 && keys[y - 1] > key) {
+          keys[y] = keys[y - 1];
+          y--;
+        }
+        keys[y] = key;
+      }
+      this.sorted = keys;
+      return;
+    }
     let max = 0;
     for (let k = 0; k < n; k++) if (prio[ids[k]] > max) max = prio[ids[k]];
     const end = this.s.ctx.filledI32(BUF.queueCount, max + 1, 0);
@@ -783,6 +800,7 @@ export class Allocator {
     // Spillsets needing a slot, by start (ties by id): one native sort of packed keys.
     let n = 0;
     for (let ss = 0; ss < s.nSs; ss++) if (s.ssNeedsSlot[ss] === 1) n++;
+    if (n === 0) return;
     const keys = s.ctx.f64(BUF.slotsKeys, n).subarray(0, n);
     const idScale = s.nSs + 1;
     n = 0;

@@ -6,9 +6,11 @@
 //                  second chance, spill-slot assignment
 //   moves.ts       locations, operand allocations, edits
 //
-// Everything is struct-of-arrays in typed arrays taken from the run's
-// `RegallocContext` (and handed back, possibly grown, by `release`), with
-// numeric ids: live ranges, bundles and spillsets are indices. A bundle's
+// Everything is struct-of-arrays in typed arrays with numeric ids: live
+// ranges, bundles and spillsets are indices. The state's own tables (ranges,
+// bundles, spillsets, fixups) are its fields, kept across runs (one state per
+// `RegallocContext`) and grown on demand; the phases' scratch tables are the
+// context's buffers. A bundle's
 // ranges are a slice [bOff, bOff + bLen) of one arena of range ids; merging
 // and splitting write new slices at the arena's end.
 //
@@ -21,7 +23,7 @@
 // and a spillset; a spillset's [from, to) covers every range of every vreg
 // that ever belonged to it, so its stack slot is exclusively its own there.
 
-import { BUF, growF64, growI32, growU8, type RegallocContext } from '../context.js';
+import { BUF, growF64, growI32, growU8, roomF64, roomI32, roomU8, type RegallocContext } from '../context.js';
 import type { Stats } from '../index.js';
 import type { FlatEnv, FlatFunction } from '../validate.js';
 import { Occupancy } from './occupancy.js';
@@ -68,49 +70,49 @@ export class IonState {
 
   // Live ranges.
   nLr = 0;
-  lrFrom!: Int32Array;
-  lrTo!: Int32Array;
-  lrVreg!: Int32Array;
-  lrBundle!: Int32Array;
+  lrFrom: Int32Array = new Int32Array(0);
+  lrTo: Int32Array = new Int32Array(0);
+  lrVreg: Int32Array = new Int32Array(0);
+  lrBundle: Int32Array = new Int32Array(0);
   /** Per range: index of its vreg's first use at or after its start (uses inside it start there). */
-  lrUse!: Int32Array;
+  lrUse: Int32Array = new Int32Array(0);
   /** (block, vreg) pairs: vreg is live into block and not a parameter of it. */
   nLi = 0;
-  liBlock!: Int32Array;
-  liVreg!: Int32Array;
+  liBlock: Int32Array = new Int32Array(0);
+  liVreg: Int32Array = new Int32Array(0);
 
   // Fixups.
   nFx = 0;
-  fxKind!: Int32Array;
-  fxInst!: Int32Array;
-  fxVreg!: Int32Array;
+  fxKind: Int32Array = new Int32Array(64);
+  fxInst: Int32Array = new Int32Array(64);
+  fxVreg: Int32Array = new Int32Array(64);
   /** The fixed preg, or for FX_REUSE the reused input's vreg, or -1. */
-  fxPreg!: Int32Array;
+  fxPreg: Int32Array = new Int32Array(64);
   /** Reuse defs: (def vreg, input vreg, inst). */
   nReuse = 0;
-  reuseDef!: Int32Array;
-  reuseIn!: Int32Array;
-  reuseInst!: Int32Array;
+  reuseDef: Int32Array = new Int32Array(64);
+  reuseIn: Int32Array = new Int32Array(64);
+  reuseInst: Int32Array = new Int32Array(64);
 
   /** Loop depth per block, for use weights. */
   blockDepth!: Uint8Array;
 
   // Bundles.
   nB = 0;
-  bOff!: Int32Array;
-  bLen!: Int32Array;
-  arena!: Int32Array;
+  bOff: Int32Array = new Int32Array(0);
+  bLen: Int32Array = new Int32Array(0);
+  arena: Int32Array = new Int32Array(0);
   arenaTop = 0;
-  bAlloc!: Int32Array;
-  bSpillset!: Int32Array;
-  bWeight!: Float64Array;
-  bPrio!: Int32Array;
-  bReq!: Uint8Array;
-  bHint!: Int32Array;
-  bMinimal!: Uint8Array;
-  bCls!: Uint8Array;
+  bAlloc: Int32Array = new Int32Array(0);
+  bSpillset: Int32Array = new Int32Array(0);
+  bWeight: Float64Array = new Float64Array(0);
+  bPrio: Int32Array = new Int32Array(0);
+  bReq: Uint8Array = new Uint8Array(0);
+  bHint: Int32Array = new Int32Array(0);
+  bMinimal: Uint8Array = new Uint8Array(0);
+  bCls: Uint8Array = new Uint8Array(0);
   /** Index in the class's allocation order of the first register worth probing (see crossPrefix). */
-  bFirst!: Uint8Array;
+  bFirst: Uint8Array = new Uint8Array(0);
 
   /**
    * Per class, prefix counts over instructions that clobber every preferred
@@ -122,105 +124,76 @@ export class IonState {
 
   // Spillsets.
   nSs = 0;
-  ssCls!: Int32Array;
-  ssFrom!: Int32Array;
-  ssTo!: Int32Array;
-  ssSlot!: Int32Array;
-  ssNeedsSlot!: Uint8Array;
+  ssCls: Int32Array = new Int32Array(0);
+  ssFrom: Int32Array = new Int32Array(0);
+  ssTo: Int32Array = new Int32Array(0);
+  ssSlot: Int32Array = new Int32Array(0);
+  ssNeedsSlot: Uint8Array = new Uint8Array(0);
   /** Splits so far per spillset (see process.ts). */
-  ssSplits!: Int32Array;
+  ssSplits: Int32Array = new Int32Array(0);
   vregSpillset!: Int32Array;
   numSlots = 0;
 
   /** Which live range holds each allocatable preg where, and the reservations. */
   readonly occ: Occupancy;
+  /** Lower bounds of the lengths of the tables sized by `begin` (see there). */
+  private capEst = 0;
+  private capVregs = 0;
 
   constructor(ctx: RegallocContext) {
     this.ctx = ctx;
     this.occ = new Occupancy(ctx);
   }
 
-  /** Starts a run on f: resets the counters and takes the buffers from the context. */
+  /** Starts a run on f: resets the counters and makes room in the tables (their contents are unspecified). */
   begin(f: FlatFunction, env: FlatEnv, log: LogFn, stats: Stats): void {
     this.f = f;
     this.env = env;
     this.log = log;
     this.stats = stats;
     this.nLr = this.nLi = this.nFx = this.nReuse = this.nB = this.arenaTop = this.nSs = this.numSlots = 0;
-    const ctx = this.ctx;
     const n = f.numInsts;
     const est = n + f.numVregs + 16;
-    this.lrFrom = ctx.i32(BUF.lrFrom, est);
-    this.lrTo = ctx.i32(BUF.lrTo, est);
-    this.lrVreg = ctx.i32(BUF.lrVreg, est);
-    this.lrBundle = ctx.i32(BUF.lrBundle, est);
-    this.lrUse = ctx.i32(BUF.lrUse, est);
-    this.liBlock = ctx.i32(BUF.liBlock, est);
-    this.liVreg = ctx.i32(BUF.liVreg, est);
-    this.fxKind = ctx.i32(BUF.fxKind, 64);
-    this.fxInst = ctx.i32(BUF.fxInst, 64);
-    this.fxVreg = ctx.i32(BUF.fxVreg, 64);
-    this.fxPreg = ctx.i32(BUF.fxPreg, 64);
-    this.reuseDef = ctx.i32(BUF.reuseDef, 64);
-    this.reuseIn = ctx.i32(BUF.reuseIn, 64);
-    this.reuseInst = ctx.i32(BUF.reuseInst, 64);
-    this.bOff = ctx.i32(BUF.bOff, est);
-    this.bLen = ctx.i32(BUF.bLen, est);
-    this.arena = ctx.i32(BUF.arena, 2 * est);
-    this.bAlloc = ctx.i32(BUF.bAlloc, est);
-    this.bSpillset = ctx.i32(BUF.bSpillset, est);
-    this.bWeight = ctx.f64(BUF.bWeight, est);
-    this.bPrio = ctx.i32(BUF.bPrio, est);
-    this.bReq = ctx.u8(BUF.bReq, est);
-    this.bHint = ctx.i32(BUF.bHint, est);
-    this.bMinimal = ctx.u8(BUF.bMinimal, est);
-    this.bCls = ctx.u8(BUF.bCls, est);
-    this.bFirst = ctx.u8(BUF.bFirst, est);
-    this.ssCls = ctx.i32(BUF.ssCls, f.numVregs + 1);
-    this.ssFrom = ctx.i32(BUF.ssFrom, f.numVregs + 1);
-    this.ssTo = ctx.i32(BUF.ssTo, f.numVregs + 1);
-    this.ssSlot = ctx.i32(BUF.ssSlot, f.numVregs + 1);
-    this.ssNeedsSlot = ctx.u8(BUF.ssNeedsSlot, f.numVregs + 1);
-    this.ssSplits = ctx.i32(BUF.ssSplits, f.numVregs + 1);
-    // Only this run's allocatable pregs get an occupancy slot.
-    const slotOf = ctx.filledI32(BUF.slotOf, 192, -1);
-    let numSlots = 0;
-    for (let c = 0; c < 3; c++) {
-      const order = env.order[c];
-      for (let k = 0; k < order.length; k++) slotOf[order[k]] = numSlots++;
+    // Tables only grow (here, or during a run), so `capEst` and `capVregs`
+    // are lower bounds of their groups' lengths: most runs check two numbers.
+    if (est > this.capEst) {
+      this.lrFrom = roomI32(this.lrFrom, est);
+      this.lrTo = roomI32(this.lrTo, est);
+      this.lrVreg = roomI32(this.lrVreg, est);
+      this.lrBundle = roomI32(this.lrBundle, est);
+      this.lrUse = roomI32(this.lrUse, est);
+      this.liBlock = roomI32(this.liBlock, est);
+      this.liVreg = roomI32(this.liVreg, est);
+      this.bOff = roomI32(this.bOff, est);
+      this.bLen = roomI32(this.bLen, est);
+      this.arena = roomI32(this.arena, 2 * est);
+      this.bAlloc = roomI32(this.bAlloc, est);
+      this.bSpillset = roomI32(this.bSpillset, est);
+      this.bWeight = roomF64(this.bWeight, est);
+      this.bPrio = roomI32(this.bPrio, est);
+      this.bReq = roomU8(this.bReq, est);
+      this.bHint = roomI32(this.bHint, est);
+      this.bMinimal = roomU8(this.bMinimal, est);
+      this.bCls = roomU8(this.bCls, est);
+      this.bFirst = roomU8(this.bFirst, est);
+      this.capEst = est;
     }
-    this.occ.begin(2 * n, slotOf, numSlots, this.lrFrom);
+    const nss = f.numVregs + 1;
+    if (nss > this.capVregs) {
+      this.ssCls = roomI32(this.ssCls, nss);
+      this.ssFrom = roomI32(this.ssFrom, nss);
+      this.ssTo = roomI32(this.ssTo, nss);
+      this.ssSlot = roomI32(this.ssSlot, nss);
+      this.ssNeedsSlot = roomU8(this.ssNeedsSlot, nss);
+      this.ssSplits = roomI32(this.ssSplits, nss);
+      this.capVregs = nss;
+    }
+    // Only the env's allocatable pregs get an occupancy slot.
+    this.occ.begin(2 * n, env.slotOf, env.numSlots, this.lrFrom);
   }
 
-  /** Hands every (possibly grown) buffer back to the context for the next run. */
+  /** Ends a run: hands the occupancy's grown buffers back to the context. */
   release(): void {
-    const ctx = this.ctx;
-    ctx.keepI32(BUF.lrFrom, this.lrFrom);
-    ctx.keepI32(BUF.lrTo, this.lrTo);
-    ctx.keepI32(BUF.lrVreg, this.lrVreg);
-    ctx.keepI32(BUF.lrBundle, this.lrBundle);
-    ctx.keepI32(BUF.lrUse, this.lrUse);
-    ctx.keepI32(BUF.liBlock, this.liBlock);
-    ctx.keepI32(BUF.liVreg, this.liVreg);
-    ctx.keepI32(BUF.fxKind, this.fxKind);
-    ctx.keepI32(BUF.fxInst, this.fxInst);
-    ctx.keepI32(BUF.fxVreg, this.fxVreg);
-    ctx.keepI32(BUF.fxPreg, this.fxPreg);
-    ctx.keepI32(BUF.reuseDef, this.reuseDef);
-    ctx.keepI32(BUF.reuseIn, this.reuseIn);
-    ctx.keepI32(BUF.reuseInst, this.reuseInst);
-    ctx.keepI32(BUF.bOff, this.bOff);
-    ctx.keepI32(BUF.bLen, this.bLen);
-    ctx.keepI32(BUF.arena, this.arena);
-    ctx.keepI32(BUF.bAlloc, this.bAlloc);
-    ctx.keepI32(BUF.bSpillset, this.bSpillset);
-    ctx.keepF64(BUF.bWeight, this.bWeight);
-    ctx.keepI32(BUF.bPrio, this.bPrio);
-    ctx.keepU8(BUF.bReq, this.bReq);
-    ctx.keepI32(BUF.bHint, this.bHint);
-    ctx.keepU8(BUF.bMinimal, this.bMinimal);
-    ctx.keepU8(BUF.bCls, this.bCls);
-    ctx.keepU8(BUF.bFirst, this.bFirst);
     this.occ.release();
   }
 
@@ -329,19 +302,22 @@ export class IonState {
   computeCrossPrefix(): void {
     const f = this.f;
     const env = this.env;
-    const mark = this.ctx.filledI32(BUF.crossMark, 192, -1);
+    const mark = this.ctx.stampMarks(BUF.crossMark, 192);
     for (let c = 0; c < 3; c++) {
       this.crossPrefix[c] = null;
       const np = env.numPreferred[c];
-      if (np === 0 || np === env.order[c].length) continue;
+      // Without clobbers (most small functions) nothing clobbers the preferred registers.
+      if (np === 0 || np === env.order[c].length || f.numClobs === 0) continue;
       let prefix: Int32Array | null = null;
+      const base = this.ctx.takeStamps(f.numInsts);
       for (let i = 0; i < f.numInsts; i++) {
         const k0 = f.clobOff[i];
         const k1 = f.clobOff[i + 1];
         if (k1 - k0 < np) continue;
-        for (let k = k0; k < k1; k++) mark[f.clobs[k]] = i;
+        const stamp = base + i;
+        for (let k = k0; k < k1; k++) mark[f.clobs[k]] = stamp;
         let all = true;
-        for (let q = 0; q < np && all; q++) if (mark[env.order[c][q]] !== i) all = false;
+        for (let q = 0; q < np && all; q++) if (mark[env.order[c][q]] !== stamp) all = false;
         if (!all) continue;
         if (prefix === null) prefix = this.ctx.filledI32(BUF.crossPrefix0 + c, f.numInsts + 1, 0);
         prefix[i + 1] = 1;
@@ -393,6 +369,10 @@ export class IonState {
     const lrVreg = this.lrVreg;
     const usePt = this.usePt;
     const useOff = this.useOff;
+    const useW = this.useW;
+    const useReq = this.useReq;
+    const useHint = this.useHint;
+    const lrUse = this.lrUse;
     let w = 0;
     let len = 0;
     let req = 0;
@@ -417,11 +397,11 @@ export class IonState {
       if (from >> 1 < minInst) minInst = from >> 1;
       if ((to - 1) >> 1 > maxInst) maxInst = (to - 1) >> 1;
       const ue = useOff[v + 1];
-      for (let u = this.lrUse[r]; u < ue && usePt[u] < to; u++) {
-        w += this.useW[u];
-        const q = this.useReq[u];
+      for (let u = lrUse[r]; u < ue && usePt[u] < to; u++) {
+        w += useW[u];
+        const q = useReq[u];
         if (q !== 0 && (req === 0 || q < req)) req = q;
-        if (hint < 0 && this.useHint[u] >= 0) hint = this.useHint[u];
+        if (hint < 0 && useHint[u] >= 0) hint = useHint[u];
       }
     }
     const minimal = minInst === maxInst ? 1 : 0;
