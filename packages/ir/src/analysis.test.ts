@@ -103,6 +103,30 @@ describe('ControlFlowGraph', () => {
     expect(cfg.succs(blocks[0])).toEqual([blocks[1], blocks[2]]);
     expect(cfg.preds(blocks[2]).map((p) => p.block)).toEqual([blocks[0], blocks[1]]);
   });
+
+  it('answers the allocation-free queries as the lists do, blocks out of range included', () => {
+    // A br_table naming block1 twice: one successor edge, one predecessor entry.
+    const { func, blocks } = cfgFunction(4, [[1, 1, 2, 3], [3], [3], []]);
+    const { cfg } = analyses(func);
+    for (const b of [...blocks, 99 as Block]) {
+      const preds = cfg.preds(b);
+      expect(cfg.numPreds(b)).toBe(preds.length);
+      preds.forEach((p, i) => {
+        expect(cfg.predBlock(b, i)).toBe(p.block);
+        expect(cfg.predInst(b, i)).toBe(p.inst);
+      });
+      const succs = cfg.succs(b);
+      expect(cfg.numSuccs(b)).toBe(succs.length);
+      succs.forEach((s, i) => expect(cfg.succ(b, i)).toBe(s));
+    }
+    expect(cfg.succs(blocks[0])).toEqual([blocks[1], blocks[2], blocks[3]]);
+    expect(cfg.preds(blocks[1])).toHaveLength(1);
+    expect(cfg.preds(blocks[3]).map((p) => p.block)).toEqual([blocks[0], blocks[1], blocks[2]]);
+    expect(cfg.predBlocks(blocks[3])).toEqual([blocks[0], blocks[1], blocks[2]]);
+    expect(cfg.preds(99 as Block)).toEqual([]);
+    // The lists are made once and kept.
+    expect(cfg.preds(blocks[3])).toBe(cfg.preds(blocks[3]));
+  });
 });
 
 describe('DominatorTree', () => {

@@ -4,7 +4,9 @@
 //
 // Storage is columnar: per-instruction and per-value fields live in typed
 // arrays indexed by the entity id; operand and result lists live in one
-// ListPool. No object is allocated per instruction or value.
+// list pool. No object is allocated per instruction or value, and a fresh
+// DataFlowGraph allocates nothing but itself: arrays and tables are made
+// on first use.
 //
 // Invariants:
 // - A value is exactly one of: an instruction result (inst, index), a block
@@ -15,33 +17,29 @@
 //   format in formats.ts counts them) followed by its variable arguments.
 // - Alias chains are acyclic; `resolveAliases` follows them to a non-alias.
 
-import {
-  NONE,
-  type Block,
-  type Constant,
-  type DynamicType,
-  type ExceptionTable,
-  type FuncRef,
-  type Immediate,
-  type Inst,
-  type JumpTable,
-  type SigRef,
-  type Value,
-} from './entities.js';
-import { InstructionFormat } from './formats.js';
-import { opcodeFormat, type Opcode } from './opcodes.js';
-import { ListPool, StridedVec } from './pool.js';
+import type { Block, Constant, DynamicType, ExceptionTable, FuncRef, Immediate, Inst, JumpTable, SigRef, Value } from './entities.js';
+import * as entities from './entities.js';
+import * as formats from './formats.js';
+import type { Opcode } from './opcodes.js';
+import * as opcodes from './opcodes.js';
+import * as pool from './pool.js';
 import type { Signature } from './signature.js';
-import { INVALID, type Type } from './types.js';
-import {
-  BlockArg,
-  type BlockCall,
-  type DynamicTypeData,
-  type ExceptionTableData,
-  type ExtFuncData,
-  type JumpTableData,
-  type UserStackMapEntry,
-} from './entity-data.js';
+import type { Type } from './types.js';
+import * as types from './types.js';
+import type { BlockCall, DynamicTypeData, ExceptionTableData, ExtFuncData, JumpTableData, UserStackMapEntry } from './entity-data.js';
+import * as entityData from './entity-data.js';
+
+// Imported bindings are live, so V8 reads them afresh at every use; the
+// values used on hot paths are copied into module constants, which it
+// folds into the compiled code.
+const { NONE } = entities;
+const { BlockArg } = entityData;
+type BlockArg = entityData.BlockArg;
+const { InstructionFormat } = formats;
+type InstructionFormat = formats.InstructionFormat;
+const { opcodeFormat } = opcodes;
+const { newU32 } = pool;
+const { INVALID } = types;
 
 export const ValueKind = { Placeholder: 0, Result: 1, Param: 2, Alias: 3, Union: 4 } as const;
 export type ValueKind = (typeof ValueKind)[keyof typeof ValueKind];
@@ -54,37 +52,93 @@ export type ValueDef =
   | { kind: 'union'; x: Value; y: Value }
   | { kind: 'placeholder' };
 
+const EMPTY = new Uint32Array(0);
+
+/** `old` grown to at least `need` words (doubling, at least `initial`), contents kept, new words zero. */
+function grow(old: Uint32Array, need: number, initial: number): Uint32Array {
+  let cap = Math.max(old.length * 2, initial);
+  while (cap < need) cap *= 2;
+  const next = newU32(cap);
+  next.set(old);
+  return next;
+}
+
 export class DataFlowGraph {
-  // Records packed in strided typed arrays, one array per entity kind, so
-  // a function owns a handful of arrays however many entities it has.
-  /** Per value: `type, kind, a, b` — a: inst (result), block (param),
-   * original (alias), x (union); b: result/param position, or y (union). */
-  private readonly values = new StridedVec(4, 8);
-  /** Per instruction: `opcode, ctrlType, argStart, argLen, resStart,
-   * resLen, imm0, imm1, imm2, srcLoc` (imm words stored as u32, read as i32). */
-  private readonly insts = new StridedVec(10, 8);
-  /** Per block: `paramStart, paramLen` (order is Layout's). */
-  private readonly blocks = new StridedVec(2, 8);
-  /** Per block call: `block, argStart, argLen`. */
-  private readonly bcs = new StridedVec(3, 8);
+  // Records packed in strided typed arrays held directly (no wrapper
+  // object), one array per entity kind, so a function owns a handful of
+  // arrays however many entities it has. Each is allocated on first use
+  // and doubles when full; `n*` counts the records in use.
+  /** Per value (4 words): `type, kind, a, b` — a: inst (result), block
+   * (param), original (alias), x (union); b: result/param position, or y (union). */
+  private vd: Uint32Array = EMPTY;
+  private nv = 0;
+  /** Per instruction (10 words): `opcode, ctrlType, argStart, argLen,
+   * resStart, resLen, imm0, imm1, imm2, srcLoc` (imm words stored as u32, read as i32). */
+  private id: Uint32Array = EMPTY;
+  private ni = 0;
+  /** Per block (2 words): `paramStart, paramLen` (order is Layout's). */
+  private bd: Uint32Array = EMPTY;
+  private nb = 0;
+  /** Per block call (3 words): `block, argStart, argLen`. */
+  private cd: Uint32Array = EMPTY;
+  private nc = 0;
+  /**
+   * The list pool: many short lists of u32 (arguments, results, block
+   * parameters, block-call arguments) in one array; a list is named by
+   * (start, length) kept by its owner. Appending to a list that does not
+   * end the pool copies it to the end first, leaving the old run as
+   * garbage: lists are short and rarely grow after creation.
+   */
+  private ld: Uint32Array = EMPTY;
+  private nl = 0;
 
-  private readonly lists = new ListPool();
-
-  /** Signatures referenced by calls (`sigN`). */
-  readonly signatures: (Signature | undefined)[] = [];
-  /** External functions (`fnN`). */
-  readonly extFuncs: (ExtFuncData | undefined)[] = [];
-  /** Constant pool (`constN`): bytes in little-endian lane order. */
-  readonly constants: (Uint8Array | undefined)[] = [];
-  /** Immediate pool: shuffle masks and other large immediates. */
-  readonly immediates: Uint8Array[] = [];
-  readonly jumpTables: JumpTableData[] = [];
-  readonly exceptionTables: ExceptionTableData[] = [];
-  readonly dynamicTypes: (DynamicTypeData | undefined)[] = [];
-  // Made on first write: few functions have either, and a Map costs more
-  // to create than a small function's whole instruction table.
+  // The entity tables below are made on first access: most functions use
+  // none of them, and empty arrays made for every function would cost more
+  // than a small function's instruction table.
+  private signatures_: (Signature | undefined)[] | undefined = undefined;
+  private extFuncs_: (ExtFuncData | undefined)[] | undefined = undefined;
+  private constants_: (Uint8Array | undefined)[] | undefined = undefined;
+  private immediates_: Uint8Array[] | undefined = undefined;
+  private jumpTables_: JumpTableData[] | undefined = undefined;
+  private exceptionTables_: ExceptionTableData[] | undefined = undefined;
+  private dynamicTypes_: (DynamicTypeData | undefined)[] | undefined = undefined;
   private debugTags_: Map<Inst, number[]> | undefined = undefined;
   private userStackMaps_: Map<Inst, UserStackMapEntry[]> | undefined = undefined;
+  /** Signatures referenced by calls (`sigN`). */
+  get signatures(): (Signature | undefined)[] {
+    return (this.signatures_ ??= []);
+  }
+  /** External functions (`fnN`). */
+  get extFuncs(): (ExtFuncData | undefined)[] {
+    return (this.extFuncs_ ??= []);
+  }
+  /** Constant pool (`constN`): bytes in little-endian lane order. */
+  get constants(): (Uint8Array | undefined)[] {
+    return (this.constants_ ??= []);
+  }
+  /** Immediate pool: shuffle masks and other large immediates. */
+  get immediates(): Uint8Array[] {
+    return (this.immediates_ ??= []);
+  }
+  get jumpTables(): JumpTableData[] {
+    return (this.jumpTables_ ??= []);
+  }
+  get exceptionTables(): ExceptionTableData[] {
+    return (this.exceptionTables_ ??= []);
+  }
+  get dynamicTypes(): (DynamicTypeData | undefined)[] {
+    return (this.dynamicTypes_ ??= []);
+  }
+  /** Declared signatures / external functions / dynamic types, counting holes; never creates a table. */
+  numSignatures(): number {
+    return this.signatures_?.length ?? 0;
+  }
+  numExtFuncs(): number {
+    return this.extFuncs_?.length ?? 0;
+  }
+  numDynamicTypes(): number {
+    return this.dynamicTypes_?.length ?? 0;
+  }
   /** Debug tags attached to calls and sequence points (`<1, 2>`). */
   get debugTags(): Map<Inst, number[]> {
     return (this.debugTags_ ??= new Map());
@@ -103,14 +157,76 @@ export class DataFlowGraph {
   }
 
   // ===================================================================
+  // Storage
+
+  /** Appends a zeroed value record; returns its index. */
+  private pushValue(): number {
+    const need = (this.nv + 1) * 4;
+    if (need > this.vd.length) this.vd = grow(this.vd, need, 16 * 4);
+    return this.nv++;
+  }
+  private pushInst(): number {
+    const need = (this.ni + 1) * 10;
+    if (need > this.id.length) this.id = grow(this.id, need, 8 * 10);
+    return this.ni++;
+  }
+  private pushBlock(): number {
+    const need = (this.nb + 1) * 2;
+    if (need > this.bd.length) this.bd = grow(this.bd, need, 16 * 2);
+    return this.nb++;
+  }
+  private pushBlockCall(): number {
+    const need = (this.nc + 1) * 3;
+    if (need > this.cd.length) this.cd = grow(this.cd, need, 8 * 3);
+    return this.nc++;
+  }
+  /** Allocates a list holding `items`; returns its start. */
+  private listAlloc(items: ArrayLike<number>): number {
+    const start = this.nl;
+    const n = items.length;
+    if (start + n > this.ld.length) this.ld = grow(this.ld, start + n, 32);
+    const data = this.ld;
+    for (let i = 0; i < n; i++) data[start + i] = items[i];
+    this.nl = start + n;
+    return start;
+  }
+  /**
+   * Appends `v` to the list (start, len); returns the list's new start (it
+   * moves when the list does not end the pool).
+   */
+  private listAppend(start: number, len: number, v: number): number {
+    const end = this.nl;
+    if (start + len === end && len !== 0) {
+      if (end + 1 > this.ld.length) this.ld = grow(this.ld, end + 1, 32);
+      this.ld[end] = v;
+      this.nl = end + 1;
+      return start;
+    }
+    if (end + len + 1 > this.ld.length) this.ld = grow(this.ld, end + len + 1, 32);
+    const data = this.ld;
+    for (let i = 0; i < len; i++) data[end + i] = data[start + i];
+    data[end + len] = v;
+    this.nl = end + len + 1;
+    return end;
+  }
+  private listSet(start: number, i: number, v: number): void {
+    this.ld[start + i] = v;
+  }
+  private listSlice(start: number, len: number): number[] {
+    const out = new Array<number>(len);
+    for (let i = 0; i < len; i++) out[i] = this.ld[start + i];
+    return out;
+  }
+
+  // ===================================================================
   // Values
 
   numValues(): number {
-    return this.values.count;
+    return this.nv;
   }
   private newValue(type: Type, kind: ValueKind, a: number, b: number): Value {
-    const v = this.values.push();
-    const d = this.values.data;
+    const v = this.pushValue();
+    const d = this.vd;
     d[v * 4] = type;
     d[v * 4 + 1] = kind;
     d[v * 4 + 2] = a;
@@ -122,25 +238,25 @@ export class DataFlowGraph {
     while (this.numValues() <= v) this.newValue(INVALID, ValueKind.Placeholder, NONE, 0);
   }
   valueIsValid(v: Value): boolean {
-    return v >= 0 && v < this.numValues() && this.values.data[v * 4 + 1] !== ValueKind.Placeholder;
+    return v >= 0 && v < this.numValues() && this.vd[v * 4 + 1] !== ValueKind.Placeholder;
   }
   valueKindOf(v: Value): ValueKind {
-    return this.values.data[v * 4 + 1] as ValueKind;
+    return this.vd[v * 4 + 1] as ValueKind;
   }
   valueType_(v: Value): Type {
-    return this.values.data[v * 4] as Type;
+    return this.vd[v * 4] as Type;
   }
   /** The type of `v` (aliases report their original's type). */
   valueTypeOf(v: Value): Type {
-    return this.values.data[(this.resolveAliases(v)) * 4] as Type;
+    return this.vd[(this.resolveAliases(v)) * 4] as Type;
   }
   setValueType(v: Value, t: Type): void {
-    this.values.data[v * 4] = t;
+    this.vd[v * 4] = t;
   }
   valueDef(v: Value): ValueDef {
-    const a = this.values.data[v * 4 + 2];
-    const b = this.values.data[v * 4 + 3];
-    switch (this.values.data[v * 4 + 1] as ValueKind) {
+    const a = this.vd[v * 4 + 2];
+    const b = this.vd[v * 4 + 3];
+    switch (this.vd[v * 4 + 1] as ValueKind) {
       case ValueKind.Result: return { kind: 'result', inst: a as Inst, num: b };
       case ValueKind.Param: return { kind: 'param', block: a as Block, num: b };
       case ValueKind.Alias: return { kind: 'alias', original: a as Value };
@@ -150,33 +266,33 @@ export class DataFlowGraph {
   }
   /** The instruction defining `v`, or NONE if it is not a result. */
   valueInst(v: Value): Inst {
-    return this.values.data[v * 4 + 1] === ValueKind.Result ? (this.values.data[v * 4 + 2] as Inst) : (NONE as Inst);
+    return this.vd[v * 4 + 1] === ValueKind.Result ? (this.vd[v * 4 + 2] as Inst) : (NONE as Inst);
   }
   /** The block whose parameter `v` is, or NONE. */
   valueBlock(v: Value): Block {
-    return this.values.data[v * 4 + 1] === ValueKind.Param ? (this.values.data[v * 4 + 2] as Block) : (NONE as Block);
+    return this.vd[v * 4 + 1] === ValueKind.Param ? (this.vd[v * 4 + 2] as Block) : (NONE as Block);
   }
   /** Result index or parameter index of `v`. */
   valueNum(v: Value): number {
-    return this.values.data[v * 4 + 3];
+    return this.vd[v * 4 + 3];
   }
 
   /** Follows alias links to a value that is not an alias. */
   resolveAliases(v: Value): Value {
     let cur = v;
-    for (let guard = this.numValues(); this.values.data[cur * 4 + 1] === ValueKind.Alias; guard--) {
+    for (let guard = this.numValues(); this.vd[cur * 4 + 1] === ValueKind.Alias; guard--) {
       if (guard < 0) throw new Error(`alias cycle at v${v}`);
-      cur = this.values.data[cur * 4 + 2] as Value;
+      cur = this.vd[cur * 4 + 2] as Value;
     }
     return cur;
   }
   /** Makes (or turns the placeholder) `dest` into an alias of `original`. */
   makeValueAliasAt(dest: Value, original: Value): void {
     this.ensureValue(dest);
-    this.values.data[dest * 4 + 1] = ValueKind.Alias;
-    this.values.data[dest * 4 + 2] = original;
-    this.values.data[dest * 4 + 3] = 0;
-    this.values.data[dest * 4] = this.values.data[(this.resolveAliases(original)) * 4]!;
+    this.vd[dest * 4 + 1] = ValueKind.Alias;
+    this.vd[dest * 4 + 2] = original;
+    this.vd[dest * 4 + 3] = 0;
+    this.vd[dest * 4] = this.vd[(this.resolveAliases(original)) * 4]!;
   }
   /** A fresh alias of `original`. */
   makeValueAlias(original: Value): Value {
@@ -185,9 +301,9 @@ export class DataFlowGraph {
   /** Turns existing value `v` into an alias of `original` (replaces all uses). */
   changeToAlias(v: Value, original: Value): void {
     if (this.resolveAliases(original) === v) throw new Error(`aliasing v${v} to itself`);
-    this.values.data[v * 4 + 1] = ValueKind.Alias;
-    this.values.data[v * 4 + 2] = original;
-    this.values.data[v * 4 + 3] = 0;
+    this.vd[v * 4 + 1] = ValueKind.Alias;
+    this.vd[v * 4 + 2] = original;
+    this.vd[v * 4 + 3] = 0;
   }
   /** A union value joining two equivalent values (for the mid-end). */
   makeUnion(x: Value, y: Value): Value {
@@ -195,23 +311,23 @@ export class DataFlowGraph {
   }
   /** Values that alias others, for the printer and verifier. */
   *aliases(): Iterable<Value> {
-    for (let v = 0; v < this.numValues(); v++) if (this.values.data[v * 4 + 1] === ValueKind.Alias) yield v as Value;
+    for (let v = 0; v < this.numValues(); v++) if (this.vd[v * 4 + 1] === ValueKind.Alias) yield v as Value;
   }
 
   // ===================================================================
   // Instructions
 
   numInsts(): number {
-    return this.insts.count;
+    return this.ni;
   }
   /**
    * Creates an instruction with no results. `args` are its fixed operands
    * followed by variable arguments; imm words as formats.ts defines them.
    */
   makeInst(opcode: number, ctrlType: Type, args: ArrayLike<number>, imm0 = 0, imm1 = 0, imm2 = 0): Inst {
-    const argStart = this.lists.alloc(args);
-    const inst = this.insts.push() as Inst;
-    const d = this.insts.data;
+    const argStart = this.listAlloc(args);
+    const inst = this.pushInst() as Inst;
+    const d = this.id;
     const o = inst * 10;
     d[o] = opcode;
     d[o + 1] = ctrlType;
@@ -224,52 +340,52 @@ export class DataFlowGraph {
     return inst;
   }
   opcode(inst: Inst): number {
-    return this.insts.data[inst * 10];
+    return this.id[inst * 10];
   }
   format(inst: Inst): InstructionFormat {
-    return opcodeFormat(this.insts.data[inst * 10] as Opcode);
+    return opcodeFormat(this.id[inst * 10] as Opcode);
   }
   /** Replaces the opcode (same format expected); results are kept. */
   setOpcode(inst: Inst, opcode: number): void {
-    this.insts.data[inst * 10] = opcode;
+    this.id[inst * 10] = opcode;
   }
   ctrlType(inst: Inst): Type {
-    return this.insts.data[inst * 10 + 1] as Type;
+    return this.id[inst * 10 + 1] as Type;
   }
   setCtrlType(inst: Inst, t: Type): void {
-    this.insts.data[inst * 10 + 1] = t;
+    this.id[inst * 10 + 1] = t;
   }
   imm0(inst: Inst): number {
-    return this.insts.data[inst * 10 + 6] | 0;
+    return this.id[inst * 10 + 6] | 0;
   }
   imm1(inst: Inst): number {
-    return this.insts.data[inst * 10 + 7] | 0;
+    return this.id[inst * 10 + 7] | 0;
   }
   imm2(inst: Inst): number {
-    return this.insts.data[inst * 10 + 8] | 0;
+    return this.id[inst * 10 + 8] | 0;
   }
   setImm(inst: Inst, which: 0 | 1 | 2, v: number): void {
-    this.insts.data[inst * 10 + 6 + which] = v;
+    this.id[inst * 10 + 6 + which] = v;
   }
   srcLoc(inst: Inst): number {
-    return this.insts.data[inst * 10 + 9];
+    return this.id[inst * 10 + 9];
   }
   setSrcLoc(inst: Inst, loc: number): void {
-    this.insts.data[inst * 10 + 9] = loc;
+    this.id[inst * 10 + 9] = loc;
   }
 
   numArgs(inst: Inst): number {
-    return this.insts.data[inst * 10 + 3];
+    return this.id[inst * 10 + 3];
   }
   arg(inst: Inst, i: number): Value {
-    return this.lists.get(this.insts.data[inst * 10 + 2], i) as Value;
+    return this.ld[this.id[inst * 10 + 2] + i] as Value;
   }
   setArg(inst: Inst, i: number, v: Value): void {
-    this.lists.set(this.insts.data[inst * 10 + 2], i, v);
+    this.listSet(this.id[inst * 10 + 2], i, v);
   }
   /** All value arguments (fixed then variable); allocates: cold paths only. */
   instArgs(inst: Inst): Value[] {
-    return this.lists.slice(this.insts.data[inst * 10 + 2], this.insts.data[inst * 10 + 3]) as Value[];
+    return this.listSlice(this.id[inst * 10 + 2], this.id[inst * 10 + 3]) as Value[];
   }
   /** The variable arguments after the format's fixed operands. */
   instVarArgs(inst: Inst, numFixed: number): Value[] {
@@ -277,26 +393,26 @@ export class DataFlowGraph {
   }
   /** Replaces the whole argument list. */
   setInstArgs(inst: Inst, args: ArrayLike<number>): void {
-    this.insts.data[inst * 10 + 2] = this.lists.alloc(args);
-    this.insts.data[inst * 10 + 3] = args.length;
+    this.id[inst * 10 + 2] = this.listAlloc(args);
+    this.id[inst * 10 + 3] = args.length;
   }
 
   numResults(inst: Inst): number {
-    return this.insts.data[inst * 10 + 5];
+    return this.id[inst * 10 + 5];
   }
   result(inst: Inst, i: number): Value {
-    return this.lists.get(this.insts.data[inst * 10 + 4], i) as Value;
+    return this.ld[this.id[inst * 10 + 4] + i] as Value;
   }
   firstResult(inst: Inst): Value {
-    if (this.insts.data[inst * 10 + 5] === 0) throw new Error(`inst${inst} has no results`);
+    if (this.id[inst * 10 + 5] === 0) throw new Error(`inst${inst} has no results`);
     return this.result(inst, 0);
   }
   instResults(inst: Inst): Value[] {
-    return this.lists.slice(this.insts.data[inst * 10 + 4], this.insts.data[inst * 10 + 5]) as Value[];
+    return this.listSlice(this.id[inst * 10 + 4], this.id[inst * 10 + 5]) as Value[];
   }
   /** Appends a new result of type `t`; returns the value. */
   appendResult(inst: Inst, t: Type): Value {
-    const v = this.newValue(t, ValueKind.Result, inst, this.insts.data[inst * 10 + 5]);
+    const v = this.newValue(t, ValueKind.Result, inst, this.id[inst * 10 + 5]);
     this.attachResult(inst, v);
     return v;
   }
@@ -306,32 +422,32 @@ export class DataFlowGraph {
    */
   attachResultAt(inst: Inst, v: Value, t: Type): void {
     this.ensureValue(v);
-    if (this.values.data[v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
-    this.values.data[v * 4] = t;
-    this.values.data[v * 4 + 1] = ValueKind.Result;
-    this.values.data[v * 4 + 2] = inst;
-    this.values.data[v * 4 + 3] = this.insts.data[inst * 10 + 5]!;
+    if (this.vd[v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
+    this.vd[v * 4] = t;
+    this.vd[v * 4 + 1] = ValueKind.Result;
+    this.vd[v * 4 + 2] = inst;
+    this.vd[v * 4 + 3] = this.id[inst * 10 + 5]!;
     this.attachResult(inst, v);
   }
   private attachResult(inst: Inst, v: Value): void {
-    const len = this.insts.data[inst * 10 + 5];
-    this.insts.data[inst * 10 + 4] = this.lists.append(this.insts.data[inst * 10 + 4], len, v);
-    this.insts.data[inst * 10 + 5] = len + 1;
+    const len = this.id[inst * 10 + 5];
+    this.id[inst * 10 + 4] = this.listAppend(this.id[inst * 10 + 4], len, v);
+    this.id[inst * 10 + 5] = len + 1;
   }
   /** Detaches all results (their values become placeholders). */
   clearResults(inst: Inst): void {
-    for (const v of this.instResults(inst)) this.values.data[v * 4 + 1] = ValueKind.Placeholder;
-    this.insts.data[inst * 10 + 5] = 0;
+    for (const v of this.instResults(inst)) this.vd[v * 4 + 1] = ValueKind.Placeholder;
+    this.id[inst * 10 + 5] = 0;
   }
 
   // ===================================================================
   // Blocks
 
   numBlocks(): number {
-    return this.blocks.count;
+    return this.nb;
   }
   makeBlock(): Block {
-    return this.blocks.push() as Block;
+    return this.pushBlock() as Block;
   }
   /** Makes ids up to `b` exist; the reader keeps source numbering. */
   ensureBlock(b: Block): void {
@@ -341,78 +457,78 @@ export class DataFlowGraph {
     return b >= 0 && b < this.numBlocks();
   }
   numBlockParams(b: Block): number {
-    return this.blocks.data[b * 2 + 1];
+    return this.bd[b * 2 + 1];
   }
   blockParam(b: Block, i: number): Value {
-    return this.lists.get(this.blocks.data[b * 2], i) as Value;
+    return this.ld[this.bd[b * 2] + i] as Value;
   }
   blockParams(b: Block): Value[] {
-    return this.lists.slice(this.blocks.data[b * 2], this.blocks.data[b * 2 + 1]) as Value[];
+    return this.listSlice(this.bd[b * 2], this.bd[b * 2 + 1]) as Value[];
   }
   appendBlockParam(b: Block, t: Type): Value {
-    const v = this.newValue(t, ValueKind.Param, b, this.blocks.data[b * 2 + 1]);
+    const v = this.newValue(t, ValueKind.Param, b, this.bd[b * 2 + 1]);
     this.attachParam(b, v);
     return v;
   }
   /** Makes placeholder `v` the next parameter of `b` (source numbering). */
   attachBlockParamAt(b: Block, v: Value, t: Type): void {
     this.ensureValue(v);
-    if (this.values.data[v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
-    this.values.data[v * 4] = t;
-    this.values.data[v * 4 + 1] = ValueKind.Param;
-    this.values.data[v * 4 + 2] = b;
-    this.values.data[v * 4 + 3] = this.blocks.data[b * 2 + 1]!;
+    if (this.vd[v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
+    this.vd[v * 4] = t;
+    this.vd[v * 4 + 1] = ValueKind.Param;
+    this.vd[v * 4 + 2] = b;
+    this.vd[v * 4 + 3] = this.bd[b * 2 + 1]!;
     this.attachParam(b, v);
   }
   private attachParam(b: Block, v: Value): void {
-    const len = this.blocks.data[b * 2 + 1];
-    this.blocks.data[b * 2] = this.lists.append(this.blocks.data[b * 2], len, v);
-    this.blocks.data[b * 2 + 1] = len + 1;
+    const len = this.bd[b * 2 + 1];
+    this.bd[b * 2] = this.listAppend(this.bd[b * 2], len, v);
+    this.bd[b * 2 + 1] = len + 1;
   }
   /** Removes parameter `i` of `b`, renumbering the rest (the value becomes a placeholder). */
   removeBlockParam(b: Block, i: number): void {
     const params = this.blockParams(b);
     const [gone] = params.splice(i, 1);
-    this.values.data[gone * 4 + 1] = ValueKind.Placeholder;
-    params.forEach((v, j) => (this.values.data[v * 4 + 3] = j));
-    this.blocks.data[b * 2] = this.lists.alloc(params);
-    this.blocks.data[b * 2 + 1] = params.length;
+    this.vd[gone * 4 + 1] = ValueKind.Placeholder;
+    params.forEach((v, j) => (this.vd[v * 4 + 3] = j));
+    this.bd[b * 2] = this.listAlloc(params);
+    this.bd[b * 2 + 1] = params.length;
   }
 
   // ===================================================================
   // Block calls and branch destinations
 
   makeBlockCall(block: Block, args: ArrayLike<number>): BlockCall {
-    const argStart = this.lists.alloc(args);
-    const bc = this.bcs.push();
-    const d = this.bcs.data;
+    const argStart = this.listAlloc(args);
+    const bc = this.pushBlockCall();
+    const d = this.cd;
     d[bc * 3] = block;
     d[bc * 3 + 1] = argStart;
     d[bc * 3 + 2] = args.length;
     return bc as BlockCall;
   }
   blockCallBlock(bc: BlockCall): Block {
-    return this.bcs.data[bc * 3] as Block;
+    return this.cd[bc * 3] as Block;
   }
   setBlockCallBlock(bc: BlockCall, b: Block): void {
-    this.bcs.data[bc * 3] = b;
+    this.cd[bc * 3] = b;
   }
   blockCallNumArgs(bc: BlockCall): number {
-    return this.bcs.data[bc * 3 + 2];
+    return this.cd[bc * 3 + 2];
   }
   blockCallArg(bc: BlockCall, i: number): BlockArg {
-    return this.lists.get(this.bcs.data[bc * 3 + 1], i) as BlockArg;
+    return this.ld[this.cd[bc * 3 + 1] + i] as BlockArg;
   }
   setBlockCallArg(bc: BlockCall, i: number, a: BlockArg): void {
-    this.lists.set(this.bcs.data[bc * 3 + 1], i, a);
+    this.listSet(this.cd[bc * 3 + 1], i, a);
   }
   blockCallArgs(bc: BlockCall): BlockArg[] {
-    return this.lists.slice(this.bcs.data[bc * 3 + 1], this.bcs.data[bc * 3 + 2]) as BlockArg[];
+    return this.listSlice(this.cd[bc * 3 + 1], this.cd[bc * 3 + 2]) as BlockArg[];
   }
   appendBlockCallArg(bc: BlockCall, a: BlockArg): void {
-    const len = this.bcs.data[bc * 3 + 2];
-    this.bcs.data[bc * 3 + 1] = this.lists.append(this.bcs.data[bc * 3 + 1], len, a);
-    this.bcs.data[bc * 3 + 2] = len + 1;
+    const len = this.cd[bc * 3 + 2];
+    this.cd[bc * 3 + 1] = this.listAppend(this.cd[bc * 3 + 1], len, a);
+    this.cd[bc * 3 + 2] = len + 1;
   }
 
   /**
@@ -423,16 +539,16 @@ export class DataFlowGraph {
   branchDestinations(inst: Inst): BlockCall[] {
     switch (this.format(inst)) {
       case InstructionFormat.Jump:
-        return [this.insts.data[inst * 10 + 6] as BlockCall];
+        return [this.id[inst * 10 + 6] as BlockCall];
       case InstructionFormat.Brif:
-        return [this.insts.data[inst * 10 + 6] as BlockCall, this.insts.data[inst * 10 + 7] as BlockCall];
+        return [this.id[inst * 10 + 6] as BlockCall, this.id[inst * 10 + 7] as BlockCall];
       case InstructionFormat.BranchTable: {
-        const jt = this.jumpTables[this.insts.data[inst * 10 + 6]];
+        const jt = this.jumpTables[this.id[inst * 10 + 6]];
         return [jt.default, ...jt.entries];
       }
       case InstructionFormat.TryCall:
       case InstructionFormat.TryCallIndirect: {
-        const et = this.exceptionTables[this.insts.data[inst * 10 + 7]];
+        const et = this.exceptionTables[this.id[inst * 10 + 7]];
         const out = [et.normalReturn];
         for (const item of et.items) if (item.kind !== 'context') out.push(item.block);
         return out;
@@ -482,31 +598,31 @@ export class DataFlowGraph {
    * values passed to its branch destinations (and exception contexts).
    */
   forEachUse(inst: Inst, f: (v: Value) => void): void {
-    const start = this.insts.data[inst * 10 + 2];
-    const len = this.insts.data[inst * 10 + 3];
-    for (let i = 0; i < len; i++) f(this.lists.get(start, i) as Value);
+    const start = this.id[inst * 10 + 2];
+    const len = this.id[inst * 10 + 3];
+    for (let i = 0; i < len; i++) f(this.ld[start + i] as Value);
     const fmt = this.format(inst);
     if (fmt === InstructionFormat.Jump || fmt === InstructionFormat.Brif || fmt === InstructionFormat.BranchTable || fmt === InstructionFormat.TryCall || fmt === InstructionFormat.TryCallIndirect) {
       for (const bc of this.branchDestinations(inst)) {
-        const n = this.bcs.data[bc * 3 + 2];
+        const n = this.cd[bc * 3 + 2];
         for (let i = 0; i < n; i++) {
           const a = this.blockCallArg(bc, i);
           if (BlockArg.kind(a) === 0) f(a as number as Value);
         }
       }
       if (fmt === InstructionFormat.TryCall || fmt === InstructionFormat.TryCallIndirect) {
-        for (const item of this.exceptionTables[this.insts.data[inst * 10 + 7]].items) if (item.kind === 'context') f(item.value);
+        for (const item of this.exceptionTables[this.id[inst * 10 + 7]].items) if (item.kind === 'context') f(item.value);
       }
     }
   }
 
   /** Rewrites every use in `inst` through `f` (arguments and branch args). */
   mapUses(inst: Inst, f: (v: Value) => Value): void {
-    const start = this.insts.data[inst * 10 + 2];
-    const len = this.insts.data[inst * 10 + 3];
-    for (let i = 0; i < len; i++) this.lists.set(start, i, f(this.lists.get(start, i) as Value));
+    const start = this.id[inst * 10 + 2];
+    const len = this.id[inst * 10 + 3];
+    for (let i = 0; i < len; i++) this.listSet(start, i, f(this.ld[start + i] as Value));
     for (const bc of this.branchDestinations(inst)) {
-      const n = this.bcs.data[bc * 3 + 2];
+      const n = this.cd[bc * 3 + 2];
       for (let i = 0; i < n; i++) {
         const a = this.blockCallArg(bc, i);
         if (BlockArg.kind(a) === 0) this.setBlockCallArg(bc, i, BlockArg.value(f(a as number as Value)));
@@ -514,7 +630,7 @@ export class DataFlowGraph {
     }
     const fmt = this.format(inst);
     if (fmt === InstructionFormat.TryCall || fmt === InstructionFormat.TryCallIndirect) {
-      for (const item of this.exceptionTables[this.insts.data[inst * 10 + 7]].items) if (item.kind === 'context') item.value = f(item.value);
+      for (const item of this.exceptionTables[this.id[inst * 10 + 7]].items) if (item.kind === 'context') item.value = f(item.value);
     }
   }
 

@@ -10,21 +10,53 @@
 // - idom(entry) and idom(unreachable) are undefined.
 // - Dominance queries are O(1): each block gets a preorder interval in the
 //   dominator tree, and `a` dominates `b` iff b's interval nests in a's.
+//
+// Storage: per-block numbers in typed arrays and the children as one flat
+// array, so a computation allocates a handful of arrays whatever the
+// function's size; `childrenOf` lists are made on first request.
 
-import { NONE, type Block, type Inst } from './entities.js';
+import type { Block, Inst } from './entities.js';
+import * as entities from './entities.js';
 import type { ControlFlowGraph } from './cfg.js';
 import type { Function } from './function.js';
+import * as pool from './pool.js';
+
+// Imported bindings are live, so V8 reads them afresh at every use; the
+// values used on hot paths are copied into module constants, which it
+// folds into the compiled code.
+const { NONE } = entities;
+const { newU32 } = pool;
 
 const UNDEF = 0xffffffff;
+const EMPTY = new Uint32Array(0);
+const NO_CHILDREN: readonly Block[] = Object.freeze([]);
+
+// DFS scratch shared by every computation (one never runs inside another):
+// the stack's blocks and, per entry, the next successor/child to visit.
+let stackBlocks = new Uint32Array(64);
+let stackNext = new Uint32Array(64);
+function growStack(need: number): void {
+  const n = Math.max(need, stackBlocks.length * 2);
+  const b = new Uint32Array(n);
+  b.set(stackBlocks);
+  const x = new Uint32Array(n);
+  x.set(stackNext);
+  stackBlocks = b;
+  stackNext = x;
+}
 
 export class DominatorTree {
   private postorder: Block[] = [];
   /** Reverse-postorder number per block (1-based; 0 = unreachable). */
-  private rpo = new Uint32Array(0);
-  private idoms = new Uint32Array(0);
-  private children: Block[][] = [];
-  private pre = new Uint32Array(0);
-  private post = new Uint32Array(0);
+  private rpo: Uint32Array = EMPTY;
+  private idoms: Uint32Array = EMPTY;
+  /** Block b's children are childData[childStart[b] .. childStart[b + 1]), in reverse postorder. */
+  private childStart: Uint32Array = EMPTY;
+  private childData: Uint32Array = EMPTY;
+  /** Lists handed out by `childrenOf`, made on first request. */
+  private childLists: (Block[] | undefined)[] = [];
+  private pre: Uint32Array = EMPTY;
+  private post: Uint32Array = EMPTY;
 
   static compute(func: Function, cfg: ControlFlowGraph): DominatorTree {
     const t = new DominatorTree();
@@ -34,92 +66,119 @@ export class DominatorTree {
 
   recompute(func: Function, cfg: ControlFlowGraph): void {
     const n = func.dfg.numBlocks();
-    this.rpo = new Uint32Array(n);
-    this.idoms = new Uint32Array(n).fill(UNDEF);
+    this.rpo = newU32(n);
+    const idoms = newU32(n);
+    idoms.fill(UNDEF);
+    this.idoms = idoms;
     this.postorder = [];
+    this.childLists = [];
+    this.pre = newU32(n);
+    this.post = newU32(n);
+    this.childStart = newU32(n + 1);
+    this.childData = EMPTY;
     const entry = func.layout.entryBlock();
-    if (entry === undefined) {
-      this.children = [];
-      this.pre = new Uint32Array(n);
-      this.post = new Uint32Array(n);
-      return;
-    }
+    if (entry === undefined) return;
     this.computePostorder(entry, cfg, n);
     const po = this.postorder;
-    for (let i = 0; i < po.length; i++) this.rpo[po[i]] = po.length - i;
+    const rpo = this.rpo;
+    for (let i = 0; i < po.length; i++) rpo[po[i]] = po.length - i;
 
     // Cooper–Harvey–Kennedy fixpoint over reverse postorder.
-    this.idoms[entry] = entry;
+    idoms[entry] = entry;
     let changed = true;
     while (changed) {
       changed = false;
       for (let i = po.length - 2; i >= 0; i--) {
         const b = po[i];
         let newIdom = UNDEF;
-        for (const p of cfg.preds(b)) {
-          const pb = p.block;
-          if (this.rpo[pb] === 0 || this.idoms[pb] === UNDEF) continue;
+        const np = cfg.numPreds(b);
+        for (let k = 0; k < np; k++) {
+          const pb = cfg.predBlock(b, k);
+          if (rpo[pb] === 0 || idoms[pb] === UNDEF) continue;
           newIdom = newIdom === UNDEF ? pb : this.intersect(pb, newIdom);
         }
-        if (newIdom !== UNDEF && this.idoms[b] !== newIdom) {
-          this.idoms[b] = newIdom;
+        if (newIdom !== UNDEF && idoms[b] !== newIdom) {
+          idoms[b] = newIdom;
           changed = true;
         }
       }
     }
-    this.idoms[entry] = UNDEF;
+    idoms[entry] = UNDEF;
 
-    // Children lists in reverse postorder, then preorder intervals.
-    this.children = [];
-    for (let b = 0; b < n; b++) this.children.push([]);
+    // Children in reverse postorder (a counting sort by parent), then
+    // preorder intervals.
+    const childStart = this.childStart;
+    for (let i = po.length - 1; i >= 0; i--) {
+      const d = idoms[po[i]];
+      if (d !== UNDEF) childStart[d + 1]++;
+    }
+    for (let b = 0; b < n; b++) childStart[b + 1] += childStart[b];
+    const childData = newU32(childStart[n]);
     for (let i = po.length - 1; i >= 0; i--) {
       const b = po[i];
-      const d = this.idoms[b];
-      if (d !== UNDEF) this.children[d].push(b);
+      const d = idoms[b];
+      if (d !== UNDEF) childData[childStart[d]++] = b;
     }
-    this.pre = new Uint32Array(n);
-    this.post = new Uint32Array(n);
+    // childStart[d] now ends d's run: shift back to starts.
+    for (let b = n; b > 0; b--) childStart[b] = childStart[b - 1];
+    childStart[0] = 0;
+    this.childData = childData;
+
+    const pre = this.pre;
+    const post = this.post;
     let counter = 0;
-    const stack: [Block, number][] = [[entry, 0]];
-    this.pre[entry] = ++counter;
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const kids = this.children[top[0]];
-      if (top[1] < kids.length) {
-        const c = kids[top[1]++];
-        this.pre[c] = ++counter;
-        stack.push([c, 0]);
+    stackBlocks[0] = entry;
+    stackNext[0] = childStart[entry];
+    let sp = 1;
+    pre[entry] = ++counter;
+    while (sp > 0) {
+      const top = stackBlocks[sp - 1];
+      const k = stackNext[sp - 1];
+      if (k < childStart[top + 1]) {
+        stackNext[sp - 1] = k + 1;
+        const c = childData[k];
+        pre[c] = ++counter;
+        if (sp >= stackBlocks.length) growStack(sp + 1);
+        stackBlocks[sp] = c;
+        stackNext[sp] = childStart[c];
+        sp++;
       } else {
-        this.post[top[0]] = counter;
-        stack.pop();
+        post[top] = counter;
+        sp--;
       }
     }
   }
 
   private computePostorder(entry: Block, cfg: ControlFlowGraph, n: number): void {
-    const seen = new Uint8Array(n);
-    const stack: [Block, number][] = [[entry, 0]];
+    const seen = newU32(n);
+    let sp = 1;
+    stackBlocks[0] = entry;
+    stackNext[0] = 0;
     seen[entry] = 1;
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const succs = cfg.succs(top[0]);
-      if (top[1] < succs.length) {
-        const s = succs[top[1]++];
+    while (sp > 0) {
+      const top = stackBlocks[sp - 1] as Block;
+      const k = stackNext[sp - 1];
+      if (k < cfg.numSuccs(top)) {
+        stackNext[sp - 1] = k + 1;
+        const s = cfg.succ(top, k);
         if (!seen[s]) {
           seen[s] = 1;
-          stack.push([s, 0]);
+          if (sp >= stackBlocks.length) growStack(sp + 1);
+          stackBlocks[sp] = s;
+          stackNext[sp] = 0;
+          sp++;
         }
       } else {
-        this.postorder.push(top[0]);
-        stack.pop();
+        this.postorder.push(top);
+        sp--;
       }
     }
   }
 
   private intersect(a: number, b: number): number {
     while (a !== b) {
-      while (this.rpo[a] > this.rpo[b]) a = this.idoms[a]!;
-      while (this.rpo[b] > this.rpo[a]) b = this.idoms[b]!;
+      while (this.rpo[a] > this.rpo[b]) a = this.idoms[a];
+      while (this.rpo[b] > this.rpo[a]) b = this.idoms[b];
     }
     return a;
   }
@@ -138,7 +197,15 @@ export class DominatorTree {
   }
   /** Blocks immediately dominated by `b`, in reverse postorder. */
   childrenOf(b: Block): readonly Block[] {
-    return this.children[b] ?? [];
+    if (b >= this.rpo.length) return NO_CHILDREN;
+    let list = this.childLists[b];
+    if (list === undefined) {
+      list = [];
+      for (let k = this.childStart[b]; k < this.childStart[b + 1]; k++) list.push(this.childData[k] as Block);
+      while (this.childLists.length < b) this.childLists.push(undefined);
+      this.childLists[b] = list;
+    }
+    return list;
   }
   /** Reverse-postorder index (0-based) of a reachable block. */
   rpoNumber(b: Block): number {

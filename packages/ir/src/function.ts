@@ -4,6 +4,11 @@
 //
 // Invariant: every entity an instruction refers to exists in the matching
 // table of this function (the verifier checks it for input it did not build).
+//
+// The entity tables are made on first access (most functions declare no
+// stack slot, global value, region or user name; the test suites parse
+// thousands of small functions); `numGlobalValues()` and friends read a
+// table's length without making it.
 
 import { DataFlowGraph } from './dfg.js';
 import { Layout } from './layout.js';
@@ -19,13 +24,11 @@ import { newSignature, type Signature, type UserExternalName, type UserFuncName 
 export class Function {
   name: UserFuncName;
   signature: Signature;
-  readonly stackSlots: (StackSlotData | undefined)[] = [];
-  readonly dynamicStackSlots: (DynamicStackSlotData | undefined)[] = [];
-  readonly globalValues: (GlobalValueData | undefined)[] = [];
-  /** Declared alias regions (`regionN = id "name"`). */
-  readonly aliasRegions: (AliasRegionData | undefined)[] = [];
-  /** Interned user names (`userextnameN = u0:1`). */
-  readonly userNamedFuncs: UserExternalName[] = [];
+  private stackSlots_: (StackSlotData | undefined)[] | undefined = undefined;
+  private dynamicStackSlots_: (DynamicStackSlotData | undefined)[] | undefined = undefined;
+  private globalValues_: (GlobalValueData | undefined)[] | undefined = undefined;
+  private aliasRegions_: (AliasRegionData | undefined)[] | undefined = undefined;
+  private userNamedFuncs_: UserExternalName[] | undefined = undefined;
   /** The global value giving the stack limit, when declared (`stack_limit = gvN`). */
   stackLimit: GlobalValue | undefined = undefined;
   readonly dfg = new DataFlowGraph();
@@ -34,6 +37,38 @@ export class Function {
   constructor(name: UserFuncName = { kind: 'testcase', name: '' }, signature: Signature = newSignature()) {
     this.name = name;
     this.signature = signature;
+  }
+
+  get stackSlots(): (StackSlotData | undefined)[] {
+    return (this.stackSlots_ ??= []);
+  }
+  get dynamicStackSlots(): (DynamicStackSlotData | undefined)[] {
+    return (this.dynamicStackSlots_ ??= []);
+  }
+  get globalValues(): (GlobalValueData | undefined)[] {
+    return (this.globalValues_ ??= []);
+  }
+  /** Declared alias regions (`regionN = id "name"`). */
+  get aliasRegions(): (AliasRegionData | undefined)[] {
+    return (this.aliasRegions_ ??= []);
+  }
+  /** Interned user names (`userextnameN = u0:1`). */
+  get userNamedFuncs(): UserExternalName[] {
+    return (this.userNamedFuncs_ ??= []);
+  }
+  /** Table lengths (counting holes), without making the tables. */
+  numDynamicStackSlots(): number {
+    return this.dynamicStackSlots_?.length ?? 0;
+  }
+  numGlobalValues(): number {
+    return this.globalValues_?.length ?? 0;
+  }
+  numAliasRegions(): number {
+    return this.aliasRegions_?.length ?? 0;
+  }
+  /** Global value `gvN` if declared; never creates the table. */
+  globalValueAt(gv: number): GlobalValueData | undefined {
+    return this.globalValues_?.[gv];
   }
 
   /** Interns a user name, returning its `userextnameN` index. */

@@ -16,8 +16,15 @@
 //   is not inserted. Likewise a block is inserted at most once.
 // - Sequence numbers strictly increase along each list.
 
-import { NONE, type Block, type Inst } from './entities.js';
-import { newU32 } from './pool.js';
+import type { Block, Inst } from './entities.js';
+import * as entities from './entities.js';
+import * as pool from './pool.js';
+
+// Imported bindings are live, so V8 reads them afresh at every use; the
+// values used on hot paths are copied into module constants, which it
+// folds into the compiled code.
+const { NONE } = entities;
+const { newU32 } = pool;
 
 const SEQ_STRIDE = 16;
 const SEQ_MAX = 0xffffffff;
@@ -42,13 +49,14 @@ const I_SEQ = 3;
 const EMPTY = new Uint32Array(0);
 
 /** Grows `old` (records of `stride` words) to hold record `n - 1`; new records get links NONE, flags/seq 0. */
-function growRecords(old: Uint32Array, stride: number, n: number, zeroFrom: number): Uint32Array {
-  let cap = Math.max((old.length / stride) * 2, 4);
+function growRecords(old: Uint32Array, stride: number, n: number, zeroFrom: number, initial: number): Uint32Array {
+  const oldWords = old.length;
+  let cap = Math.max(((oldWords / stride) | 0) * 2, initial);
   while (cap < n) cap *= 2;
-  const next = newU32(cap * stride);
-  next.set(old);
-  for (let r = old.length / stride; r < cap; r++) {
-    const o = r * stride;
+  const words = cap * stride;
+  const next = newU32(words);
+  if (oldWords !== 0) next.set(old);
+  for (let o = oldWords; o < words; o += stride) {
     for (let k = 0; k < zeroFrom; k++) next[o + k] = NONE;
   }
   return next;
@@ -88,7 +96,7 @@ export class Layout {
   private ensureBlockSlot(b: Block): void {
     if (b >= this.blockCount) {
       const n = b + 1;
-      if (n * BS > this.bk.length) this.bk = growRecords(this.bk, BS, n, B_FLAGS);
+      if (n * BS > this.bk.length) this.bk = growRecords(this.bk, BS, n, B_FLAGS, 4);
       this.blockCount = n;
     }
   }
@@ -185,7 +193,7 @@ export class Layout {
   private ensureInstSlot(i: Inst): void {
     if (i >= this.instCount) {
       const n = i + 1;
-      if (n * IS > this.in.length) this.in = growRecords(this.in, IS, n, I_SEQ);
+      if (n * IS > this.in.length) this.in = growRecords(this.in, IS, n, I_SEQ, 8);
       this.instCount = n;
     }
   }

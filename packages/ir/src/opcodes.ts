@@ -50,21 +50,24 @@ import {
   I32,
   I64,
   I8,
-  INVALID,
-  asTruthy,
-  doubleVector,
-  doubleWidth,
-  dynamicToVector,
-  halfVector,
-  halfWidth,
-  laneType,
-  mergeLanes,
-  splitLanes,
   typeName,
   vectorOf,
 } from './types.js';
+import * as types from './types.js';
 import type { TypeSet } from './typeset.js';
-import { EMPTY_TYPE_SET, TypeSets as TS, typeSetContains, typeSetName, typeSetOf } from './typeset.js';
+import {
+  EMPTY_TYPE_SET,
+  TypeSets as TS,
+  typeSetName,
+  typeSetOf,
+} from './typeset.js';
+import * as typeset from './typeset.js';
+
+// Imported bindings are live, so V8 reads them afresh at every use; the
+// values used on hot paths are copied into module constants, which it
+// folds into the compiled code.
+const { INVALID, asTruthy, doubleVector, doubleWidth, dynamicToVector, halfVector, halfWidth, laneType, mergeLanes, splitLanes } = types;
+const { typeSetContains } = typeset;
 
 // ---------------------------------------------------------------------------
 // Flags

@@ -23,13 +23,15 @@
 import type { Type } from './types.js';
 import {
   I8,
-  INVALID,
-  isDynamicVector,
-  laneType,
-  log2LaneCount,
   typeName,
   vectorOf,
 } from './types.js';
+import * as types from './types.js';
+
+// Imported bindings are live, so V8 reads them afresh at every use; the
+// values used on hot paths are copied into module constants, which it
+// folds into the compiled code.
+const { INVALID, isDynamicVector, laneType, log2LaneCount } = types;
 
 export type TypeSet = number & { readonly __brand: 'TypeSet' };
 

@@ -74,15 +74,34 @@
 // is layout order, so the dominator tree is skipped there.
 
 import type { Block, Inst, Value } from './entities.js';
-import { NONE } from './entities.js';
-import { BlockArg, BlockArgKind, type BlockCall, type ExceptionTableData } from './entity-data.js';
+import * as entities from './entities.js';
+import type { BlockCall, ExceptionTableData } from './entity-data.js';
+import * as entityData from './entity-data.js';
 import { ControlFlowGraph } from './cfg.js';
-import { ValueKind } from './dfg.js';
+import * as dfgModule from './dfg.js';
 import { DominatorTree } from './dominators.js';
-import { InstructionFormat as F, formatInfo } from './formats.js';
-import type { Function } from './function.js';
-import { MemFlagBit, MemFlags, MAX_USER_TRAP_CODE, TrapCode, wordsToI64 } from './immediates.js';
-import {
+import * as formats from './formats.js';
+import { Function } from './function.js';
+import * as immediates from './immediates.js';
+import * as opcodes from './opcodes.js';
+import { formatAbiParam, formatUserFuncName, signaturesEqual, type CallConv, type ExternalName, type Signature } from './signature.js';
+import { typeSetName } from './typeset.js';
+import type { Type } from './types.js';
+import * as types from './types.js';
+import { printInst } from './write.js';
+
+// Imported bindings are live, so V8 reads them afresh at every use; what the
+// per-instruction checks use is copied into module constants, which it
+// folds into the compiled code.
+const { NONE } = entities;
+const { BlockArg, BlockArgKind } = entityData;
+type BlockArg = entityData.BlockArg;
+const { ValueKind } = dfgModule;
+const { InstructionFormat: F, formatInfo } = formats;
+type F = formats.InstructionFormat;
+const { MemFlagBit, MemFlags, MAX_USER_TRAP_CODE, TrapCode, wordsToI64 } = immediates;
+type MemFlags = immediates.MemFlags;
+const {
   Opcode,
   canLoad,
   canStore,
@@ -104,23 +123,9 @@ import {
   resultTypeUnchecked,
   resultsFromSignature,
   typevarOperand,
-} from './opcodes.js';
-import { formatAbiParam, formatUserFuncName, signaturesEqual, type CallConv, type ExternalName, type Signature } from './signature.js';
-import { typeSetName } from './typeset.js';
-import {
-  F128,
-  I32,
-  I64,
-  INVALID,
-  isInt,
-  isValidType,
-  laneCount,
-  typeBits,
-  typeBytes,
-  typeName,
-  type Type,
-} from './types.js';
-import { printInst } from './write.js';
+} = opcodes;
+type Opcode = opcodes.Opcode;
+const { F128, I32, I64, INVALID, isInt, isValidType, laneCount, typeBits, typeBytes, typeName } = types;
 
 /** Which target the function is meant for; enables target-dependent checks. */
 export interface VerifierOptions {
@@ -158,9 +163,20 @@ export class VerifierFailure extends Error {
   }
 }
 
+/** The options of a caller that gives none (shared: nothing writes to it). */
+const NO_OPTIONS: VerifierOptions = Object.freeze({});
+
 /** Verifies `func`, returning every error found (empty when well formed). */
-export function verifyFunction(func: Function, opts: VerifierOptions = {}): VerifierError[] {
-  return new Verifier(func, opts).run();
+export function verifyFunction(func: Function, opts: VerifierOptions = NO_OPTIONS): VerifierError[] {
+  // One verifier object serves every call (a verification never starts
+  // another, but a spare is made if one ever did).
+  const v = spareVerifier ?? new Verifier();
+  spareVerifier = undefined;
+  try {
+    return v.run(func, opts);
+  } finally {
+    spareVerifier = v;
+  }
 }
 
 /** One line per error: `- inst3 (v3 = iadd v1, v2): message`, under a heading naming the function. */
@@ -176,7 +192,7 @@ export function formatVerifierError(e: VerifierError): string {
 }
 
 /** Verifies `func`; throws a `VerifierFailure` listing every error when it is not well formed. */
-export function verifyOrThrow(func: Function, opts: VerifierOptions = {}): void {
+export function verifyOrThrow(func: Function, opts: VerifierOptions = NO_OPTIONS): void {
   const errors = verifyFunction(func, opts);
   if (errors.length > 0) throw new VerifierFailure(errors, formatVerifierErrors(func, errors));
 }
@@ -211,14 +227,22 @@ function extensionName(e: string): string {
  */
 let resolvedScratch = new Uint32Array(256);
 
+/** What an idle verifier points at instead of the last function it checked. */
+const NO_FUNCTION = new Function();
+
+/** The verifier object `verifyFunction` reuses; undefined while it is running. */
+let spareVerifier: Verifier | undefined;
+
 /** Thrown inside the verifier to end a `stopAtFatal` run; never escapes `run`. */
 class StopVerification extends Error {}
 const STOP = new StopVerification('stop at fatal verifier error');
 
 class Verifier {
-  private readonly errors: VerifierError[] = [];
-  private readonly ptrType: Type | undefined;
-  private readonly stopAtFatal: boolean;
+  // Per-run state, set by `run` (the object is reused across runs).
+  private func: Function = NO_FUNCTION;
+  private errors: VerifierError[] = [];
+  private ptrType: Type | undefined = undefined;
+  private stopAtFatal = false;
   /** Each value with its alias chain followed; NONE for cycles and dangling aliases. */
   private resolved = resolvedScratch;
   /** Values covered by `resolved` (the scratch may be longer, holding stale entries past this). */
@@ -237,19 +261,26 @@ class Verifier {
   private refSig: Signature | undefined = undefined;
   private refsOk = true;
 
-  constructor(
-    private readonly func: Function,
-    opts: VerifierOptions,
-  ) {
+  run(func: Function, opts: VerifierOptions): VerifierError[] {
+    this.func = func;
+    this.errors = [];
     this.ptrType = pointerTypeOf(opts);
     this.stopAtFatal = opts.stopAtFatal === true;
-  }
-
-  run(): VerifierError[] {
+    this.numResolved = 0;
+    this.domtree = undefined;
+    this.singleBlock = false;
+    this.entry = NONE as Block;
+    this.refSig = undefined;
+    this.refsOk = true;
     try {
       this.checkAll();
     } catch (e) {
       if (e !== STOP) throw e;
+    } finally {
+      // Hold on to nothing of this function between runs.
+      this.func = NO_FUNCTION;
+      this.domtree = undefined;
+      this.refSig = undefined;
     }
     return this.errors;
   }
@@ -328,7 +359,7 @@ class Verifier {
    */
   private checkSignatures(): void {
     const dfg = this.func.dfg;
-    if (dfg.extFuncs.length === 0 && dfg.signatures.length === 0) return;
+    if (dfg.numExtFuncs() === 0 && dfg.numSignatures() === 0) return;
     const owner = new Map<number, number>();
     dfg.extFuncs.forEach((ext, f) => {
       if (!ext) return;
@@ -348,8 +379,8 @@ class Verifier {
 
   private checkGlobalValues(): void {
     const func = this.func;
+    if (func.numGlobalValues() === 0) return;
     const gvs = func.globalValues;
-    if (gvs.length === 0) return;
     const hasVmctx = func.signature.params.some((p) => p.purpose.kind === 'vmctx');
     let cycleSeen = false;
     const seen: number[] = [];
@@ -437,7 +468,7 @@ class Verifier {
   private checkOtherDeclarations(): void {
     const func = this.func;
     const dfg = func.dfg;
-    if (func.aliasRegions.length > 0) {
+    if (func.numAliasRegions() > 0) {
       const userIds = new Map<number, number>();
       func.aliasRegions.forEach((r, i) => {
         if (!r) return;
@@ -446,8 +477,8 @@ class Verifier {
       });
     }
     // Most functions declare none of these: skip the closures.
-    if (dfg.dynamicTypes.length === 0 && func.dynamicStackSlots.length === 0) {
-      if (func.stackLimit !== undefined && func.globalValues[func.stackLimit] === undefined) {
+    if (dfg.numDynamicTypes() === 0 && func.numDynamicStackSlots() === 0) {
+      if (func.stackLimit !== undefined && func.globalValueAt(func.stackLimit) === undefined) {
         this.report('function', `invalid stack limit global value gv${func.stackLimit}`);
       }
       return;

@@ -18,15 +18,14 @@
 // Errors: the first problem throws a ParseError naming the token's position,
 // what was found and what was expected. The parser never evaluates anything
 // and never validates settings (codegen does).
+//
+// Speed: a parse runs to its end before returning and parses never nest,
+// so the per-function state, the comment log under construction and the
+// source's byte copy are module-level scratch reused by every parse; what a
+// parse returns never refers to them (the comment log is copied out at the
+// end, and run commands re-make the byte copy when they are read).
 
 import {
-  BlockArg,
-  Function,
-  I8,
-  INVALID,
-  InstructionFormat,
-  MemFlags,
-  NONE,
   type AbiParam,
   type ArgumentExtension,
   type ArgumentPurpose,
@@ -47,46 +46,74 @@ import {
   type UserExternalNameRef,
   type UserStackMapEntry,
   type Value,
-  ctrlTypeAllowed,
   ctrlTypeSet,
-  i64ToWords,
   isCallConv,
-  isPolymorphic,
   isVector,
   isDynamicVector,
-  numFixedResults,
   opcodeByName,
+  parseAtomicRmwOp,
+  typeName,
+  typeSetName,
+  vectorToDynamic,
+  F16,
+  F32,
+  F64,
+  F128,
+  I128,
+} from '@clift/ir';
+import * as ir from '@clift/ir';
+import { bytesEqual, expandBytes, hexToBytes, laneLiteral, lanesToBytes } from './constants.js';
+import { ParseError } from './errors.js';
+import {
+  Lexer,
+  WordCache,
+  sharedSourceBytes,
+  tokName,
+} from './lexer.js';
+import * as lexer from './lexer.js';
+import * as numbers from './numbers.js';
+import { RunCommandReader, type RunCommand } from './run-command.js';
+
+// Imported bindings are live, so V8 reads them afresh at every use; the
+// values used on hot paths are copied into module constants, which it
+// folds into the compiled code.
+const {
+  BlockArg,
+  Function,
+  I8,
+  I16,
+  I32,
+  I64,
+  INVALID,
+  InstructionFormat,
+  MemFlags,
+  NONE,
+  ctrlTypeAllowed,
+  i64ToWords,
+  isFloat,
+  isPolymorphic,
+  laneBits,
+  laneCount,
+  laneType,
+  numFixedResults,
   opcodeFormat,
   opcodeName,
-  parseAtomicRmwOp,
   parseFloatCC,
   parseIntCC,
   parseTrapCode,
   resultType,
   resultsFromSignature,
-  typeName,
-  typeSetName,
+  typeBytes,
   typevarOperand,
   vectorOf,
-  vectorToDynamic,
-  laneType,
-  laneCount,
-  laneBits,
-  typeBytes,
-  F16,
-  F32,
-  F64,
-  F128,
-  I16,
-  I32,
-  I64,
-  I128,
-} from '@clift/ir';
-import { bytesEqual, expandBytes, hexToBytes, laneLiteral, lanesToBytes } from './constants.js';
-import { ParseError } from './errors.js';
-import { COMMENT_RECORD, Lexer, Tok, WordCache, tokName } from './lexer.js';
-import { floatLayout, parseFloatBits, parseInteger, parseIntegerOfWidth, pow2f } from './numbers.js';
-import { RunCommandReader, type RunCommand } from './run-command.js';
+} = ir;
+type BlockArg = ir.BlockArg;
+type Function = ir.Function;
+type InstructionFormat = ir.InstructionFormat;
+type MemFlags = ir.MemFlags;
+const { Tok } = lexer;
+type Tok = lexer.Tok;
+const { floatLayout, parseFloatBits, parseInteger, parseIntegerOfWidth, pow2f, smallIntegerAt } = numbers;
 
 // ---------------------------------------------------------------------------
 // Public result shapes
@@ -206,21 +233,72 @@ function entityName(kind: number, num: number): CommentEntity {
 }
 
 /**
- * Comments of one parse: the lexer's log (start, end, line per comment) and,
- * for each comment claimed so far, its owner. Comments are claimed in source
- * order, so the first `kinds.length` log records are the claimed ones.
+ * Comments of one parse: the lexer's log (each comment's start offset) and
+ * their owners. A comment runs from its `;` to the end of its line (a CR
+ * before the LF excluded); its end and line number are worked out when
+ * first asked for (most comments are never read). Comments are claimed in
+ * source order, a run at a time: each claim that takes any comment records
+ * where its run ends and the owner, so claiming costs nothing per comment,
+ * and the first `claimed` log records are the claimed ones.
  */
 class CommentLog {
-  readonly log: number[] = [];
-  readonly kinds: number[] = [];
-  readonly nums: number[] = [];
+  /** Start offset of each comment, in source order. */
+  log: number[] = [];
+  /** Per claim: the index one past its last comment, the owner's kind and number. */
+  readonly claimEnds: number[] = [];
+  readonly claimKinds: number[] = [];
+  readonly claimNums: number[] = [];
+  /** Comments claimed so far. */
+  claimed = 0;
+  /** Line numbers of the first `lines.length` comments (counted on demand). */
+  private readonly lines: number[] = [];
+  /** Where line counting stopped: an offset and the line it is on. */
+  private countedTo = 0;
+  private countedLine = 1;
   constructor(readonly src: string) {}
   get count(): number {
-    return this.log.length / COMMENT_RECORD;
+    return this.log.length;
+  }
+  /** Offset one past comment i's last character. */
+  end(i: number): number {
+    const src = this.src;
+    const lf = src.indexOf('\n', this.log[i]);
+    let e = lf < 0 ? src.length : lf;
+    if (e > this.log[i] && src.charCodeAt(e - 1) === 13) e--;
+    return e;
+  }
+  /** The (1-based) line of comment i. */
+  line(i: number): number {
+    const lines = this.lines;
+    const src = this.src;
+    while (lines.length <= i) {
+      const target = this.log[lines.length];
+      let p = this.countedTo;
+      let line = this.countedLine;
+      for (;;) {
+        const lf = src.indexOf('\n', p);
+        if (lf < 0 || lf >= target) break;
+        line++;
+        p = lf + 1;
+      }
+      this.countedTo = p;
+      this.countedLine = line;
+      lines.push(line);
+    }
+    return lines[i];
   }
   comment(i: number): Comment {
-    const r = i * COMMENT_RECORD;
-    return { entity: entityName(this.kinds[i] ?? Ent.None, this.nums[i] ?? 0), text: this.src.slice(this.log[r], this.log[r + 1]), line: this.log[r + 2] };
+    // The claim holding comment i: the first whose end is past i.
+    const ends = this.claimEnds;
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ends[mid] <= i) lo = mid + 1;
+      else hi = mid;
+    }
+    const entity = lo < ends.length ? entityName(this.claimKinds[lo], this.claimNums[lo]) : undefined;
+    return { entity, text: this.src.slice(this.log[i], this.end(i)), line: this.line(i) };
   }
 }
 
@@ -281,10 +359,10 @@ class LazyParsedFunction implements ParsedFunction {
       // Not cached until complete: a malformed command throws on every read.
       const out: RunCommand[] = [];
       const reader = this.source.runCommands;
-      const log = this.source.log.log;
+      const log = this.source.log;
       for (let i = this.firstComment; i < this.endComment; i++) {
-        const r = i * COMMENT_RECORD;
-        const rc = reader.read(log[r], log[r + 1], log[r], this.sig, log[r + 2]);
+        const start = log.log[i];
+        const rc = reader.read(start, log.end(i), start, this.sig, log.line(i));
         if (rc) {
           if (rc.funcName === 'default' && this.ownName !== undefined) rc.funcName = this.ownName;
           out.push(rc);
@@ -315,6 +393,17 @@ const PURPOSE_VMCTX: ArgumentPurpose = Object.freeze({ kind: 'vmctx' });
 const PURPOSE_STACK_LIMIT: ArgumentPurpose = Object.freeze({ kind: 'stack_limit' });
 
 /**
+ * Plain parameters (a type, no extension, the normal purpose) by type:
+ * most parameters are plain, so one object per type serves every
+ * signature. Like the purposes, nothing edits a parameter in place (a
+ * consumer makes a new one).
+ */
+const PLAIN_PARAMS: (AbiParam | undefined)[] = new Array<AbiParam | undefined>(0x200).fill(undefined);
+function plainParam(type: Type): AbiParam {
+  return (PLAIN_PARAMS[type] ??= { type, extension: 'none', purpose: PURPOSE_NORMAL });
+}
+
+/**
  * A reusable list of numbers. `length` is a plain field, so emptying the
  * list is one store (setting an array's length is a runtime call, and the
  * parser empties its scratch lists once per instruction).
@@ -322,32 +411,49 @@ const PURPOSE_STACK_LIMIT: ArgumentPurpose = Object.freeze({ kind: 'stack_limit'
 class ScratchList implements ArrayLike<number> {
   [index: number]: number;
   length = 0;
-  push(v: number, w?: number, x?: number): void {
+  push(v: number): void {
     this[this.length++] = v;
-    if (w !== undefined) this[this.length++] = w;
-    if (x !== undefined) this[this.length++] = x;
+  }
+  push3(v: number, w: number, x: number): void {
+    const n = this.length;
+    this[n] = v;
+    this[n + 1] = w;
+    this[n + 2] = x;
+    this.length = n + 3;
   }
 }
 
 /**
- * Per-function parsing state. One serves every function of a parse
+ * Per-function parsing state. One serves every function of every parse
  * (`reset` empties it), so a function costs no state allocation.
  */
 class FunctionState {
   func!: Function;
   /** Instruction positions, for errors found after the body is read. */
-  readonly instLine = new ScratchList();
-  readonly instCol = new ScratchList();
+  instLine = new Int32Array(256);
+  instCol = new Int32Array(256);
   readonly pending: PendingInst[] = [];
   readonly aliasValues: Value[] = [];
   /** userextnameN references from global values, with positions, checked at the end. */
   readonly userRefs: { ref: number; line: number; col: number }[] = [];
   readonly constDefined: boolean[] = [];
+  /** Value operands read before their value was defined (0: every use is known good). */
+  forwardUses = 0;
+
+  /** Makes room for the position of instruction `inst`. */
+  growInstPositions(inst: number): void {
+    const n = Math.max(inst + 1, this.instLine.length * 2);
+    const line = new Int32Array(n);
+    line.set(this.instLine);
+    const col = new Int32Array(n);
+    col.set(this.instCol);
+    this.instLine = line;
+    this.instCol = col;
+  }
 
   reset(func: Function): void {
     this.func = func;
-    this.instLine.length = 0;
-    this.instCol.length = 0;
+    this.forwardUses = 0;
     // An array's length setter is a runtime call: skip it when already empty.
     if (this.pending.length !== 0) this.pending.length = 0;
     if (this.aliasValues.length !== 0) this.aliasValues.length = 0;
@@ -355,6 +461,15 @@ class FunctionState {
     if (this.constDefined.length !== 0) this.constDefined.length = 0;
   }
 }
+
+/**
+ * The state every parse uses: parses never nest (each runs to its end
+ * before returning), so one serves them all and its scratch arrays are
+ * allocated once per process, not per file.
+ */
+const SHARED_STATE = new FunctionState();
+/** The comment log of the parse under way (see `Parser`'s constructor); parses never nest. */
+const SHARED_COMMENT_LOG: number[] = [];
 
 export class Parser {
   readonly lex: Lexer;
@@ -370,13 +485,12 @@ export class Parser {
   private readonly scratchResults = new ScratchList();
   private readonly scratchArgs = new ScratchList();
   private readonly scratchBlockArgs = new ScratchList();
-  private readonly state = new FunctionState();
+  private readonly state = SHARED_STATE;
 
   constructor(text: string, filename: string, options: ParseOptions = {}) {
     this.filename = filename;
-    this.lex = new Lexer(text, filename, undefined);
+    this.lex = new Lexer(text, filename, undefined, 1, undefined, sharedSourceBytes(text));
     this.comments = new CommentLog(text);
-    this.lex.commentLog = this.comments.log;
     this.runCommandSource = new RunCommandSource(this.comments, filename);
     this.defaultCallConv = options.defaultCallConv ?? 'fast';
     this.explicitCallConv = options.defaultCallConv !== undefined;
@@ -404,11 +518,12 @@ export class Parser {
   /** Gives the comments passed since the last claim to entity (kind, num). */
   private claim(kind: number, num = 0): void {
     const cl = this.comments;
-    const end = cl.log.length / COMMENT_RECORD;
-    for (let i = cl.kinds.length; i < end; i++) {
-      cl.kinds.push(kind);
-      cl.nums.push(num);
-    }
+    const end = cl.log.length;
+    if (end === cl.claimed) return;
+    cl.claimEnds.push(end);
+    cl.claimKinds.push(kind);
+    cl.claimNums.push(num);
+    cl.claimed = end;
   }
 
   // -------------------------------------------------------------------
@@ -416,12 +531,17 @@ export class Parser {
 
   parseTestFile(): TestFile {
     const lex = this.lex;
+    // The lexer logs comments into a scratch list during the parse (which
+    // then grows without garbage); the log keeps an exact copy at the end.
+    SHARED_COMMENT_LOG.length = 0;
+    this.comments.log = SHARED_COMMENT_LOG;
+    lex.commentLog = SHARED_COMMENT_LOG;
     const commands: TestCommand[] = [];
     const settings: Setting[] = [];
     const targets: TargetSpec[] = [];
     const features: Feature[] = [];
     const preamble: Comment[] = [];
-    let inForce: Setting[] = [];
+    const inForce: Setting[] = [];
     let lastSet: { line: number; col: number } | undefined;
     lex.next();
     for (;;) {
@@ -438,7 +558,11 @@ export class Parser {
         for (const w of words) {
           const s = splitSetting(w, line);
           settings.push(s);
-          inForce = [...inForce.filter((x) => x.name !== s.name), s];
+          // A setting given again moves to the end (targets copy the list).
+          let k = 0;
+          for (const x of inForce) if (x.name !== s.name) inForce[k++] = x;
+          if (k !== inForce.length) inForce.length = k;
+          inForce.push(s);
         }
         lastSet = targets.length > 0 ? { line, col } : undefined;
       } else if (lex.isIdent('target')) {
@@ -464,25 +588,37 @@ export class Parser {
       lex.next();
     }
     if (lastSet) throw this.err("dangling 'set' command after the last 'target' has no effect", lastSet.line, lastSet.col);
-    if (!this.explicitCallConv && commands.some((c) => c.name === 'run')) this.defaultCallConv = 'system_v';
-    const unclaimed = this.comments.kinds.length;
+    if (!this.explicitCallConv) {
+      for (const c of commands) if (c.name === 'run') this.defaultCallConv = 'system_v';
+    }
+    const unclaimed = this.comments.claimed;
     this.claim(Ent.None);
     for (let i = unclaimed; i < this.comments.count; i++) preamble.push(this.comments.comment(i));
-    preamble.sort((a, b) => a.line - b.line);
+    // Header-line comments were added before the others: sort by line, when needed.
+    for (let i = 1; i < preamble.length; i++) {
+      if (preamble[i].line < preamble[i - 1].line) {
+        preamble.sort((a, b) => a.line - b.line);
+        break;
+      }
+    }
     const functions: ParsedFunction[] = [];
     while (lex.tok() !== Tok.EOF) functions.push(this.parseFunction());
+    this.comments.log = SHARED_COMMENT_LOG.slice();
+    this.lex.commentLog = undefined;
     return { filename: this.filename, commands, settings, targets, features, preambleComments: preamble, functions };
   }
 
   /** The words of a header line; a trailing comment becomes a preamble comment. */
   private headerWords(preamble: Comment[], line: number): string[] {
-    let rest = this.lex.restOfLine();
-    const semi = rest.indexOf(';');
-    if (semi >= 0) {
-      preamble.push({ entity: undefined, text: rest.slice(semi).trimEnd(), line });
-      rest = rest.slice(0, semi);
+    const lex = this.lex;
+    const begin = lex.end;
+    let end = lex.skipRestOfLine();
+    const semi = lex.src.indexOf(';', begin);
+    if (semi >= 0 && semi < end) {
+      preamble.push({ entity: undefined, text: lex.src.slice(semi, end).trimEnd(), line });
+      end = semi;
     }
-    return rest.split(/\s+/).filter((w) => w.length > 0);
+    return splitWords(lex.src, lex.bytes, begin, end);
   }
 
   // -------------------------------------------------------------------
@@ -493,7 +629,7 @@ export class Parser {
     if (!lex.isIdent('function')) throw this.expected("'function'");
     const line = lex.tokLine;
     // Comments before `function` were claimed by the previous function (or the preamble).
-    const firstComment = this.comments.kinds.length;
+    const firstComment = this.comments.claimed;
     lex.next();
     const name = this.parseFuncName();
     const func = new Function(name, this.parseSignature());
@@ -511,7 +647,7 @@ export class Parser {
     this.finishFunction(st);
     lex.next();
     this.claim(Ent.Function);
-    const endComment = this.comments.kinds.length;
+    const endComment = this.comments.claimed;
     return new LazyParsedFunction(func, this.runCommandSource, firstComment, endComment, line, endLine);
   }
 
@@ -559,7 +695,13 @@ export class Parser {
   }
 
   private parseAbiParams(): AbiParam[] {
-    const out = [this.parseAbiParam()];
+    // Most lists have one or two entries: make those arrays at their exact
+    // length (growing a fresh array by push over-allocates).
+    const p0 = this.parseAbiParam();
+    if (!this.optional(Tok.Comma)) return [p0];
+    const p1 = this.parseAbiParam();
+    if (!this.optional(Tok.Comma)) return [p0, p1];
+    const out = [p0, p1, this.parseAbiParam()];
     while (this.optional(Tok.Comma)) out.push(this.parseAbiParam());
     return out;
   }
@@ -590,6 +732,7 @@ export class Parser {
         }
       }
     }
+    if (extension === 'none' && purpose === PURPOSE_NORMAL) return plainParam(type);
     return { type, extension, purpose };
   }
 
@@ -908,7 +1051,7 @@ export class Parser {
   private optionalOffset32(): number {
     const lex = this.lex;
     if (lex.tok() !== Tok.Integer) return 0;
-    const c = lex.src.charCodeAt(lex.start);
+    const c = lex.bytes[lex.start];
     if (c !== 43 && c !== 45) return 0;
     const small = smallDecimal(lex.src, lex.start, lex.end);
     if (small === small && small >= -0x80000000 && small <= 0x7fffffff) {
@@ -949,17 +1092,37 @@ export class Parser {
       if (!isVector(t) || isDynamicVector(t)) throw this.err(`a lane list needs a fixed vector type, not ${typeName(t)}`);
       lex.next();
       const lane = laneType(t);
-      const lanes: bigint[] = [];
+      const bits = laneBits(lane);
+      const lb = bits >>> 3;
+      const out = new Uint8Array(size);
+      const intLanes = !isFloat(lane) && bits <= 64;
       for (let i = 0; i < laneCount(t); i++) {
         if (lex.tok() !== Tok.Integer && lex.tok() !== Tok.Float) throw this.expected(`lane ${i} of ${typeName(t)} (${laneCount(t)} lanes)`);
-        const v = laneLiteral(lane, lex.text(), lex.tok() === Tok.Float);
+        // Most lanes are short integers: their bits as a Number, no BigInt
+        // (out-of-range and other literals take laneLiteral's path, which
+        // also words the errors).
+        if (intLanes && lex.tok() === Tok.Integer) {
+          const n = smallIntegerAt(lex.src, lex.start, lex.end);
+          if (n === n && n >= -pow2f(bits - 1) && n < pow2f(bits)) {
+            const o = i * lb;
+            let lo = n >>> 0;
+            for (let b = 0; b < lb && b < 4; b++, lo >>>= 8) out[o + b] = lo & 0xff;
+            if (lb === 8) {
+              let hi = Math.floor(n / 0x100000000) >>> 0;
+              for (let b = 4; b < 8; b++, hi >>>= 8) out[o + b] = hi & 0xff;
+            }
+            lex.next();
+            continue;
+          }
+        }
+        let v = laneLiteral(lane, lex.text(), lex.tok() === Tok.Float);
         if (typeof v === 'string') throw this.err(v);
-        lanes.push(v);
+        for (let b = 0; b < lb; b++, v >>= 8n) out[i * lb + b] = Number(v & 0xffn);
         lex.next();
       }
       if (lex.tok() !== Tok.RBracket) throw this.expected(`']' after ${laneCount(t)} lanes of ${typeName(t)}`);
       lex.next();
-      return lanesToBytes(t, lanes);
+      return out;
     }
     if (lex.tok() !== Tok.Integer) throw this.expected(`a ${typeName(t)} constant: a lane list '[…]' or hex '0x…'`);
     const b = hexToBytes(lex.text());
@@ -1061,7 +1224,7 @@ export class Parser {
     if (lex.tok() === Tok.Value) {
       for (;;) {
         if (lex.tok() !== Tok.Value) throw this.expected('a result value');
-        results.push(lex.num, lex.tokLine, lex.tokCol);
+        results.push3(lex.num, lex.tokLine, lex.tokCol);
         lex.next();
         if (lex.tok() === Tok.Bang) throw this.err('proof-carrying-code facts are not supported');
         if (!this.optional(Tok.Comma)) break;
@@ -1083,15 +1246,15 @@ export class Parser {
       }
     }
     if (lex.tok() !== Tok.Identifier) throw this.expected('an instruction opcode');
-    const opHash = WordCache.hash(lex.src, lex.start, lex.end);
-    let op = OPCODE_CACHE.get(lex.src, lex.start, lex.end, opHash);
+    const opHash = lex.hash;
+    let op = OPCODE_CACHE.get(lex.bytes, lex.start, lex.end, opHash);
     const opLine = lex.tokLine;
     const opCol = lex.tokCol;
     if (op === undefined) {
       const text = lex.text();
       op = opcodeByName(text);
       if (op === undefined) throw this.err(`unknown opcode '${text}'`);
-      OPCODE_CACHE.set(opHash, text, op);
+      OPCODE_CACHE.set(lex.bytes, lex.start, lex.end, opHash, op);
     }
     // The spelling, for messages: the opcode's own name, not a new slice.
     const opText = opcodeName(op);
@@ -1112,6 +1275,7 @@ export class Parser {
     }
     const inst = this.parseOperands(st, op, explicit, opText);
     f.layout.appendInst(inst, block);
+    if (inst >= st.instLine.length) st.growInstPositions(inst);
     st.instLine[inst] = opLine;
     st.instCol[inst] = opCol;
     if (srcLoc !== NONE) dfg.setSrcLoc(inst, srcLoc);
@@ -1172,6 +1336,7 @@ export class Parser {
     if (lex.tok() !== Tok.Value) throw this.expected(what);
     const v = lex.num as Value;
     if (v >= MAX_VALUES) throw this.err(`value number ${v} is too large`);
+    if (!this.state.func.dfg.valueIsValid(v)) this.state.forwardUses++;
     lex.next();
     return v;
   }
@@ -1212,6 +1377,7 @@ export class Parser {
         for (;;) {
           if (lex.tok() === Tok.Value) {
             if (lex.num >= MAX_VALUES) throw this.err(`value number ${lex.num} is too large`);
+            if (!dfg.valueIsValid(lex.num as Value)) st.forwardUses++;
             args.push(BlockArg.value(lex.num as Value));
           } else if (tryCall && lex.tok() === Tok.TryCallRet) {
             args.push(BlockArg.tryCallRet(lex.num));
@@ -1676,7 +1842,19 @@ export class Parser {
       pending = rest;
     }
     for (const a of st.aliasValues) dfg.setValueType(a, dfg.valueTypeOf(a));
-    // Every used value must be defined somewhere.
+    // Every used value must be defined somewhere. Uses of values already
+    // defined when read (all of them in most functions) need no second look.
+    if (st.forwardUses > 0) this.checkForwardUses(st);
+    for (const r of st.userRefs) {
+      const n = f.userNamedFuncs[r.ref];
+      if (n === undefined || n === USER_NAME_HOLE) throw this.err(`undefined user name userextname${r.ref}`, r.line, r.col);
+    }
+  }
+
+  /** Throws at the first use (in layout order) of a value defined nowhere. */
+  private checkForwardUses(st: FunctionState): void {
+    const f = st.func;
+    const dfg = f.dfg;
     let current = 0 as Inst;
     const check = (v: Value): void => {
       if (!dfg.valueIsValid(v)) throw this.err(`undefined value v${v}`, st.instLine[current], st.instCol[current]);
@@ -1686,10 +1864,6 @@ export class Parser {
         current = inst;
         dfg.forEachUse(inst, check);
       }
-    }
-    for (const r of st.userRefs) {
-      const n = f.userNamedFuncs[r.ref];
-      if (n === undefined || n === USER_NAME_HOLE) throw this.err(`undefined user name userextname${r.ref}`, r.line, r.col);
     }
   }
 }
@@ -1746,6 +1920,28 @@ function isSigned(text: string): boolean {
 function setAt<T>(arr: (T | undefined)[], n: number, v: T): void {
   while (arr.length < n) arr.push(undefined);
   arr[n] = v;
+}
+
+/**
+ * The whitespace-separated words of `src[start, end)` (as `split(/\s+/)`
+ * without empty words), read from the source's byte copy.
+ */
+function splitWords(src: string, bytes: Uint8Array, start: number, end: number): string[] {
+  const out: string[] = [];
+  let i = start;
+  for (;;) {
+    while (i < end && isSpaceAt(src, bytes, i)) i++;
+    if (i >= end) return out;
+    const wordStart = i;
+    while (i < end && !isSpaceAt(src, bytes, i)) i++;
+    out.push(src.slice(wordStart, i));
+  }
+}
+function isSpaceAt(src: string, bytes: Uint8Array, i: number): boolean {
+  const c = bytes[i];
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  // Non-ASCII (0x80 in the byte copy): Unicode spaces separate words too.
+  return c === 0x80 && /\s/.test(src.charAt(i));
 }
 
 function splitSetting(word: string, line: number): Setting {

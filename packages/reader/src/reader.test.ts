@@ -391,6 +391,42 @@ block0(v0: i8):
     }
     expect(bad.comments.map((c) => c.line)).toEqual([12, 13]);
   });
+
+  it('reads the run commands and comments of a file after other files were parsed', () => {
+    // The reader shares its byte copy of the source between parses; a file's
+    // commands and comments read later must still come from its own text.
+    const textA = 'test run\nfunction %a() -> i8 {\nblock0:\n    v0 = iconst.i8 3 ; three\n    return v0\n}\n; run: %a() == 3\n';
+    const first = parseTestFile(textA, 'a.clif');
+    const second = parseTestFile('test run\n; other\nfunction %b() -> i16 {\nblock0:\n    v0 = iconst.i16 9\n    return v0\n}\n; run: %b() == 9\n; print: %b()\n', 'b.clif');
+    expect(second.functions[0].runCommands.map((c) => c.kind)).toEqual(['run', 'print']);
+    const [a] = first.functions;
+    expect(a.runCommands).toHaveLength(1);
+    expect(a.runCommands[0]).toMatchObject({ funcName: 'a', line: 7, expected: [{ type: I8, bits: 3n }] });
+    expect(a.comments).toEqual([
+      { entity: 'inst0', text: '; three', line: 4 },
+      { entity: 'function', text: '; run: %a() == 3', line: 7 },
+    ]);
+    expect(second.preambleComments).toEqual([{ entity: undefined, text: '; other', line: 2 }]);
+    // A later parse of the first text again agrees with the first.
+    expect(parseTestFile(textA, 'a.clif').functions[0].runCommands[0]).toEqual(a.runCommands[0]);
+  });
+
+  it('reads vector lane lists of every width, negative and out-of-range lanes', () => {
+    const f = one(`function %v() -> i64x2, i8x16, i32x4 {
+block0:
+    v0 = vconst.i64x2 [-1 0x7fff_ffff_ffff]
+    v1 = vconst.i8x16 [0 1 2 3 4 5 6 7 8 9 10 11 12 13 -128 255]
+    v2 = vconst.i32x4 [-2147483648 4294967295 0x10 -0x2]
+    return v0, v1, v2
+}`);
+    const bytes = f.dfg.constants.map((c) => [...(c ?? [])]);
+    expect(bytes[0]).toEqual([255, 255, 255, 255, 255, 255, 255, 255, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0, 0]);
+    expect(bytes[1]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 128, 255]);
+    expect(bytes[2]).toEqual([0, 0, 0, 0x80, 255, 255, 255, 255, 0x10, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff]);
+    expect(() => one('function %v() -> i8x16 {\nblock0:\n    v0 = vconst.i8x16 [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 256]\n    return v0\n}')).toThrow(
+      'integer 256 does not fit in 8 bits',
+    );
+  });
 });
 
 describe('errors name file, line, column, what was found and what was expected', () => {

@@ -24,11 +24,20 @@
 // parsed as separate texts.
 
 import type { AbiParam, DataValue, Signature, Type } from '@clift/ir';
-import { I8, dataValue, isDynamicVector, isFloat, isVector, laneBits, laneType, typeBytes, typeName } from '@clift/ir';
+import * as ir from '@clift/ir';
 import { bytesToBigInt, expandBytes, hexToBytes, laneLiteral } from './constants.js';
 import { ParseError } from './errors.js';
-import { Lexer, Tok } from './lexer.js';
-import { floatLayout, parseFloatBits, parseIntegerOfWidth, pow2f, smallIntegerAt, smallIntegerOfWidthAt } from './numbers.js';
+import { Lexer, sharedBytesEpochNow, sharedSourceBytes } from './lexer.js';
+import * as lexer from './lexer.js';
+import * as numbers from './numbers.js';
+
+// Imported bindings are live, so V8 reads them afresh at every use; what
+// reading a command uses is copied into module constants, which it folds
+// into the compiled code.
+const { I8, dataValue, isDynamicVector, isFloat, isVector, laneBits, laneType, typeBytes, typeName } = ir;
+const { Tok } = lexer;
+type Tok = lexer.Tok;
+const { floatLayout, parseFloatBits, parseIntegerOfWidth, pow2f, smallIntegerAt, smallIntegerOfWidthAt } = numbers;
 
 export interface RunCommand {
   kind: 'run' | 'print';
@@ -69,15 +78,28 @@ function isSpaceCode(c: number): boolean {
  * thousands of comments to test and hundreds of commands to read).
  */
 export class RunCommandReader {
-  private readonly lex: Lexer;
+  /**
+   * Made at the first command, over the shared byte copy of the source
+   * (most comments are not commands, and most files have none); remade
+   * when a parse has reused that copy since (`epoch`).
+   */
+  private lexer: Lexer | undefined = undefined;
+  private epoch = -1;
   private sig: Signature = { params: [], returns: [], callConv: 'fast' };
   private line = 0;
 
   constructor(
     private readonly src: string,
-    filename: string,
-  ) {
-    this.lex = new Lexer(src, filename, undefined, 1, { start: 0, end: 0, lineStart: 0 });
+    private readonly filename: string,
+  ) {}
+
+  private get lex(): Lexer {
+    if (this.lexer === undefined || this.epoch !== sharedBytesEpochNow()) {
+      const bytes = sharedSourceBytes(this.src);
+      this.epoch = sharedBytesEpochNow();
+      this.lexer = new Lexer(this.src, this.filename, undefined, 1, { start: 0, end: 0, lineStart: 0 }, bytes);
+    }
+    return this.lexer;
   }
 
   /**
@@ -101,10 +123,11 @@ export class RunCommandReader {
     if (kwEnd > end || (kwEnd < end && isWordCode(src.charCodeAt(kwEnd)))) return undefined;
     let bodyEnd = end;
     while (bodyEnd > p && isSpaceCode(src.charCodeAt(bodyEnd - 1))) bodyEnd--;
-    this.lex.reset(p, bodyEnd, lineStart, line);
+    const lex = this.lex;
+    lex.reset(p, bodyEnd, lineStart, line);
     this.sig = sig;
     this.line = line;
-    return this.parse(this.lex, src.slice(p, bodyEnd));
+    return this.parse(lex, src.slice(p, bodyEnd));
   }
 
   private err(detail: string): ParseError {
