@@ -18,7 +18,7 @@
 // Pass one here once reuse pays off.
 
 import { optimize, OptimizerError } from '@clift/egraph-midend';
-import { formatUserFuncName, verifyFunction, formatVerifierErrors, type Function } from '@clift/ir';
+import { formatUserFuncName, verifyFunction, formatVerifierErrors, I32, type Function, type VerifierOptions } from '@clift/ir';
 import { RegallocFailure, run as runRegalloc, type Output } from '@clift/regalloc';
 import type { CompiledCode } from './compiled.js';
 import { CodegenError } from './errors.js';
@@ -69,6 +69,10 @@ export interface CompileOptions {
   readonly vcode?: boolean;
 }
 
+// The verifier needs only the target's pointer width (given, not inferred from the ISA name).
+const VERIFY_PTR32: VerifierOptions = { pointerBits: 32 };
+const VERIFY_PTR64: VerifierOptions = { pointerBits: 64 };
+
 // `performance` exists in Node and browsers, but this package declares no runtime globals.
 const perf = (globalThis as { performance?: { now(): number } }).performance;
 const now = (): number => (perf ? perf.now() : Date.now());
@@ -98,7 +102,7 @@ export class Context {
     const now = this.clock;
     const t0 = now();
     if (flags.bool('enable_verifier')) {
-      const errors = verifyFunction(func, { target: isa.name });
+      const errors = verifyFunction(func, isa.pointerType === I32 ? VERIFY_PTR32 : VERIFY_PTR64);
       if (errors.length > 0) throw new CodegenError('verifier', `verifier errors in ${formatUserFuncName(func.name)}`, formatVerifierErrors(func, errors));
     }
     // Before the mid-end, as upstream legalizes: expansions get optimized.
