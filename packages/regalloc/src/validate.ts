@@ -737,12 +737,19 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
   argOff[nSucc] = nArgs;
   F.numArgs = nArgs;
 
-  for (let v = 0; v < numVregs; v++) if (vregCls[v] === 255) vregCls[v] = 0;
-
-  // Undefined uses.
-  for (let i = 0; i < numInsts; i++) for (let k = opOff[i]; k < opOff[i + 1]; k++) if (opKind[k] === 0 && vregDef[opVreg[k]] === 0x7fffffff) undefinedUse(F, opVreg[k], i);
-  for (let b = 0; b < numBlocks; b++)
-    for (let k = argOff[succOff[b]]; k < argOff[succOff[b + 1]]; k++) if (vregDef[args[k]] === 0x7fffffff) undefinedUse(F, args[k], blockEnd[b] - 1);
+  // Undefined uses. Every vreg an operand or branch argument names has its
+  // class noted, so a vreg with a class and no definition is the only sign of
+  // one; only then are the operands searched for the first such use.
+  let undefinedSeen = false;
+  for (let v = 0; v < numVregs; v++) {
+    if (vregCls[v] === 255) vregCls[v] = 0;
+    else if (vregDef[v] === 0x7fffffff) undefinedSeen = true;
+  }
+  if (undefinedSeen) {
+    for (let i = 0; i < numInsts; i++) for (let k = opOff[i]; k < opOff[i + 1]; k++) if (opKind[k] === 0 && vregDef[opVreg[k]] === 0x7fffffff) undefinedUse(F, opVreg[k], i);
+    for (let b = 0; b < numBlocks; b++)
+      for (let k = argOff[succOff[b]]; k < argOff[succOff[b + 1]]; k++) if (vregDef[args[k]] === 0x7fffffff) undefinedUse(F, args[k], blockEnd[b] - 1);
+  }
 
   checkOperandRules(F, env);
 

@@ -340,6 +340,9 @@ function buildRanges(s: IonState): void {
   const useOff = s.useOff;
   const usePt = s.usePt;
   const useIsDef = s.useIsDef;
+  const useW = s.useW;
+  const useReq = s.useReq;
+  const useHint = s.useHint;
   const defStart = s.defStart;
   const noRange = s.noRange;
   const instBlock = f.instBlock;
@@ -422,14 +425,35 @@ function buildRanges(s: IonState): void {
       let lastUse = -1;
       // Uses of v lie in its live blocks, so u is now v's first use at or after `start`.
       const firstUse = u;
+      // The range's use summary (see `IonState.lrW`), gathered on the way: the
+      // range ends after its last use here, so it holds exactly these uses.
+      let w = 0;
+      let req = 0;
+      let hint = -1;
       while (u < u1 && usePt[u] < bEnd) {
         // A def's own entry counts too: a dead reuse def still occupies its late point.
         lastUse = usePt[u];
+        w += useW[u];
+        const q = useReq[u];
+        if (q !== 0 && (req === 0 || q < req)) req = q;
+        if (hint < 0) hint = useHint[u];
         u++;
       }
       const end = liveOut[B] === v ? bEnd : lastUse >= start ? lastUse + 1 : start + 1;
-      if (prevTo === start) s.lrTo[s.nLr - 1] = end;
-      else s.addLr(start, end, v, firstUse);
+      if (prevTo === start) {
+        // Continues the previous block's range: its uses come first.
+        const r = s.nLr - 1;
+        s.lrTo[r] = end;
+        s.lrW[r] += w;
+        const q = s.lrReq[r];
+        if (req !== 0 && (q === 0 || req < q)) s.lrReq[r] = req;
+        if (s.lrHint[r] < 0) s.lrHint[r] = hint;
+      } else {
+        const r = s.addLr(start, end, v, firstUse);
+        s.lrW[r] = w;
+        s.lrReq[r] = req;
+        s.lrHint[r] = hint;
+      }
       prevTo = end;
     }
   }

@@ -156,58 +156,6 @@ class Pieces {
     }
   }
 
-  /** Index of v's piece covering pt, or -1. */
-  indexAt(v: number, pt: number): number {
-    let lo = this.off[v];
-    let hi = this.off[v + 1];
-    const end = hi;
-    const to = this.to;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (to[mid] <= pt) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < end && this.from[lo] <= pt ? lo : -1;
-  }
-
-  /** Index of v's piece covering pt, galloping outward from piece x; -1 if none. */
-  indexNear(v: number, x: number, pt: number): number {
-    const off = this.off[v];
-    const end = this.off[v + 1];
-    const to = this.to;
-    let lo: number;
-    let hi: number;
-    if (to[x] <= pt) {
-      // Forward: the first piece ending after pt lies in (x, end).
-      lo = x + 1;
-      let step = 1;
-      hi = lo;
-      while (hi < end && to[hi] <= pt) {
-        lo = hi + 1;
-        hi += step;
-        step *= 2;
-      }
-      if (hi > end) hi = end;
-    } else {
-      // Backward: it lies in [off, x].
-      hi = x;
-      let step = 1;
-      lo = x;
-      while (lo > off && to[lo - 1] > pt) {
-        hi = lo - 1;
-        lo -= step;
-        step *= 2;
-      }
-      if (lo < off) lo = off;
-    }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (to[mid] <= pt) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < end && this.from[lo] <= pt ? lo : -1;
-  }
-
   /** Where v is at point pt, or ALLOC_NONE. */
   at(v: number, pt: number): number {
     let lo = this.off[v];
@@ -345,32 +293,38 @@ function resolveWith(s: IonState, pieces: Pieces, mv: MoveList, edits: EditList,
       liIn[k] = x < end && pFrom[x] <= bStart ? x : -1;
     }
   }
-  for (let b = 0; b < nb; b++) {
-    const bStart = 2 * f.blockFirst[b];
-    for (let pk = f.predOff[b]; pk < f.predOff[b + 1]; pk++) {
-      const p = f.preds[pk];
-      const pEnd = 2 * f.blockEnd[p] - 1;
-      const single = f.succOff[p + 1] - f.succOff[p] === 1;
+  // Edges are visited by predecessor in layout order, so the points queried
+  // at predecessor ends increase and the same per-vreg cursors (reset) find
+  // each value's outgoing piece moving forward only. Each edge is its own
+  // parallel group (there are no critical edges: a multi-successor block's
+  // successors have it as their only predecessor), and inside a group the
+  // moves keep their order (live-ins of the successor, then its parameters).
+  pieces.resetCursors();
+  for (let p = 0; p < nb; p++) {
+    const pEnd = 2 * f.blockEnd[p] - 1;
+    const single = f.succOff[p + 1] - f.succOff[p] === 1;
+    const phase = single ? PH_EDGE_OUT : PH_EDGE_IN;
+    for (let j = f.succOff[p]; j < f.succOff[p + 1]; j++) {
+      const b = f.succs[j];
+      const bStart = 2 * f.blockFirst[b];
       const point = single ? 2 * (f.blockEnd[p] - 1) : bStart;
-      const phase = single ? PH_EDGE_OUT : PH_EDGE_IN;
       for (let k = liOff[b]; k < liOff[b + 1]; k++) {
         const v = liV[k];
         // A vreg in one piece is in the same place on both sides of every edge.
-        if (pOff[v + 1] - pOff[v] === 1) continue;
+        const end = pOff[v + 1];
+        if (end - pOff[v] === 1) continue;
         const xIn = liIn[k];
-        // The piece at the predecessor's end is usually the same or a neighbour.
-        const xOut = xIn >= 0 ? pieces.indexNear(v, xIn, pEnd) : pieces.indexAt(v, pEnd);
-        mv.add(point, phase, xOut >= 0 ? pAlloc[xOut] : ALLOC_NONE, xIn >= 0 ? pAlloc[xIn] : ALLOC_NONE, f.vregCls[v]);
+        let x = cursor[v];
+        while (x < end && pTo[x] <= pEnd) x++;
+        cursor[v] = x;
+        const out = x < end && pFrom[x] <= pEnd ? pAlloc[x] : ALLOC_NONE;
+        mv.add(point, phase, out, xIn >= 0 ? pAlloc[xIn] : ALLOC_NONE, f.vregCls[v]);
       }
-      // Which successor index of p is b?
-      for (let j = f.succOff[p]; j < f.succOff[p + 1]; j++) {
-        if (f.succs[j] !== b) continue;
-        for (let k = f.argOff[j], q = f.paramOff[b]; k < f.argOff[j + 1]; k++, q++) {
-          const a = f.args[k];
-          const prm = f.params[q];
-          if (s.noRange[prm] === 1 || pOff[prm + 1] === pOff[prm]) continue;
-          mv.add(point, phase, pieces.at(a, pEnd), pieces.at(prm, bStart), f.vregCls[prm]);
-        }
+      for (let k = f.argOff[j], q = f.paramOff[b]; k < f.argOff[j + 1]; k++, q++) {
+        const a = f.args[k];
+        const prm = f.params[q];
+        if (s.noRange[prm] === 1 || pOff[prm + 1] === pOff[prm]) continue;
+        mv.add(point, phase, pieces.at(a, pEnd), pieces.at(prm, bStart), f.vregCls[prm]);
       }
     }
   }
@@ -531,9 +485,15 @@ function eliminateRedundantMoves(s: IonState, allocs: Uint32Array, edits: EditLi
   const base = s.ctx.takeStamps(f.numBlocks);
   let nextId = 1;
   let e = 0;
-  for (let blk = 0; blk < f.numBlocks; blk++) {
+  for (let blk = 0; blk < f.numBlocks && e < ne; blk++) {
     const b = base + blk;
-    for (let i = f.blockFirst[blk]; i < f.blockEnd[blk]; i++) {
+    const bEnd = f.blockEnd[blk];
+    // Only the instructions from the block's first edit to its last matter:
+    // before the first, every location holds a value no move has copied yet,
+    // which is what an unstamped location stands for too.
+    if (ePoint[e] >= 2 * bEnd) continue;
+    const i0 = ePoint[e] >> 1;
+    for (let i = i0 > f.blockFirst[blk] ? i0 : f.blockFirst[blk]; i < bEnd && e < ne && ePoint[e] < 2 * bEnd; i++) {
       for (let pass = 0; pass < 2; pass++) {
         const pt = 2 * i + pass;
         while (e < ne && ePoint[e] === pt) {

@@ -40,6 +40,8 @@ export const FX_DEF_STACK = 3; // after(i): spill slot -> vreg's location
 export const FX_REUSE = 4; // before(i): input's location -> def's register
 
 export const MINIMAL_WEIGHT = 1e12;
+/** `lrReq` of a range whose use summary must be rebuilt (real requirements are at most 64). */
+export const SUMMARY_STALE = 255;
 
 export type LogFn = ((line: string) => void) | null;
 
@@ -76,6 +78,16 @@ export class IonState {
   lrBundle: Int32Array = new Int32Array(0);
   /** Per range: index of its vreg's first use at or after its start (uses inside it start there). */
   lrUse: Int32Array = new Int32Array(0);
+  /**
+   * Per range: a summary of the uses inside it, so that `recompute` reads
+   * three numbers per range instead of walking its uses: the sum of their
+   * weights (integers, so sums are exact in any order), the tightest register
+   * requirement (as `useReq`; SUMMARY_STALE when the summary must be rebuilt
+   * from the uses, as after a split) and the first hint, or -1.
+   */
+  lrW: Float64Array = new Float64Array(0);
+  lrReq: Uint8Array = new Uint8Array(0);
+  lrHint: Int32Array = new Int32Array(0);
   /** (block, vreg) pairs: vreg is live into block and not a parameter of it. */
   nLi = 0;
   liBlock: Int32Array = new Int32Array(0);
@@ -162,6 +174,9 @@ export class IonState {
       this.lrVreg = roomI32(this.lrVreg, est);
       this.lrBundle = roomI32(this.lrBundle, est);
       this.lrUse = roomI32(this.lrUse, est);
+      this.lrW = roomF64(this.lrW, est);
+      this.lrReq = roomU8(this.lrReq, est);
+      this.lrHint = roomI32(this.lrHint, est);
       this.liBlock = roomI32(this.liBlock, est);
       this.liVreg = roomI32(this.liVreg, est);
       this.bOff = roomI32(this.bOff, est);
@@ -208,6 +223,9 @@ export class IonState {
       this.lrVreg = growI32(this.lrVreg, r + 1);
       this.lrBundle = growI32(this.lrBundle, r + 1);
       this.lrUse = growI32(this.lrUse, r + 1);
+      this.lrW = growF64(this.lrW, r + 1);
+      this.lrReq = growU8(this.lrReq, r + 1);
+      this.lrHint = growI32(this.lrHint, r + 1);
       this.occ.ensureRanges(this.lrFrom.length, this.lrFrom);
     }
     this.lrFrom[r] = from;
@@ -215,6 +233,7 @@ export class IonState {
     this.lrVreg[r] = v;
     this.lrBundle[r] = -1;
     this.lrUse[r] = use;
+    this.lrReq[r] = SUMMARY_STALE;
     this.nLr = r + 1;
     return r;
   }
@@ -343,6 +362,7 @@ export class IonState {
     const v = this.lrVreg[r];
     const nr = this.addLr(x, this.lrTo[r], v, this.firstUseAtOrAfter(v, this.lrUse[r], x));
     this.lrTo[r] = x;
+    this.lrReq[r] = SUMMARY_STALE;
     return nr;
   }
 
@@ -358,21 +378,40 @@ export class IonState {
     return lo;
   }
 
+  /** Rebuilds range r's use summary (`lrW`, `lrReq`, `lrHint`) from its uses; returns its requirement. */
+  summarize(r: number): number {
+    const to = this.lrTo[r];
+    const ue = this.useOff[this.lrVreg[r] + 1];
+    const usePt = this.usePt;
+    const useW = this.useW;
+    const useReq = this.useReq;
+    const useHint = this.useHint;
+    let w = 0;
+    let req = 0;
+    let hint = -1;
+    for (let u = this.lrUse[r]; u < ue && usePt[u] < to; u++) {
+      w += useW[u];
+      const q = useReq[u];
+      if (q !== 0 && (req === 0 || q < req)) req = q;
+      if (hint < 0) hint = useHint[u];
+    }
+    this.lrW[r] = w;
+    this.lrReq[r] = req;
+    this.lrHint[r] = hint;
+    return req;
+  }
+
   /**
    * Recomputes weight, priority, requirement, hint and minimality of bundle b
-   * from its ranges and the uses inside them.
+   * from its ranges' use summaries.
    */
   recompute(b: number): void {
     const arena = this.arena;
     const lrFrom = this.lrFrom;
     const lrTo = this.lrTo;
-    const lrVreg = this.lrVreg;
-    const usePt = this.usePt;
-    const useOff = this.useOff;
-    const useW = this.useW;
-    const useReq = this.useReq;
-    const useHint = this.useHint;
-    const lrUse = this.lrUse;
+    const lrW = this.lrW;
+    const lrReq = this.lrReq;
+    const lrHint = this.lrHint;
     let w = 0;
     let len = 0;
     let req = 0;
@@ -384,7 +423,6 @@ export class IonState {
     const end = this.bOff[b] + this.bLen[b];
     for (let k = this.bOff[b]; k < end; k++) {
       const r = arena[k];
-      const v = lrVreg[r];
       const from = lrFrom[r];
       const to = lrTo[r];
       len += to - from;
@@ -396,13 +434,11 @@ export class IonState {
       }
       if (from >> 1 < minInst) minInst = from >> 1;
       if ((to - 1) >> 1 > maxInst) maxInst = (to - 1) >> 1;
-      const ue = useOff[v + 1];
-      for (let u = lrUse[r]; u < ue && usePt[u] < to; u++) {
-        w += useW[u];
-        const q = useReq[u];
-        if (q !== 0 && (req === 0 || q < req)) req = q;
-        if (hint < 0 && useHint[u] >= 0) hint = useHint[u];
-      }
+      let q = lrReq[r];
+      if (q === SUMMARY_STALE) q = this.summarize(r);
+      w += lrW[r];
+      if (q !== 0 && (req === 0 || q < req)) req = q;
+      if (hint < 0) hint = lrHint[r];
     }
     const minimal = minInst === maxInst ? 1 : 0;
     this.bFirst[b] = crosses ? this.env.numPreferred[this.bCls[b]] : 0;
