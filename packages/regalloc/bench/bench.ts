@@ -70,6 +70,28 @@ const fmt = (x: number, d = 1): string => x.toFixed(d).padStart(8);
 const tinyRegs: [number, number] = [28, 32];
 const tinyEnv = fuzzMachine({ regs: tinyRegs, scratch: true });
 
+/**
+ * CPU milliseconds per call of `body`: warm up the JIT (a compiler runs the
+ * allocator many times), then the best of five rounds of at least ~0.2 s of
+ * CPU time each.
+ */
+function bestMsPerRep(body: () => void): number {
+  for (let w = 0, tw = cpuMs(); w < 3 || cpuMs() - tw < 500; w++) body();
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    let reps = 0;
+    const t0 = cpuMs();
+    let t = t0;
+    while (reps < 2 || t - t0 < 200) {
+      body();
+      reps++;
+      t = cpuMs();
+    }
+    best = Math.min(best, (t - t0) / reps);
+  }
+  return best;
+}
+
 /** Tiny functions: µs per call of `run` without a context, best of five rounds. */
 function benchTiny(): void {
   const fs: RegallocFunction[] = [];
@@ -101,22 +123,9 @@ function benchTiny(): void {
       st.reloads += out.stats.reloads;
       st.moves += out.stats.moves;
     }
-    const all = (): void => {
+    const best = bestMsPerRep(() => {
       for (const f of fns) run(f, tinyEnv, { algorithm: algo });
-    };
-    for (let w = 0, tw = cpuMs(); w < 3 || cpuMs() - tw < 500; w++) all();
-    let best = Infinity;
-    for (let round = 0; round < 5; round++) {
-      let reps = 0;
-      const t0 = cpuMs();
-      let t = t0;
-      while (reps < 2 || t - t0 < 200) {
-        all();
-        reps++;
-        t = cpuMs();
-      }
-      best = Math.min(best, (t - t0) / reps);
-    }
+    });
     const k = total / 1000;
     console.log(
       `${label.padEnd(14)}${((best * 1000) / fs.length).toFixed(2).padStart(8)} ${((best * 1e6) / total).toFixed(0).padStart(8)} ${fmt(st.spills / k)}  ${fmt(st.reloads / k)}  ${fmt(st.moves / k)}`,
@@ -140,21 +149,7 @@ for (const profile of profiles)
       const out = once();
       const errs = algo === 'fastalloc' && n > 20_000 ? [] : checkOutput(f, env, out);
       if (errs.length > 0) throw new Error(`${algo} on ${profile} ${size}: ${errs[0].message}`);
-      // Warm up the JIT (a compiler runs the allocator many times), then take the
-      // best of five rounds of at least ~0.2 s of CPU time each.
-      for (let w = 0, tw = cpuMs(); w < 3 || cpuMs() - tw < 500; w++) once();
-      let best = Infinity;
-      for (let round = 0; round < 5; round++) {
-        let reps = 0;
-        const t0 = cpuMs();
-        let t = t0;
-        while (reps < 2 || t - t0 < 200) {
-          once();
-          reps++;
-          t = cpuMs();
-        }
-        best = Math.min(best, ((t - t0) * 1e6) / reps / n);
-      }
+      const best = (bestMsPerRep(once) * 1e6) / n;
       const k = n / 1000;
       rows.push({ profile, algo, insts: n, nsPerInst: best });
       const st = out.stats;

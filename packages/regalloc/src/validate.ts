@@ -213,6 +213,46 @@ function moreI32(a: Int32Array, used: number, n: number): Int32Array {
   return b;
 }
 
+/**
+ * Reads every block's successor or predecessor list (from the bulk form when
+ * the client has one) into column `key` of `F`, with offsets in `off`;
+ * returns the number of entries.
+ */
+function readBlockLists(
+  F: FlatFunction,
+  key: 'succs' | 'preds',
+  off: Int32Array,
+  numBlocks: number,
+  bulk: FlatLists<Block> | undefined,
+  perBlock: (b: Block) => ArrayLike<Block>,
+  what: string,
+): number {
+  let dst = F[key];
+  let n = 0;
+  for (let b = 0; b < numBlocks; b++) {
+    off[b] = n;
+    let list: ArrayLike<number>;
+    let s0 = 0;
+    let len: number;
+    if (bulk !== undefined) {
+      list = bulk.items;
+      s0 = bulk.starts[b];
+      len = bulk.starts[b + 1] - s0;
+    } else {
+      list = perBlock(b as Block);
+      len = list.length;
+    }
+    if (n + len > dst.length) dst = F[key] = moreI32(dst, n, n + len);
+    for (let k = 0; k < len; k++) {
+      const x = list[s0 + k];
+      if (!Number.isInteger(x) || x < 0 || x >= numBlocks) fail({ kind: 'BadCfg', block: b, message: `block${b} has ${what} ${x} out of range` });
+      dst[n++] = x;
+    }
+  }
+  off[numBlocks] = n;
+  return n;
+}
+
 // ---------------------------------------------------------------------------
 // The machine
 // ---------------------------------------------------------------------------
@@ -479,54 +519,16 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
   // CFG.
   const succOff = (F.succOff = roomI32(F.succOff, numBlocks + 1));
   const predOff = (F.predOff = roomI32(F.predOff, numBlocks + 1));
-  let succs = (F.succs = roomI32(F.succs, 2 * numBlocks));
-  let preds = (F.preds = roomI32(F.preds, 2 * numBlocks));
-  let nSucc = 0;
-  let nPred = 0;
+  F.succs = roomI32(F.succs, 2 * numBlocks);
+  F.preds = roomI32(F.preds, 2 * numBlocks);
   const allSuccs = f.allBlockSuccs?.();
   const allPreds = f.allBlockPreds?.();
   if (allSuccs !== undefined) listsShape(allSuccs, numBlocks, 'allBlockSuccs()', LIST_OF_BLOCK);
   if (allPreds !== undefined) listsShape(allPreds, numBlocks, 'allBlockPreds()', LIST_OF_BLOCK);
-  for (let b = 0; b < numBlocks; b++) {
-    succOff[b] = nSucc;
-    let ss: ArrayLike<number>;
-    let s0 = 0;
-    let ns: number;
-    if (allSuccs !== undefined) {
-      ss = allSuccs.items;
-      s0 = allSuccs.starts[b];
-      ns = allSuccs.starts[b + 1] - s0;
-    } else {
-      ss = f.blockSuccs(b as Block);
-      ns = ss.length;
-    }
-    if (nSucc + ns > succs.length) succs = F.succs = moreI32(succs, nSucc, nSucc + ns);
-    for (let k = 0; k < ns; k++) {
-      const s = ss[s0 + k];
-      if (!Number.isInteger(s) || s < 0 || s >= numBlocks) fail({ kind: 'BadCfg', block: b, message: `block${b} has successor ${s} out of range` });
-      succs[nSucc++] = s;
-    }
-    predOff[b] = nPred;
-    let ps: ArrayLike<number>;
-    let p0 = 0;
-    let np: number;
-    if (allPreds !== undefined) {
-      ps = allPreds.items;
-      p0 = allPreds.starts[b];
-      np = allPreds.starts[b + 1] - p0;
-    } else {
-      ps = f.blockPreds(b as Block);
-      np = ps.length;
-    }
-    if (nPred + np > preds.length) preds = F.preds = moreI32(preds, nPred, nPred + np);
-    for (let k = 0; k < np; k++) {
-      const p = ps[p0 + k];
-      if (!Number.isInteger(p) || p < 0 || p >= numBlocks) fail({ kind: 'BadCfg', block: b, message: `block${b} has predecessor ${p} out of range` });
-      preds[nPred++] = p;
-    }
-  }
-  succOff[numBlocks] = nSucc;
-  predOff[numBlocks] = nPred;
+  const nSucc = readBlockLists(F, 'succs', succOff, numBlocks, allSuccs, (b) => f.blockSuccs(b), 'successor');
+  const nPred = readBlockLists(F, 'preds', predOff, numBlocks, allPreds, (b) => f.blockPreds(b), 'predecessor');
+  const succs = F.succs;
+  const preds = F.preds;
   F.numEdges = nSucc;
   // Each edge must appear as often in its source's succ list as in its target's pred
   // list. Per target: count each predecessor's entries, compare with the source's
