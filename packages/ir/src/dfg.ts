@@ -59,38 +59,93 @@ function grow(old: Uint32Array, need: number, initial: number): Uint32Array {
   let cap = Math.max(old.length * 2, initial);
   while (cap < need) cap *= 2;
   const next = newU32(cap);
-  next.set(old);
+  if (old.length !== 0) next.set(old);
   return next;
 }
 
+/**
+ * A table's region `[offset, offset + cap)` of `old` copied into an array
+ * of its own of at least `need` words (double the region, or more), new
+ * words zero.
+ */
+function moveOut(old: Uint32Array, offset: number, cap: number, need: number): Uint32Array {
+  let next = cap * 2;
+  while (next < need) next *= 2;
+  const out = newU32(next);
+  for (let i = 0; i < cap; i++) out[i] = old[offset + i];
+  return out;
+}
+
+// The shared first array's regions, in words: 10 values, 7 instructions,
+// 4 blocks, 20 list words. Most upstream test functions fit (the median
+// has 4 values, 3 instructions, 1 block, 8 list words; the 95th
+// percentile 7, 6, 1, 16); the array is zeroed memory, so a region sized
+// for the rare large function would cost every small one.
+const INITIAL_VALUE_WORDS = 10 * 4;
+const INITIAL_INST_WORDS = 7 * 10;
+const INITIAL_BLOCK_WORDS = 4 * 2;
+const INITIAL_LIST_WORDS = 20;
+const SHARED_VO = 0;
+const SHARED_IO = SHARED_VO + INITIAL_VALUE_WORDS;
+const SHARED_BO = SHARED_IO + INITIAL_INST_WORDS;
+const SHARED_LO = SHARED_BO + INITIAL_BLOCK_WORDS;
+const SHARED_WORDS = SHARED_LO + INITIAL_LIST_WORDS;
+/** Words of zeroed storage a DataFlowGraph can be given for its first tables (see the constructor). */
+export const DFG_STORAGE_WORDS = SHARED_WORDS;
+
 export class DataFlowGraph {
   // Records packed in strided typed arrays held directly (no wrapper
-  // object), one array per entity kind, so a function owns a handful of
-  // arrays however many entities it has. Each is allocated on first use
-  // and doubles when full; `n*` counts the records in use.
+  // object), one table per entity kind, so a function owns a handful of
+  // arrays however many entities it has. Each table is (array, offset,
+  // capacity in words): the value, instruction, block and list tables
+  // start out as regions of one shared array (made on the first push to
+  // any of them), because a typed array costs about as much to make as a
+  // small function's records cost to fill; a table that outgrows its
+  // region moves to an array of its own (offset 0), doubling from then
+  // on. Readers index `table[offset + record * stride + field]`. `n*`
+  // counts the records in use.
   /** Per value (4 words): `type, kind, a, b` — a: inst (result), block
    * (param), original (alias), x (union); b: result/param position, or y (union). */
   private vd: Uint32Array = EMPTY;
+  private vo = 0;
+  private vcap = 0;
   private nv = 0;
   /** Per instruction (10 words): `opcode, ctrlType, argStart, argLen,
    * resStart, resLen, imm0, imm1, imm2, srcLoc` (imm words stored as u32, read as i32). */
   private id: Uint32Array = EMPTY;
+  private io = 0;
+  private icap = 0;
   private ni = 0;
   /** Per block (2 words): `paramStart, paramLen` (order is Layout's). */
   private bd: Uint32Array = EMPTY;
+  private bo = 0;
+  private bcap = 0;
   private nb = 0;
-  /** Per block call (3 words): `block, argStart, argLen`. */
+  /** Per block call (3 words): `block, argStart, argLen` (own array: few functions branch). */
   private cd: Uint32Array = EMPTY;
   private nc = 0;
   /**
    * The list pool: many short lists of u32 (arguments, results, block
-   * parameters, block-call arguments) in one array; a list is named by
-   * (start, length) kept by its owner. Appending to a list that does not
-   * end the pool copies it to the end first, leaving the old run as
-   * garbage: lists are short and rarely grow after creation.
+   * parameters, block-call arguments) in one table; a list is named by
+   * (start, length) kept by its owner, `start` relative to `lo`.
+   * Appending to a list that does not end the pool copies it to the end
+   * first, leaving the old run as garbage: lists are short and rarely grow
+   * after creation.
    */
   private ld: Uint32Array = EMPTY;
+  private lo = 0;
+  private lcap = 0;
   private nl = 0;
+
+  /**
+   * `storage[storageOffset, storageOffset + DFG_STORAGE_WORDS)`, when
+   * given, must be zeroed and used by nothing else: it becomes the shared
+   * first array (Function hands its DFG and Layout regions of one array).
+   * Without it, the shared array is made on the first push.
+   */
+  constructor(storage?: Uint32Array, storageOffset = 0) {
+    if (storage !== undefined) this.useShared(storage, storageOffset);
+  }
 
   // The entity tables below are made on first access: most functions use
   // none of them, and empty arrays made for every function would cost more
@@ -159,20 +214,53 @@ export class DataFlowGraph {
   // ===================================================================
   // Storage
 
+  /**
+   * Makes the shared first array (see the field comments) if no table
+   * has storage yet. Returns false when it already existed.
+   */
+  private allocShared(): boolean {
+    if (this.vd !== EMPTY || this.id !== EMPTY || this.bd !== EMPTY || this.ld !== EMPTY) return false;
+    this.useShared(newU32(SHARED_WORDS), 0);
+    return true;
+  }
+  /** Places the first tables in `buf` from `base` on. */
+  private useShared(buf: Uint32Array, base: number): void {
+    this.vd = this.id = this.bd = this.ld = buf;
+    this.vo = base + SHARED_VO;
+    this.io = base + SHARED_IO;
+    this.bo = base + SHARED_BO;
+    this.lo = base + SHARED_LO;
+    this.vcap = INITIAL_VALUE_WORDS;
+    this.icap = INITIAL_INST_WORDS;
+    this.bcap = INITIAL_BLOCK_WORDS;
+    this.lcap = INITIAL_LIST_WORDS;
+  }
   /** Appends a zeroed value record; returns its index. */
   private pushValue(): number {
     const need = (this.nv + 1) * 4;
-    if (need > this.vd.length) this.vd = grow(this.vd, need, 16 * 4);
+    if (need > this.vcap && !(this.allocShared() && need <= this.vcap)) {
+      this.vd = moveOut(this.vd, this.vo, this.vcap, need);
+      this.vcap = this.vd.length;
+      this.vo = 0;
+    }
     return this.nv++;
   }
   private pushInst(): number {
     const need = (this.ni + 1) * 10;
-    if (need > this.id.length) this.id = grow(this.id, need, 8 * 10);
+    if (need > this.icap && !(this.allocShared() && need <= this.icap)) {
+      this.id = moveOut(this.id, this.io, this.icap, need);
+      this.icap = this.id.length;
+      this.io = 0;
+    }
     return this.ni++;
   }
   private pushBlock(): number {
     const need = (this.nb + 1) * 2;
-    if (need > this.bd.length) this.bd = grow(this.bd, need, 16 * 2);
+    if (need > this.bcap && !(this.allocShared() && need <= this.bcap)) {
+      this.bd = moveOut(this.bd, this.bo, this.bcap, need);
+      this.bcap = this.bd.length;
+      this.bo = 0;
+    }
     return this.nb++;
   }
   private pushBlockCall(): number {
@@ -180,13 +268,22 @@ export class DataFlowGraph {
     if (need > this.cd.length) this.cd = grow(this.cd, need, 8 * 3);
     return this.nc++;
   }
+  /** Makes the list pool hold at least `need` words. */
+  private reserveList(need: number): void {
+    if (need > this.lcap && !(this.allocShared() && need <= this.lcap)) {
+      this.ld = moveOut(this.ld, this.lo, this.lcap, need);
+      this.lcap = this.ld.length;
+      this.lo = 0;
+    }
+  }
   /** Allocates a list holding `items`; returns its start. */
   private listAlloc(items: ArrayLike<number>): number {
     const start = this.nl;
     const n = items.length;
-    if (start + n > this.ld.length) this.ld = grow(this.ld, start + n, 32);
+    if (start + n > this.lcap) this.reserveList(start + n);
     const data = this.ld;
-    for (let i = 0; i < n; i++) data[start + i] = items[i];
+    const o = this.lo + start;
+    for (let i = 0; i < n; i++) data[o + i] = items[i];
     this.nl = start + n;
     return start;
   }
@@ -197,24 +294,25 @@ export class DataFlowGraph {
   private listAppend(start: number, len: number, v: number): number {
     const end = this.nl;
     if (start + len === end && len !== 0) {
-      if (end + 1 > this.ld.length) this.ld = grow(this.ld, end + 1, 32);
-      this.ld[end] = v;
+      if (end + 1 > this.lcap) this.reserveList(end + 1);
+      this.ld[this.lo + end] = v;
       this.nl = end + 1;
       return start;
     }
-    if (end + len + 1 > this.ld.length) this.ld = grow(this.ld, end + len + 1, 32);
+    if (end + len + 1 > this.lcap) this.reserveList(end + len + 1);
     const data = this.ld;
-    for (let i = 0; i < len; i++) data[end + i] = data[start + i];
-    data[end + len] = v;
+    const lo = this.lo;
+    for (let i = 0; i < len; i++) data[lo + end + i] = data[lo + start + i];
+    data[lo + end + len] = v;
     this.nl = end + len + 1;
     return end;
   }
   private listSet(start: number, i: number, v: number): void {
-    this.ld[start + i] = v;
+    this.ld[this.lo + start + i] = v;
   }
   private listSlice(start: number, len: number): number[] {
     const out = new Array<number>(len);
-    for (let i = 0; i < len; i++) out[i] = this.ld[start + i];
+    for (let i = 0; i < len; i++) out[i] = this.ld[this.lo + start + i];
     return out;
   }
 
@@ -227,10 +325,11 @@ export class DataFlowGraph {
   private newValue(type: Type, kind: ValueKind, a: number, b: number): Value {
     const v = this.pushValue();
     const d = this.vd;
-    d[v * 4] = type;
-    d[v * 4 + 1] = kind;
-    d[v * 4 + 2] = a;
-    d[v * 4 + 3] = b;
+    const o = this.vo + v * 4;
+    d[o] = type;
+    d[o + 1] = kind;
+    d[o + 2] = a;
+    d[o + 3] = b;
     return v as Value;
   }
   /** Makes ids up to `v` exist (as placeholders); the reader keeps source numbers. */
@@ -238,25 +337,25 @@ export class DataFlowGraph {
     while (this.numValues() <= v) this.newValue(INVALID, ValueKind.Placeholder, NONE, 0);
   }
   valueIsValid(v: Value): boolean {
-    return v >= 0 && v < this.numValues() && this.vd[v * 4 + 1] !== ValueKind.Placeholder;
+    return v >= 0 && v < this.numValues() && this.vd[this.vo + v * 4 + 1] !== ValueKind.Placeholder;
   }
   valueKindOf(v: Value): ValueKind {
-    return this.vd[v * 4 + 1] as ValueKind;
+    return this.vd[this.vo + v * 4 + 1] as ValueKind;
   }
   valueType_(v: Value): Type {
-    return this.vd[v * 4] as Type;
+    return this.vd[this.vo + v * 4] as Type;
   }
   /** The type of `v` (aliases report their original's type). */
   valueTypeOf(v: Value): Type {
-    return this.vd[(this.resolveAliases(v)) * 4] as Type;
+    return this.vd[this.vo + (this.resolveAliases(v)) * 4] as Type;
   }
   setValueType(v: Value, t: Type): void {
-    this.vd[v * 4] = t;
+    this.vd[this.vo + v * 4] = t;
   }
   valueDef(v: Value): ValueDef {
-    const a = this.vd[v * 4 + 2];
-    const b = this.vd[v * 4 + 3];
-    switch (this.vd[v * 4 + 1] as ValueKind) {
+    const a = this.vd[this.vo + v * 4 + 2];
+    const b = this.vd[this.vo + v * 4 + 3];
+    switch (this.vd[this.vo + v * 4 + 1] as ValueKind) {
       case ValueKind.Result: return { kind: 'result', inst: a as Inst, num: b };
       case ValueKind.Param: return { kind: 'param', block: a as Block, num: b };
       case ValueKind.Alias: return { kind: 'alias', original: a as Value };
@@ -266,33 +365,33 @@ export class DataFlowGraph {
   }
   /** The instruction defining `v`, or NONE if it is not a result. */
   valueInst(v: Value): Inst {
-    return this.vd[v * 4 + 1] === ValueKind.Result ? (this.vd[v * 4 + 2] as Inst) : (NONE as Inst);
+    return this.vd[this.vo + v * 4 + 1] === ValueKind.Result ? (this.vd[this.vo + v * 4 + 2] as Inst) : (NONE as Inst);
   }
   /** The block whose parameter `v` is, or NONE. */
   valueBlock(v: Value): Block {
-    return this.vd[v * 4 + 1] === ValueKind.Param ? (this.vd[v * 4 + 2] as Block) : (NONE as Block);
+    return this.vd[this.vo + v * 4 + 1] === ValueKind.Param ? (this.vd[this.vo + v * 4 + 2] as Block) : (NONE as Block);
   }
   /** Result index or parameter index of `v`. */
   valueNum(v: Value): number {
-    return this.vd[v * 4 + 3];
+    return this.vd[this.vo + v * 4 + 3];
   }
 
   /** Follows alias links to a value that is not an alias. */
   resolveAliases(v: Value): Value {
     let cur = v;
-    for (let guard = this.numValues(); this.vd[cur * 4 + 1] === ValueKind.Alias; guard--) {
+    for (let guard = this.numValues(); this.vd[this.vo + cur * 4 + 1] === ValueKind.Alias; guard--) {
       if (guard < 0) throw new Error(`alias cycle at v${v}`);
-      cur = this.vd[cur * 4 + 2] as Value;
+      cur = this.vd[this.vo + cur * 4 + 2] as Value;
     }
     return cur;
   }
   /** Makes (or turns the placeholder) `dest` into an alias of `original`. */
   makeValueAliasAt(dest: Value, original: Value): void {
     this.ensureValue(dest);
-    this.vd[dest * 4 + 1] = ValueKind.Alias;
-    this.vd[dest * 4 + 2] = original;
-    this.vd[dest * 4 + 3] = 0;
-    this.vd[dest * 4] = this.vd[(this.resolveAliases(original)) * 4]!;
+    this.vd[this.vo + dest * 4 + 1] = ValueKind.Alias;
+    this.vd[this.vo + dest * 4 + 2] = original;
+    this.vd[this.vo + dest * 4 + 3] = 0;
+    this.vd[this.vo + dest * 4] = this.vd[this.vo + (this.resolveAliases(original)) * 4]!;
   }
   /** A fresh alias of `original`. */
   makeValueAlias(original: Value): Value {
@@ -301,9 +400,9 @@ export class DataFlowGraph {
   /** Turns existing value `v` into an alias of `original` (replaces all uses). */
   changeToAlias(v: Value, original: Value): void {
     if (this.resolveAliases(original) === v) throw new Error(`aliasing v${v} to itself`);
-    this.vd[v * 4 + 1] = ValueKind.Alias;
-    this.vd[v * 4 + 2] = original;
-    this.vd[v * 4 + 3] = 0;
+    this.vd[this.vo + v * 4 + 1] = ValueKind.Alias;
+    this.vd[this.vo + v * 4 + 2] = original;
+    this.vd[this.vo + v * 4 + 3] = 0;
   }
   /** A union value joining two equivalent values (for the mid-end). */
   makeUnion(x: Value, y: Value): Value {
@@ -311,7 +410,7 @@ export class DataFlowGraph {
   }
   /** Values that alias others, for the printer and verifier. */
   *aliases(): Iterable<Value> {
-    for (let v = 0; v < this.numValues(); v++) if (this.vd[v * 4 + 1] === ValueKind.Alias) yield v as Value;
+    for (let v = 0; v < this.numValues(); v++) if (this.vd[this.vo + v * 4 + 1] === ValueKind.Alias) yield v as Value;
   }
 
   // ===================================================================
@@ -328,7 +427,7 @@ export class DataFlowGraph {
     const argStart = this.listAlloc(args);
     const inst = this.pushInst() as Inst;
     const d = this.id;
-    const o = inst * 10;
+    const o = this.io + inst * 10;
     d[o] = opcode;
     d[o + 1] = ctrlType;
     d[o + 2] = argStart;
@@ -340,52 +439,52 @@ export class DataFlowGraph {
     return inst;
   }
   opcode(inst: Inst): number {
-    return this.id[inst * 10];
+    return this.id[this.io + inst * 10];
   }
   format(inst: Inst): InstructionFormat {
-    return opcodeFormat(this.id[inst * 10] as Opcode);
+    return opcodeFormat(this.id[this.io + inst * 10] as Opcode);
   }
   /** Replaces the opcode (same format expected); results are kept. */
   setOpcode(inst: Inst, opcode: number): void {
-    this.id[inst * 10] = opcode;
+    this.id[this.io + inst * 10] = opcode;
   }
   ctrlType(inst: Inst): Type {
-    return this.id[inst * 10 + 1] as Type;
+    return this.id[this.io + inst * 10 + 1] as Type;
   }
   setCtrlType(inst: Inst, t: Type): void {
-    this.id[inst * 10 + 1] = t;
+    this.id[this.io + inst * 10 + 1] = t;
   }
   imm0(inst: Inst): number {
-    return this.id[inst * 10 + 6] | 0;
+    return this.id[this.io + inst * 10 + 6] | 0;
   }
   imm1(inst: Inst): number {
-    return this.id[inst * 10 + 7] | 0;
+    return this.id[this.io + inst * 10 + 7] | 0;
   }
   imm2(inst: Inst): number {
-    return this.id[inst * 10 + 8] | 0;
+    return this.id[this.io + inst * 10 + 8] | 0;
   }
   setImm(inst: Inst, which: 0 | 1 | 2, v: number): void {
-    this.id[inst * 10 + 6 + which] = v;
+    this.id[this.io + inst * 10 + 6 + which] = v;
   }
   srcLoc(inst: Inst): number {
-    return this.id[inst * 10 + 9];
+    return this.id[this.io + inst * 10 + 9];
   }
   setSrcLoc(inst: Inst, loc: number): void {
-    this.id[inst * 10 + 9] = loc;
+    this.id[this.io + inst * 10 + 9] = loc;
   }
 
   numArgs(inst: Inst): number {
-    return this.id[inst * 10 + 3];
+    return this.id[this.io + inst * 10 + 3];
   }
   arg(inst: Inst, i: number): Value {
-    return this.ld[this.id[inst * 10 + 2] + i] as Value;
+    return this.ld[this.lo + this.id[this.io + inst * 10 + 2] + i] as Value;
   }
   setArg(inst: Inst, i: number, v: Value): void {
-    this.listSet(this.id[inst * 10 + 2], i, v);
+    this.listSet(this.id[this.io + inst * 10 + 2], i, v);
   }
   /** All value arguments (fixed then variable); allocates: cold paths only. */
   instArgs(inst: Inst): Value[] {
-    return this.listSlice(this.id[inst * 10 + 2], this.id[inst * 10 + 3]) as Value[];
+    return this.listSlice(this.id[this.io + inst * 10 + 2], this.id[this.io + inst * 10 + 3]) as Value[];
   }
   /** The variable arguments after the format's fixed operands. */
   instVarArgs(inst: Inst, numFixed: number): Value[] {
@@ -393,26 +492,26 @@ export class DataFlowGraph {
   }
   /** Replaces the whole argument list. */
   setInstArgs(inst: Inst, args: ArrayLike<number>): void {
-    this.id[inst * 10 + 2] = this.listAlloc(args);
-    this.id[inst * 10 + 3] = args.length;
+    this.id[this.io + inst * 10 + 2] = this.listAlloc(args);
+    this.id[this.io + inst * 10 + 3] = args.length;
   }
 
   numResults(inst: Inst): number {
-    return this.id[inst * 10 + 5];
+    return this.id[this.io + inst * 10 + 5];
   }
   result(inst: Inst, i: number): Value {
-    return this.ld[this.id[inst * 10 + 4] + i] as Value;
+    return this.ld[this.lo + this.id[this.io + inst * 10 + 4] + i] as Value;
   }
   firstResult(inst: Inst): Value {
-    if (this.id[inst * 10 + 5] === 0) throw new Error(`inst${inst} has no results`);
+    if (this.id[this.io + inst * 10 + 5] === 0) throw new Error(`inst${inst} has no results`);
     return this.result(inst, 0);
   }
   instResults(inst: Inst): Value[] {
-    return this.listSlice(this.id[inst * 10 + 4], this.id[inst * 10 + 5]) as Value[];
+    return this.listSlice(this.id[this.io + inst * 10 + 4], this.id[this.io + inst * 10 + 5]) as Value[];
   }
   /** Appends a new result of type `t`; returns the value. */
   appendResult(inst: Inst, t: Type): Value {
-    const v = this.newValue(t, ValueKind.Result, inst, this.id[inst * 10 + 5]);
+    const v = this.newValue(t, ValueKind.Result, inst, this.id[this.io + inst * 10 + 5]);
     this.attachResult(inst, v);
     return v;
   }
@@ -422,22 +521,22 @@ export class DataFlowGraph {
    */
   attachResultAt(inst: Inst, v: Value, t: Type): void {
     this.ensureValue(v);
-    if (this.vd[v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
-    this.vd[v * 4] = t;
-    this.vd[v * 4 + 1] = ValueKind.Result;
-    this.vd[v * 4 + 2] = inst;
-    this.vd[v * 4 + 3] = this.id[inst * 10 + 5]!;
+    if (this.vd[this.vo + v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
+    this.vd[this.vo + v * 4] = t;
+    this.vd[this.vo + v * 4 + 1] = ValueKind.Result;
+    this.vd[this.vo + v * 4 + 2] = inst;
+    this.vd[this.vo + v * 4 + 3] = this.id[this.io + inst * 10 + 5]!;
     this.attachResult(inst, v);
   }
   private attachResult(inst: Inst, v: Value): void {
-    const len = this.id[inst * 10 + 5];
-    this.id[inst * 10 + 4] = this.listAppend(this.id[inst * 10 + 4], len, v);
-    this.id[inst * 10 + 5] = len + 1;
+    const len = this.id[this.io + inst * 10 + 5];
+    this.id[this.io + inst * 10 + 4] = this.listAppend(this.id[this.io + inst * 10 + 4], len, v);
+    this.id[this.io + inst * 10 + 5] = len + 1;
   }
   /** Detaches all results (their values become placeholders). */
   clearResults(inst: Inst): void {
-    for (const v of this.instResults(inst)) this.vd[v * 4 + 1] = ValueKind.Placeholder;
-    this.id[inst * 10 + 5] = 0;
+    for (const v of this.instResults(inst)) this.vd[this.vo + v * 4 + 1] = ValueKind.Placeholder;
+    this.id[this.io + inst * 10 + 5] = 0;
   }
 
   // ===================================================================
@@ -457,42 +556,42 @@ export class DataFlowGraph {
     return b >= 0 && b < this.numBlocks();
   }
   numBlockParams(b: Block): number {
-    return this.bd[b * 2 + 1];
+    return this.bd[this.bo + b * 2 + 1];
   }
   blockParam(b: Block, i: number): Value {
-    return this.ld[this.bd[b * 2] + i] as Value;
+    return this.ld[this.lo + this.bd[this.bo + b * 2] + i] as Value;
   }
   blockParams(b: Block): Value[] {
-    return this.listSlice(this.bd[b * 2], this.bd[b * 2 + 1]) as Value[];
+    return this.listSlice(this.bd[this.bo + b * 2], this.bd[this.bo + b * 2 + 1]) as Value[];
   }
   appendBlockParam(b: Block, t: Type): Value {
-    const v = this.newValue(t, ValueKind.Param, b, this.bd[b * 2 + 1]);
+    const v = this.newValue(t, ValueKind.Param, b, this.bd[this.bo + b * 2 + 1]);
     this.attachParam(b, v);
     return v;
   }
   /** Makes placeholder `v` the next parameter of `b` (source numbering). */
   attachBlockParamAt(b: Block, v: Value, t: Type): void {
     this.ensureValue(v);
-    if (this.vd[v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
-    this.vd[v * 4] = t;
-    this.vd[v * 4 + 1] = ValueKind.Param;
-    this.vd[v * 4 + 2] = b;
-    this.vd[v * 4 + 3] = this.bd[b * 2 + 1]!;
+    if (this.vd[this.vo + v * 4 + 1] !== ValueKind.Placeholder) throw new Error(`v${v} is already defined`);
+    this.vd[this.vo + v * 4] = t;
+    this.vd[this.vo + v * 4 + 1] = ValueKind.Param;
+    this.vd[this.vo + v * 4 + 2] = b;
+    this.vd[this.vo + v * 4 + 3] = this.bd[this.bo + b * 2 + 1]!;
     this.attachParam(b, v);
   }
   private attachParam(b: Block, v: Value): void {
-    const len = this.bd[b * 2 + 1];
-    this.bd[b * 2] = this.listAppend(this.bd[b * 2], len, v);
-    this.bd[b * 2 + 1] = len + 1;
+    const len = this.bd[this.bo + b * 2 + 1];
+    this.bd[this.bo + b * 2] = this.listAppend(this.bd[this.bo + b * 2], len, v);
+    this.bd[this.bo + b * 2 + 1] = len + 1;
   }
   /** Removes parameter `i` of `b`, renumbering the rest (the value becomes a placeholder). */
   removeBlockParam(b: Block, i: number): void {
     const params = this.blockParams(b);
     const [gone] = params.splice(i, 1);
-    this.vd[gone * 4 + 1] = ValueKind.Placeholder;
-    params.forEach((v, j) => (this.vd[v * 4 + 3] = j));
-    this.bd[b * 2] = this.listAlloc(params);
-    this.bd[b * 2 + 1] = params.length;
+    this.vd[this.vo + gone * 4 + 1] = ValueKind.Placeholder;
+    params.forEach((v, j) => (this.vd[this.vo + v * 4 + 3] = j));
+    this.bd[this.bo + b * 2] = this.listAlloc(params);
+    this.bd[this.bo + b * 2 + 1] = params.length;
   }
 
   // ===================================================================
@@ -517,7 +616,7 @@ export class DataFlowGraph {
     return this.cd[bc * 3 + 2];
   }
   blockCallArg(bc: BlockCall, i: number): BlockArg {
-    return this.ld[this.cd[bc * 3 + 1] + i] as BlockArg;
+    return this.ld[this.lo + this.cd[bc * 3 + 1] + i] as BlockArg;
   }
   setBlockCallArg(bc: BlockCall, i: number, a: BlockArg): void {
     this.listSet(this.cd[bc * 3 + 1], i, a);
@@ -539,16 +638,16 @@ export class DataFlowGraph {
   branchDestinations(inst: Inst): BlockCall[] {
     switch (this.format(inst)) {
       case InstructionFormat.Jump:
-        return [this.id[inst * 10 + 6] as BlockCall];
+        return [this.id[this.io + inst * 10 + 6] as BlockCall];
       case InstructionFormat.Brif:
-        return [this.id[inst * 10 + 6] as BlockCall, this.id[inst * 10 + 7] as BlockCall];
+        return [this.id[this.io + inst * 10 + 6] as BlockCall, this.id[this.io + inst * 10 + 7] as BlockCall];
       case InstructionFormat.BranchTable: {
-        const jt = this.jumpTables[this.id[inst * 10 + 6]];
+        const jt = this.jumpTables[this.id[this.io + inst * 10 + 6]];
         return [jt.default, ...jt.entries];
       }
       case InstructionFormat.TryCall:
       case InstructionFormat.TryCallIndirect: {
-        const et = this.exceptionTables[this.id[inst * 10 + 7]];
+        const et = this.exceptionTables[this.id[this.io + inst * 10 + 7]];
         const out = [et.normalReturn];
         for (const item of et.items) if (item.kind !== 'context') out.push(item.block);
         return out;
@@ -598,9 +697,9 @@ export class DataFlowGraph {
    * values passed to its branch destinations (and exception contexts).
    */
   forEachUse(inst: Inst, f: (v: Value) => void): void {
-    const start = this.id[inst * 10 + 2];
-    const len = this.id[inst * 10 + 3];
-    for (let i = 0; i < len; i++) f(this.ld[start + i] as Value);
+    const start = this.id[this.io + inst * 10 + 2];
+    const len = this.id[this.io + inst * 10 + 3];
+    for (let i = 0; i < len; i++) f(this.ld[this.lo + start + i] as Value);
     const fmt = this.format(inst);
     if (fmt === InstructionFormat.Jump || fmt === InstructionFormat.Brif || fmt === InstructionFormat.BranchTable || fmt === InstructionFormat.TryCall || fmt === InstructionFormat.TryCallIndirect) {
       for (const bc of this.branchDestinations(inst)) {
@@ -611,16 +710,16 @@ export class DataFlowGraph {
         }
       }
       if (fmt === InstructionFormat.TryCall || fmt === InstructionFormat.TryCallIndirect) {
-        for (const item of this.exceptionTables[this.id[inst * 10 + 7]].items) if (item.kind === 'context') f(item.value);
+        for (const item of this.exceptionTables[this.id[this.io + inst * 10 + 7]].items) if (item.kind === 'context') f(item.value);
       }
     }
   }
 
   /** Rewrites every use in `inst` through `f` (arguments and branch args). */
   mapUses(inst: Inst, f: (v: Value) => Value): void {
-    const start = this.id[inst * 10 + 2];
-    const len = this.id[inst * 10 + 3];
-    for (let i = 0; i < len; i++) this.listSet(start, i, f(this.ld[start + i] as Value));
+    const start = this.id[this.io + inst * 10 + 2];
+    const len = this.id[this.io + inst * 10 + 3];
+    for (let i = 0; i < len; i++) this.listSet(start, i, f(this.ld[this.lo + start + i] as Value));
     for (const bc of this.branchDestinations(inst)) {
       const n = this.cd[bc * 3 + 2];
       for (let i = 0; i < n; i++) {
@@ -630,7 +729,7 @@ export class DataFlowGraph {
     }
     const fmt = this.format(inst);
     if (fmt === InstructionFormat.TryCall || fmt === InstructionFormat.TryCallIndirect) {
-      for (const item of this.exceptionTables[this.id[inst * 10 + 7]].items) if (item.kind === 'context') item.value = f(item.value);
+      for (const item of this.exceptionTables[this.id[this.io + inst * 10 + 7]].items) if (item.kind === 'context') item.value = f(item.value);
     }
   }
 

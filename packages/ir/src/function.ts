@@ -8,10 +8,12 @@
 // The entity tables are made on first access (most functions declare no
 // stack slot, global value, region or user name; the test suites parse
 // thousands of small functions); `numGlobalValues()` and friends read a
-// table's length without making it.
+// table's length without making it. The DFG's and the Layout's first
+// tables share one typed array, made here (see their constructors).
 
-import { DataFlowGraph } from './dfg.js';
-import { Layout } from './layout.js';
+import * as dfgModule from './dfg.js';
+import * as layoutModule from './layout.js';
+import * as pool from './pool.js';
 import type { GlobalValue } from './entities.js';
 import type {
   AliasRegionData,
@@ -20,6 +22,14 @@ import type {
   StackSlotData,
 } from './entity-data.js';
 import { newSignature, type Signature, type UserExternalName, type UserFuncName } from './signature.js';
+
+// Imported bindings are live, so V8 reads them afresh at every use; what
+// the constructor uses is copied into module constants.
+const { DataFlowGraph, DFG_STORAGE_WORDS } = dfgModule;
+type DataFlowGraph = dfgModule.DataFlowGraph;
+const { Layout, LAYOUT_STORAGE_WORDS } = layoutModule;
+type Layout = layoutModule.Layout;
+const { newU32 } = pool;
 
 export class Function {
   name: UserFuncName;
@@ -31,12 +41,17 @@ export class Function {
   private userNamedFuncs_: UserExternalName[] | undefined = undefined;
   /** The global value giving the stack limit, when declared (`stack_limit = gvN`). */
   stackLimit: GlobalValue | undefined = undefined;
-  readonly dfg = new DataFlowGraph();
-  readonly layout = new Layout();
+  readonly dfg: DataFlowGraph;
+  readonly layout: Layout;
 
   constructor(name: UserFuncName = { kind: 'testcase', name: '' }, signature: Signature = newSignature()) {
     this.name = name;
     this.signature = signature;
+    // One zeroed array holds the first tables of both: a typed array costs
+    // about as much to make as a small function's records cost to fill.
+    const storage = newU32(DFG_STORAGE_WORDS + LAYOUT_STORAGE_WORDS);
+    this.dfg = new DataFlowGraph(storage, 0);
+    this.layout = new Layout(storage, DFG_STORAGE_WORDS);
   }
 
   get stackSlots(): (StackSlotData | undefined)[] {

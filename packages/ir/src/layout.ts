@@ -7,9 +7,10 @@
 // midpoint of their neighbours, and only when no gap is left is a local
 // stretch renumbered, so queries stay O(1) and inserts amortized O(1).
 //
-// Storage: one strided Uint32Array of block records and one of instruction
-// records (allocated on first use), so a function's layout costs two typed
-// arrays however many entities it has; cold marks are a flag bit.
+// Storage: one strided table of block records and one of instruction
+// records, which start out sharing one Uint32Array (allocated on first
+// use), so a function's layout costs one to three typed arrays however
+// many entities it has; cold marks are a flag bit.
 //
 // Invariants:
 // - An instruction is in at most one block; `instBlock(i)` is NONE when it
@@ -48,29 +49,78 @@ const I_SEQ = 3;
 
 const EMPTY = new Uint32Array(0);
 
-/** Grows `old` (records of `stride` words) to hold record `n - 1`; new records get links NONE, flags/seq 0. */
-function growRecords(old: Uint32Array, stride: number, n: number, zeroFrom: number, initial: number): Uint32Array {
-  const oldWords = old.length;
-  let cap = Math.max(((oldWords / stride) | 0) * 2, initial);
-  while (cap < n) cap *= 2;
-  const words = cap * stride;
+/**
+ * A table's region `[offset, offset + cap)` of `old` (records of `stride`
+ * words) copied into an array of its own with room for record `n - 1`
+ * (double the region, or more); new records get links NONE, flags/seq 0.
+ */
+function growRecords(old: Uint32Array, offset: number, cap: number, stride: number, n: number, zeroFrom: number): Uint32Array {
+  let records = ((cap / stride) | 0) * 2;
+  while (records < n) records *= 2;
+  const words = records * stride;
   const next = newU32(words);
-  if (oldWords !== 0) next.set(old);
-  for (let o = oldWords; o < words; o += stride) {
+  for (let i = 0; i < cap; i++) next[i] = old[offset + i];
+  for (let o = cap; o < words; o += stride) {
     for (let k = 0; k < zeroFrom; k++) next[o + k] = NONE;
   }
   return next;
 }
 
+// The shared first array: room for 4 blocks, then 7 instructions (most
+// test functions have one block and a handful of instructions).
+const INITIAL_BLOCK_WORDS = 4 * BS;
+const INITIAL_INST_WORDS = 7 * IS;
+const SHARED_WORDS = INITIAL_BLOCK_WORDS + INITIAL_INST_WORDS;
+/** Words of zeroed storage a Layout can be given for its first tables (see the constructor). */
+export const LAYOUT_STORAGE_WORDS = SHARED_WORDS;
+
 export class Layout {
+  // Each table is (array, offset, capacity in words). Both start as the
+  // two regions of one array, made on first use (making a typed array costs
+  // about as much as a small function's records cost to fill); a table that
+  // outgrows its region moves to an array of its own (offset 0).
   /** Block records (BS words each); `blockCount` records have slots. */
   private bk: Uint32Array = EMPTY;
+  private bko = 0;
+  private bkCap = 0;
   private blockCount = 0;
   private firstBlock_: Block = NONE as Block;
   private lastBlock_: Block = NONE as Block;
   /** Instruction records (IS words each); `instCount` records have slots. */
   private in: Uint32Array = EMPTY;
+  private ino = 0;
+  private inCap = 0;
   private instCount = 0;
+
+  /**
+   * `storage[storageOffset, storageOffset + LAYOUT_STORAGE_WORDS)`, when
+   * given, must be zeroed and used by nothing else: it becomes the shared
+   * first array. Without it, the shared array is made on first use.
+   */
+  constructor(storage?: Uint32Array, storageOffset = 0) {
+    if (storage !== undefined) this.useShared(storage, storageOffset);
+  }
+
+  /** Makes the shared first array (see above) unless a table has storage; returns whether it did. */
+  private allocShared(): boolean {
+    if (this.bk !== EMPTY || this.in !== EMPTY) return false;
+    this.useShared(newU32(SHARED_WORDS), 0);
+    return true;
+  }
+  /** Places the first tables in `buf` from `base` on (links NONE). */
+  private useShared(buf: Uint32Array, base: number): void {
+    for (let o = base; o < base + INITIAL_BLOCK_WORDS; o += BS) {
+      for (let k = 0; k < B_FLAGS; k++) buf[o + k] = NONE;
+    }
+    for (let o = base + INITIAL_BLOCK_WORDS; o < base + SHARED_WORDS; o += IS) {
+      for (let k = 0; k < I_SEQ; k++) buf[o + k] = NONE;
+    }
+    this.bk = this.in = buf;
+    this.bko = base;
+    this.bkCap = INITIAL_BLOCK_WORDS;
+    this.ino = base + INITIAL_BLOCK_WORDS;
+    this.inCap = INITIAL_INST_WORDS;
+  }
 
   // ===================================================================
   // Blocks
@@ -85,18 +135,22 @@ export class Layout {
     return this.lastBlock_;
   }
   nextBlock(b: Block): Block {
-    return this.bk[b * BS + B_NEXT] as Block;
+    return this.bk[this.bko + b * BS + B_NEXT] as Block;
   }
   prevBlock(b: Block): Block {
-    return this.bk[b * BS + B_PREV] as Block;
+    return this.bk[this.bko + b * BS + B_PREV] as Block;
   }
   isBlockInserted(b: Block): boolean {
-    return b < this.blockCount && (this.bk[b * BS + B_FLAGS] & F_INSERTED) !== 0;
+    return b < this.blockCount && (this.bk[this.bko + b * BS + B_FLAGS] & F_INSERTED) !== 0;
   }
   private ensureBlockSlot(b: Block): void {
     if (b >= this.blockCount) {
       const n = b + 1;
-      if (n * BS > this.bk.length) this.bk = growRecords(this.bk, BS, n, B_FLAGS, 4);
+      if (n * BS > this.bkCap && !(this.allocShared() && n * BS <= this.bkCap)) {
+        this.bk = growRecords(this.bk, this.bko, this.bkCap, BS, n, B_FLAGS);
+        this.bkCap = this.bk.length;
+        this.bko = 0;
+      }
       this.blockCount = n;
     }
   }
@@ -104,11 +158,11 @@ export class Layout {
   appendBlock(b: Block): void {
     this.ensureBlockSlot(b);
     if (this.isBlockInserted(b)) throw new Error(`block${b} is already in the layout`);
-    this.bk[b * BS + B_FLAGS] |= F_INSERTED;
-    this.bk[b * BS + B_PREV] = this.lastBlock_;
-    this.bk[b * BS + B_NEXT] = NONE;
+    this.bk[this.bko + b * BS + B_FLAGS] |= F_INSERTED;
+    this.bk[this.bko + b * BS + B_PREV] = this.lastBlock_;
+    this.bk[this.bko + b * BS + B_NEXT] = NONE;
     if (this.lastBlock_ === NONE) this.firstBlock_ = b;
-    else this.bk[(this.lastBlock_) * BS + B_NEXT] = b;
+    else this.bk[this.bko + (this.lastBlock_) * BS + B_NEXT] = b;
     this.lastBlock_ = b;
     this.assignBlockSeq(b);
   }
@@ -117,73 +171,73 @@ export class Layout {
     this.ensureBlockSlot(b);
     if (this.isBlockInserted(b)) throw new Error(`block${b} is already in the layout`);
     if (!this.isBlockInserted(before)) throw new Error(`block${before} is not in the layout`);
-    this.bk[b * BS + B_FLAGS] |= F_INSERTED;
-    const prev = this.bk[before * BS + B_PREV];
-    this.bk[b * BS + B_PREV] = prev;
-    this.bk[b * BS + B_NEXT] = before;
-    this.bk[before * BS + B_PREV] = b;
+    this.bk[this.bko + b * BS + B_FLAGS] |= F_INSERTED;
+    const prev = this.bk[this.bko + before * BS + B_PREV];
+    this.bk[this.bko + b * BS + B_PREV] = prev;
+    this.bk[this.bko + b * BS + B_NEXT] = before;
+    this.bk[this.bko + before * BS + B_PREV] = b;
     if (prev === NONE) this.firstBlock_ = b;
-    else this.bk[prev * BS + B_NEXT] = b;
+    else this.bk[this.bko + prev * BS + B_NEXT] = b;
     this.assignBlockSeq(b);
   }
   /** Post-invariant: `b` sits immediately after `after`. */
   insertBlockAfter(b: Block, after: Block): void {
-    const next = this.bk[after * BS + B_NEXT];
+    const next = this.bk[this.bko + after * BS + B_NEXT];
     if (next === NONE) this.appendBlock(b);
     else this.insertBlock(b, next as Block);
   }
   /** Removes `b` (which must be empty of instructions or keeps them detached). */
   removeBlock(b: Block): void {
     if (!this.isBlockInserted(b)) throw new Error(`block${b} is not in the layout`);
-    const prev = this.bk[b * BS + B_PREV];
-    const next = this.bk[b * BS + B_NEXT];
+    const prev = this.bk[this.bko + b * BS + B_PREV];
+    const next = this.bk[this.bko + b * BS + B_NEXT];
     if (prev === NONE) this.firstBlock_ = next as Block;
-    else this.bk[prev * BS + B_NEXT] = next;
+    else this.bk[this.bko + prev * BS + B_NEXT] = next;
     if (next === NONE) this.lastBlock_ = prev as Block;
-    else this.bk[next * BS + B_PREV] = prev;
-    this.bk[b * BS + B_FLAGS] &= ~F_INSERTED;
-    this.bk[b * BS + B_PREV] = NONE;
-    this.bk[b * BS + B_NEXT] = NONE;
+    else this.bk[this.bko + next * BS + B_PREV] = prev;
+    this.bk[this.bko + b * BS + B_FLAGS] &= ~F_INSERTED;
+    this.bk[this.bko + b * BS + B_PREV] = NONE;
+    this.bk[this.bko + b * BS + B_NEXT] = NONE;
   }
   /** Blocks in layout order. */
   *blocks(): IterableIterator<Block> {
-    for (let b = this.firstBlock_; b !== NONE; b = this.bk[b * BS + B_NEXT] as Block) yield b;
+    for (let b = this.firstBlock_; b !== NONE; b = this.bk[this.bko + b * BS + B_NEXT] as Block) yield b;
   }
   blockArray(): Block[] {
     const out: Block[] = [];
-    for (let b = this.firstBlock_; b !== NONE; b = this.bk[b * BS + B_NEXT] as Block) out.push(b);
+    for (let b = this.firstBlock_; b !== NONE; b = this.bk[this.bko + b * BS + B_NEXT] as Block) out.push(b);
     return out;
   }
   /** Cold blocks are laid out out of line by the backend (`block3 cold:`). */
   isCold(b: Block): boolean {
-    return b < this.blockCount && (this.bk[b * BS + B_FLAGS] & F_COLD) !== 0;
+    return b < this.blockCount && (this.bk[this.bko + b * BS + B_FLAGS] & F_COLD) !== 0;
   }
   setCold(b: Block, cold = true): void {
     if (!cold && b >= this.blockCount) return;
     this.ensureBlockSlot(b);
-    if (cold) this.bk[b * BS + B_FLAGS] |= F_COLD;
-    else this.bk[b * BS + B_FLAGS] &= ~F_COLD;
+    if (cold) this.bk[this.bko + b * BS + B_FLAGS] |= F_COLD;
+    else this.bk[this.bko + b * BS + B_FLAGS] &= ~F_COLD;
   }
   /** True when block `a` comes before block `b` in the layout. */
   blockBefore(a: Block, b: Block): boolean {
-    return this.bk[a * BS + B_SEQ] < this.bk[b * BS + B_SEQ];
+    return this.bk[this.bko + a * BS + B_SEQ] < this.bk[this.bko + b * BS + B_SEQ];
   }
 
   private assignBlockSeq(b: Block): void {
-    const prev = this.bk[b * BS + B_PREV];
-    const next = this.bk[b * BS + B_NEXT];
-    const lo = prev === NONE ? 0 : this.bk[prev * BS + B_SEQ];
-    const hi = next === NONE ? SEQ_MAX : this.bk[next * BS + B_SEQ];
+    const prev = this.bk[this.bko + b * BS + B_PREV];
+    const next = this.bk[this.bko + b * BS + B_NEXT];
+    const lo = prev === NONE ? 0 : this.bk[this.bko + prev * BS + B_SEQ];
+    const hi = next === NONE ? SEQ_MAX : this.bk[this.bko + next * BS + B_SEQ];
     const seq = next === NONE ? lo + SEQ_STRIDE : lo + Math.floor((hi - lo) / 2);
     if (seq > lo && seq < hi && seq <= SEQ_MAX) {
-      this.bk[b * BS + B_SEQ] = seq;
+      this.bk[this.bko + b * BS + B_SEQ] = seq;
       return;
     }
     // No gap left: renumber the whole block list (blocks are few).
     let s = 0;
-    for (let x = this.firstBlock_; x !== NONE; x = this.bk[x * BS + B_NEXT] as Block) {
+    for (let x = this.firstBlock_; x !== NONE; x = this.bk[this.bko + x * BS + B_NEXT] as Block) {
       s += SEQ_STRIDE;
-      this.bk[x * BS + B_SEQ] = s;
+      this.bk[this.bko + x * BS + B_SEQ] = s;
     }
   }
 
@@ -193,41 +247,45 @@ export class Layout {
   private ensureInstSlot(i: Inst): void {
     if (i >= this.instCount) {
       const n = i + 1;
-      if (n * IS > this.in.length) this.in = growRecords(this.in, IS, n, I_SEQ, 8);
+      if (n * IS > this.inCap && !(this.allocShared() && n * IS <= this.inCap)) {
+        this.in = growRecords(this.in, this.ino, this.inCap, IS, n, I_SEQ);
+        this.inCap = this.in.length;
+        this.ino = 0;
+      }
       this.instCount = n;
     }
   }
   /** The block holding `inst`, or NONE. */
   instBlock(inst: Inst): Block {
-    return inst < this.instCount ? (this.in[inst * IS + I_BLOCK] as Block) : (NONE as Block);
+    return inst < this.instCount ? (this.in[this.ino + inst * IS + I_BLOCK] as Block) : (NONE as Block);
   }
   isInstInserted(inst: Inst): boolean {
     return this.instBlock(inst) !== NONE;
   }
   firstInst(b: Block): Inst {
-    return (b < this.blockCount ? this.bk[b * BS + B_FIRST] : NONE) as Inst;
+    return (b < this.blockCount ? this.bk[this.bko + b * BS + B_FIRST] : NONE) as Inst;
   }
   lastInst(b: Block): Inst {
-    return (b < this.blockCount ? this.bk[b * BS + B_LAST] : NONE) as Inst;
+    return (b < this.blockCount ? this.bk[this.bko + b * BS + B_LAST] : NONE) as Inst;
   }
   nextInst(i: Inst): Inst {
-    return this.in[i * IS + I_NEXT] as Inst;
+    return this.in[this.ino + i * IS + I_NEXT] as Inst;
   }
   prevInst(i: Inst): Inst {
-    return this.in[i * IS + I_PREV] as Inst;
+    return this.in[this.ino + i * IS + I_PREV] as Inst;
   }
   /** Post-invariant: `inst` is the last instruction of `b`. */
   appendInst(inst: Inst, b: Block): void {
     this.ensureInstSlot(inst);
     if (!this.isBlockInserted(b)) throw new Error(`block${b} is not in the layout`);
     if (this.isInstInserted(inst)) throw new Error(`inst${inst} is already in the layout`);
-    const last = this.bk[b * BS + B_LAST];
-    this.in[inst * IS + I_BLOCK] = b;
-    this.in[inst * IS + I_PREV] = last;
-    this.in[inst * IS + I_NEXT] = NONE;
-    if (last === NONE) this.bk[b * BS + B_FIRST] = inst;
-    else this.in[last * IS + I_NEXT] = inst;
-    this.bk[b * BS + B_LAST] = inst;
+    const last = this.bk[this.bko + b * BS + B_LAST];
+    this.in[this.ino + inst * IS + I_BLOCK] = b;
+    this.in[this.ino + inst * IS + I_PREV] = last;
+    this.in[this.ino + inst * IS + I_NEXT] = NONE;
+    if (last === NONE) this.bk[this.bko + b * BS + B_FIRST] = inst;
+    else this.in[this.ino + last * IS + I_NEXT] = inst;
+    this.bk[this.bko + b * BS + B_LAST] = inst;
     this.assignInstSeq(inst);
   }
   /** Post-invariant: `inst` sits immediately before `before`, in its block. */
@@ -236,34 +294,34 @@ export class Layout {
     const b = this.instBlock(before);
     if (b === NONE) throw new Error(`inst${before} is not in the layout`);
     if (this.isInstInserted(inst)) throw new Error(`inst${inst} is already in the layout`);
-    const prev = this.in[before * IS + I_PREV];
-    this.in[inst * IS + I_BLOCK] = b;
-    this.in[inst * IS + I_PREV] = prev;
-    this.in[inst * IS + I_NEXT] = before;
-    this.in[before * IS + I_PREV] = inst;
-    if (prev === NONE) this.bk[b * BS + B_FIRST] = inst;
-    else this.in[prev * IS + I_NEXT] = inst;
+    const prev = this.in[this.ino + before * IS + I_PREV];
+    this.in[this.ino + inst * IS + I_BLOCK] = b;
+    this.in[this.ino + inst * IS + I_PREV] = prev;
+    this.in[this.ino + inst * IS + I_NEXT] = before;
+    this.in[this.ino + before * IS + I_PREV] = inst;
+    if (prev === NONE) this.bk[this.bko + b * BS + B_FIRST] = inst;
+    else this.in[this.ino + prev * IS + I_NEXT] = inst;
     this.assignInstSeq(inst);
   }
   /** Post-invariant: `inst` is in no block. */
   removeInst(inst: Inst): void {
     const b = this.instBlock(inst);
     if (b === NONE) throw new Error(`inst${inst} is not in the layout`);
-    const prev = this.in[inst * IS + I_PREV];
-    const next = this.in[inst * IS + I_NEXT];
-    if (prev === NONE) this.bk[b * BS + B_FIRST] = next;
-    else this.in[prev * IS + I_NEXT] = next;
-    if (next === NONE) this.bk[b * BS + B_LAST] = prev;
-    else this.in[next * IS + I_PREV] = prev;
-    this.in[inst * IS + I_BLOCK] = NONE;
-    this.in[inst * IS + I_PREV] = NONE;
-    this.in[inst * IS + I_NEXT] = NONE;
+    const prev = this.in[this.ino + inst * IS + I_PREV];
+    const next = this.in[this.ino + inst * IS + I_NEXT];
+    if (prev === NONE) this.bk[this.bko + b * BS + B_FIRST] = next;
+    else this.in[this.ino + prev * IS + I_NEXT] = next;
+    if (next === NONE) this.bk[this.bko + b * BS + B_LAST] = prev;
+    else this.in[this.ino + next * IS + I_PREV] = prev;
+    this.in[this.ino + inst * IS + I_BLOCK] = NONE;
+    this.in[this.ino + inst * IS + I_PREV] = NONE;
+    this.in[this.ino + inst * IS + I_NEXT] = NONE;
   }
   /** Instructions of `b` in order. Safe against removal of the yielded inst. */
   *blockInsts(b: Block): IterableIterator<Inst> {
     let i = this.firstInst(b);
     while (i !== NONE) {
-      const next = this.in[i * IS + I_NEXT] as Inst;
+      const next = this.in[this.ino + i * IS + I_NEXT] as Inst;
       yield i;
       i = next;
     }
@@ -273,10 +331,10 @@ export class Layout {
    * across blocks follows block order.
    */
   instBefore(a: Inst, b: Inst): boolean {
-    const ba = this.in[a * IS + I_BLOCK];
-    const bb = this.in[b * IS + I_BLOCK];
-    if (ba !== bb) return this.bk[ba * BS + B_SEQ] < this.bk[bb * BS + B_SEQ];
-    return this.in[a * IS + I_SEQ] < this.in[b * IS + I_SEQ];
+    const ba = this.in[this.ino + a * IS + I_BLOCK];
+    const bb = this.in[this.ino + b * IS + I_BLOCK];
+    if (ba !== bb) return this.bk[this.bko + ba * BS + B_SEQ] < this.bk[this.bko + bb * BS + B_SEQ];
+    return this.in[this.ino + a * IS + I_SEQ] < this.in[this.ino + b * IS + I_SEQ];
   }
 
   /**
@@ -287,31 +345,31 @@ export class Layout {
     const old = this.instBlock(before);
     if (old === NONE) throw new Error(`inst${before} is not in the layout`);
     this.insertBlockAfter(newBlock, old);
-    const prev = this.in[before * IS + I_PREV];
-    const last = this.bk[old * BS + B_LAST];
-    if (prev === NONE) this.bk[old * BS + B_FIRST] = NONE;
-    else this.in[prev * IS + I_NEXT] = NONE;
-    this.bk[old * BS + B_LAST] = prev;
-    this.in[before * IS + I_PREV] = NONE;
-    this.bk[(newBlock) * BS + B_FIRST] = before;
-    this.bk[(newBlock) * BS + B_LAST] = last;
-    for (let i = before as number; i !== NONE; i = this.in[i * IS + I_NEXT]!) this.in[i * IS + I_BLOCK] = newBlock;
+    const prev = this.in[this.ino + before * IS + I_PREV];
+    const last = this.bk[this.bko + old * BS + B_LAST];
+    if (prev === NONE) this.bk[this.bko + old * BS + B_FIRST] = NONE;
+    else this.in[this.ino + prev * IS + I_NEXT] = NONE;
+    this.bk[this.bko + old * BS + B_LAST] = prev;
+    this.in[this.ino + before * IS + I_PREV] = NONE;
+    this.bk[this.bko + (newBlock) * BS + B_FIRST] = before;
+    this.bk[this.bko + (newBlock) * BS + B_LAST] = last;
+    for (let i = before as number; i !== NONE; i = this.in[this.ino + i * IS + I_NEXT]!) this.in[this.ino + i * IS + I_BLOCK] = newBlock;
   }
 
   private assignInstSeq(inst: Inst): void {
-    const prev = this.in[inst * IS + I_PREV];
-    const next = this.in[inst * IS + I_NEXT];
-    const lo = prev === NONE ? 0 : this.in[prev * IS + I_SEQ];
+    const prev = this.in[this.ino + inst * IS + I_PREV];
+    const next = this.in[this.ino + inst * IS + I_NEXT];
+    const lo = prev === NONE ? 0 : this.in[this.ino + prev * IS + I_SEQ];
     if (next === NONE) {
       if (lo + SEQ_STRIDE <= SEQ_MAX) {
-        this.in[inst * IS + I_SEQ] = lo + SEQ_STRIDE;
+        this.in[this.ino + inst * IS + I_SEQ] = lo + SEQ_STRIDE;
         return;
       }
     } else {
-      const hi = this.in[next * IS + I_SEQ];
+      const hi = this.in[this.ino + next * IS + I_SEQ];
       const seq = lo + Math.floor((hi - lo) / 2);
       if (seq > lo) {
-        this.in[inst * IS + I_SEQ] = seq;
+        this.in[this.ino + inst * IS + I_SEQ] = seq;
         return;
       }
     }
@@ -322,20 +380,20 @@ export class Layout {
    * below the old ones again (usually a short stretch), else to the end.
    */
   private renumberFrom(inst: Inst): void {
-    const prev = this.in[inst * IS + I_PREV];
-    let seq = prev === NONE ? 0 : this.in[prev * IS + I_SEQ];
-    for (let i = inst as number; i !== NONE; i = this.in[i * IS + I_NEXT]!) {
+    const prev = this.in[this.ino + inst * IS + I_PREV];
+    let seq = prev === NONE ? 0 : this.in[this.ino + prev * IS + I_SEQ];
+    for (let i = inst as number; i !== NONE; i = this.in[this.ino + i * IS + I_NEXT]!) {
       seq += SEQ_STRIDE;
-      if (i !== inst && this.in[i * IS + I_SEQ] > seq) return;
-      this.in[i * IS + I_SEQ] = seq;
+      if (i !== inst && this.in[this.ino + i * IS + I_SEQ] > seq) return;
+      this.in[this.ino + i * IS + I_SEQ] = seq;
     }
-    if (seq > SEQ_MAX - SEQ_STRIDE) this.renumberBlock(this.in[inst * IS + I_BLOCK] as Block);
+    if (seq > SEQ_MAX - SEQ_STRIDE) this.renumberBlock(this.in[this.ino + inst * IS + I_BLOCK] as Block);
   }
   private renumberBlock(b: Block): void {
     let seq = 0;
-    for (let i = this.bk[b * BS + B_FIRST]; i !== NONE; i = this.in[i * IS + I_NEXT]!) {
+    for (let i = this.bk[this.bko + b * BS + B_FIRST]; i !== NONE; i = this.in[this.ino + i * IS + I_NEXT]!) {
       seq += SEQ_STRIDE;
-      this.in[i * IS + I_SEQ] = seq;
+      this.in[this.ino + i * IS + I_SEQ] = seq;
     }
   }
 }

@@ -514,6 +514,26 @@ describe('branches', () => {
     f.func.layout.appendInst(inst, f.b0);
     expectErrors(f.func, [[`inst${inst}`, 'invalid jump table reference jt9']]);
   });
+
+  it('checks dominance in one block only when its branch tables are valid, as with several', () => {
+    // A use before its definition, then a terminator naming a missing jump table: no CFG, so no dominance check.
+    const f = fixture([I32], [I32]);
+    const dfg = f.func.dfg;
+    const user = f.ins().iadd(f.params[0], f.params[0]);
+    const late = f.ins().iadd(user, f.params[0]);
+    dfg.setArg(dfg.valueInst(user), 0, late);
+    const bt = dfg.makeInst(Opcode.BrTable, INVALID, [f.params[0]], 9);
+    f.func.layout.appendInst(bt, f.b0);
+    expectErrors(f.func, [[`inst${bt}`, 'invalid jump table reference jt9']]);
+    // The same use, with a valid terminator instead: reported.
+    const g = fixture([I32], [I32]);
+    const gdfg = g.func.dfg;
+    const guser = g.ins().iadd(g.params[0], g.params[0]);
+    const glate = g.ins().iadd(guser, g.params[0]);
+    gdfg.setArg(gdfg.valueInst(guser), 0, glate);
+    g.ins().return_([glate]);
+    expectErrors(g.func, [[`inst${gdfg.valueInst(guser)}`, `uses value v${glate} from non-dominating inst${gdfg.valueInst(glate)}`]]);
+  });
 });
 
 describe('immediates and ad hoc rules', () => {
@@ -523,6 +543,29 @@ describe('immediates and ad hoc rules', () => {
     const bad = [f.ins().iconst(I8, 256), f.ins().iconst(I8, -129), f.ins().iconst(I16, 70000)];
     f.ins().return_();
     expect(ok.length).toBe(4);
+    expectErrors(f.func, bad.map((v) => [`inst${f.func.dfg.valueInst(v)}`, 'constant immediate is out of bounds']));
+  });
+
+  it('bounds iconst immediates at the edges of each width and across the 32-bit words', () => {
+    const f = fixture([]);
+    const ok = [
+      f.ins().iconst(I8, -128),
+      f.ins().iconst(I16, -32768),
+      f.ins().iconst(I16, 65535),
+      f.ins().iconst(I32, -0x80000000),
+      f.ins().iconst(I32, 0x80000000),
+    ];
+    const bad = [
+      f.ins().iconst(I16, -32769),
+      f.ins().iconst(I16, 65536),
+      f.ins().iconst(I32, -0x80000001),
+      f.ins().iconst(I32, 0x100000000),
+      f.ins().iconst(I32, 2 ** 40),
+      f.ins().iconst(I32, -(2 ** 40)),
+      f.ins().iconst(I8, -(2 ** 32) + 5),
+    ];
+    f.ins().return_();
+    expect(ok.length).toBe(5);
     expectErrors(f.func, bad.map((v) => [`inst${f.func.dfg.valueInst(v)}`, 'constant immediate is out of bounds']));
   });
 

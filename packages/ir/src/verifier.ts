@@ -71,7 +71,9 @@
 // instructions. Per instruction only typed-array reads and a few calls;
 // strings are built only for errors. A function of one block (most test
 // functions) needs no CFG: its block is reachable and dominance within it
-// is layout order, so the dominator tree is skipped there.
+// is layout order, so the dominator tree is skipped there, and so is the
+// pass that makes sure the CFG could be built, unless a use breaks
+// dominance (whether to report that depends on it).
 
 import type { Block, Inst, Value } from './entities.js';
 import * as entities from './entities.js';
@@ -233,6 +235,10 @@ const NO_FUNCTION = new Function();
 /** The verifier object `verifyFunction` reuses; undefined while it is running. */
 let spareVerifier: Verifier | undefined;
 
+/** Whether a function's branch tables are all valid, once known. */
+const TablesValidity = { Unknown: 0, Valid: 1, Invalid: 2 } as const;
+type TablesValidity = (typeof TablesValidity)[keyof typeof TablesValidity];
+
 /** Thrown inside the verifier to end a `stopAtFatal` run; never escapes `run`. */
 class StopVerification extends Error {}
 const STOP = new StopVerification('stop at fatal verifier error');
@@ -250,10 +256,14 @@ class Verifier {
   /** Undefined when the CFG cannot be built (a branch names a missing table): dominance is then not checked. */
   private domtree: DominatorTree | undefined;
   /**
-   * The layout has one block and the CFG could be built: dominance is
-   * instruction order in that block, and `domtree` stays undefined.
+   * The layout has one block: dominance is instruction order in that
+   * block, and `domtree` stays undefined. Dominance is checked only where
+   * the CFG could be built (`branchTablesValid`); with one block that scan
+   * waits until a use breaks dominance, which well-formed code never does.
    */
   private singleBlock = false;
+  /** For `singleBlock`: unknown until needed, then whether the branch tables are valid. */
+  private singleBlockTables: TablesValidity = TablesValidity.Unknown;
   private entry: Block = NONE as Block;
   // What `checkReferences` learned about the current instruction: the
   // callee's signature for calls, and whether every reference resolved.
@@ -269,6 +279,7 @@ class Verifier {
     this.numResolved = 0;
     this.domtree = undefined;
     this.singleBlock = false;
+    this.singleBlockTables = TablesValidity.Unknown;
     this.entry = NONE as Block;
     this.refSig = undefined;
     this.refsOk = true;
@@ -296,9 +307,10 @@ class Verifier {
     if (entry !== undefined) this.checkEntryBlock(entry);
     if (this.stopAtFatal && this.errors.length > 0) return;
     const layout = this.func.layout;
-    if (this.branchTablesValid()) {
-      if (entry !== undefined && layout.nextBlock(entry) === NONE) this.singleBlock = true;
-      else this.domtree = DominatorTree.compute(this.func, ControlFlowGraph.compute(this.func));
+    if (entry !== undefined && layout.nextBlock(entry) === NONE) {
+      this.singleBlock = true;
+    } else if (this.branchTablesValid()) {
+      this.domtree = DominatorTree.compute(this.func, ControlFlowGraph.compute(this.func));
     }
     for (let b = layout.firstBlock(); b !== NONE; b = layout.nextBlock(b)) this.checkBlock(b);
   }
@@ -359,7 +371,13 @@ class Verifier {
    */
   private checkSignatures(): void {
     const dfg = this.func.dfg;
+    // Most functions import nothing; the closures live in another method,
+    // so that this one allocates no context for them.
     if (dfg.numExtFuncs() === 0 && dfg.numSignatures() === 0) return;
+    this.checkImports();
+  }
+  private checkImports(): void {
+    const dfg = this.func.dfg;
     const owner = new Map<number, number>();
     dfg.extFuncs.forEach((ext, f) => {
       if (!ext) return;
@@ -468,21 +486,30 @@ class Verifier {
   private checkOtherDeclarations(): void {
     const func = this.func;
     const dfg = func.dfg;
-    if (func.numAliasRegions() > 0) {
-      const userIds = new Map<number, number>();
-      func.aliasRegions.forEach((r, i) => {
-        if (!r) return;
-        if (userIds.has(r.userId)) this.report(`region${i}`, `duplicate alias region user_id ${r.userId}`);
-        else userIds.set(r.userId, i);
-      });
-    }
-    // Most functions declare none of these: skip the closures.
+    if (func.numAliasRegions() > 0) this.checkAliasRegions();
+    // Most functions declare none of these: the closures live in another
+    // method, so that this one allocates no context for them.
     if (dfg.numDynamicTypes() === 0 && func.numDynamicStackSlots() === 0) {
       if (func.stackLimit !== undefined && func.globalValueAt(func.stackLimit) === undefined) {
         this.report('function', `invalid stack limit global value gv${func.stackLimit}`);
       }
       return;
     }
+    this.checkDynamicDeclarations();
+  }
+
+  private checkAliasRegions(): void {
+    const userIds = new Map<number, number>();
+    this.func.aliasRegions.forEach((r, i) => {
+      if (!r) return;
+      if (userIds.has(r.userId)) this.report(`region${i}`, `duplicate alias region user_id ${r.userId}`);
+      else userIds.set(r.userId, i);
+    });
+  }
+
+  private checkDynamicDeclarations(): void {
+    const func = this.func;
+    const dfg = func.dfg;
     dfg.dynamicTypes.forEach((dt, i) => {
       if (!dt) return;
       if (func.globalValues[dt.dynamicScale] === undefined) {
@@ -554,6 +581,14 @@ class Verifier {
       }
     }
     if (this.func.layout.isCold(entry)) this.report(`block${entry}`, 'entry block cannot be marked as cold');
+  }
+
+  /** `branchTablesValid` for a single-block function, computed once. */
+  private singleBlockTablesValid(): boolean {
+    if (this.singleBlockTables === TablesValidity.Unknown) {
+      this.singleBlockTables = this.branchTablesValid() ? TablesValidity.Valid : TablesValidity.Invalid;
+    }
+    return this.singleBlockTables === TablesValidity.Valid;
   }
 
   /**
@@ -702,7 +737,9 @@ class Verifier {
         if (reachable && (dt !== undefined || this.singleBlock)) {
           const dominates =
             dt !== undefined ? dt.instDominates(this.func, def, inst) : def === inst || (layout.instBlock(def) === block && layout.instBefore(def, inst));
-          if (!dominates) {
+          if ((!dominates || def === inst) && dt === undefined && !this.singleBlockTablesValid()) {
+            // No CFG could be built: dominance is not checked.
+          } else if (!dominates) {
             this.reportInst(inst, `uses value v${v} from non-dominating inst${def}`, true);
           } else if (def === inst) {
             this.reportInst(inst, `uses value v${v} from itself`, true);
@@ -1225,9 +1262,21 @@ class Verifier {
     if (dfg.numResults(inst) === 0) return;
     const bits = typeBits(dfg.valueType_(dfg.result(inst, 0)));
     if (bits === 0 || bits >= 64) return;
-    const x = wordsToI64(dfg.imm0(inst), dfg.imm1(inst));
-    const b = BigInt(bits);
-    if (x < -(1n << (b - 1n)) || x >= 1n << b) this.reportInst(inst, 'constant immediate is out of bounds', true);
+    // The immediate is `hi * 2^32 + (lo >>> 0)` (hi signed); it must lie in
+    // [-2^(bits-1), 2^bits). Up to 32 bits that is plain number arithmetic
+    // (exact in doubles), which allocates no BigInt.
+    const lo = dfg.imm0(inst);
+    const hi = dfg.imm1(inst);
+    let inRange: boolean;
+    if (bits <= 32) {
+      const u = lo >>> 0;
+      inRange = hi === 0 ? u < 2 ** bits : hi === -1 && u - 2 ** 32 >= -(2 ** (bits - 1));
+    } else {
+      const x = wordsToI64(lo, hi);
+      const b = BigInt(bits);
+      inRange = x >= -(1n << (b - 1n)) && x < 1n << b;
+    }
+    if (!inRange) this.reportInst(inst, 'constant immediate is out of bounds', true);
   }
 
   private checkBitcast(inst: Inst, flags: MemFlags): void {

@@ -99,6 +99,10 @@ export function tokName(k: Tok): string {
 
 /** Receives each comment: its text (from the first `;`), line and column. */
 export type CommentSink = (text: string, line: number, column: number) => void;
+/** Where the lexer appends comment start offsets (see `Lexer.commentLog`). */
+export interface OffsetLog {
+  push(offset: number): void;
+}
 
 const C_TAB = 9;
 const C_LF = 10;
@@ -297,7 +301,7 @@ export class Lexer {
    * comment runs to the end of its line, and its line number can be
    * counted when someone asks).
    */
-  commentLog: number[] | undefined = undefined;
+  commentLog: OffsetLog | undefined = undefined;
 
   /** Current token. */
   kind: Tok = Tok.EOF;

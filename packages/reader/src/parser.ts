@@ -243,7 +243,7 @@ function entityName(kind: number, num: number): CommentEntity {
  */
 class CommentLog {
   /** Start offset of each comment, in source order. */
-  log: number[] = [];
+  log: ArrayLike<number> = [];
   /** Per claim: the index one past its last comment, the owner's kind and number. */
   readonly claimEnds: number[] = [];
   readonly claimKinds: number[] = [];
@@ -468,8 +468,12 @@ class FunctionState {
  * allocated once per process, not per file.
  */
 const SHARED_STATE = new FunctionState();
-/** The comment log of the parse under way (see `Parser`'s constructor); parses never nest. */
-const SHARED_COMMENT_LOG: number[] = [];
+/**
+ * The comment log of the parse under way (see `parseTestFile`); parses
+ * never nest. A ScratchList, not an array: emptying an array by setting its
+ * length to 0 gives up its storage, so every file would grow it anew.
+ */
+const SHARED_COMMENT_LOG = new ScratchList();
 
 export class Parser {
   readonly lex: Lexer;
@@ -603,7 +607,7 @@ export class Parser {
     }
     const functions: ParsedFunction[] = [];
     while (lex.tok() !== Tok.EOF) functions.push(this.parseFunction());
-    this.comments.log = SHARED_COMMENT_LOG.slice();
+    this.comments.log = copyList(SHARED_COMMENT_LOG);
     this.lex.commentLog = undefined;
     return { filename: this.filename, commands, settings, targets, features, preambleComments: preamble, functions };
   }
@@ -1910,6 +1914,14 @@ function smallDecimal(src: string, start: number, end: number): number {
     v = v * 10 + d;
   }
   return neg ? -v : v;
+}
+
+/** A ScratchList's contents as an array of its exact length. */
+function copyList(list: ScratchList): number[] {
+  const n = list.length;
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = list[i];
+  return out;
 }
 
 function isSigned(text: string): boolean {
