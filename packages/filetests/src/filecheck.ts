@@ -316,6 +316,33 @@ function quoteBlock(s: string): string {
   return lines.map((l) => `    > ${l}`).join('\n');
 }
 
+/** The offset just past the line holding `pos` (the end of the text on the last line). */
+function nextLineStart(text: string, pos: number): number {
+  const nl = text.indexOf('\n', pos);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/**
+ * The part `[begin, end)` of `text` a positive directive searches, given
+ * where the last match ended (`maxMatch`) and, for `unordered`, where it may
+ * start: `check` the rest of the text, `sameln` the rest of the current
+ * line, `nextln` the next line.
+ */
+export function searchWindow(text: string, kind: 'check' | 'sameln' | 'nextln' | 'unordered', maxMatch: number, unorderedBegin: number): [number, number] {
+  switch (kind) {
+    case 'check':
+      return [maxMatch, text.length];
+    case 'sameln':
+      return [maxMatch, nextLineStart(text, maxMatch)];
+    case 'nextln': {
+      const begin = nextLineStart(text, maxMatch);
+      return [begin, nextLineStart(text, begin)];
+    }
+    case 'unordered':
+      return [unorderedBegin, text.length];
+  }
+}
+
 /** Directives ready to run over any number of texts. */
 export class Checker {
   constructor(readonly directives: readonly Directive[]) {}
@@ -338,10 +365,6 @@ export class Checker {
     let maxMatch = 0;
     const pending: { index: number; begin: number; rx: RegExp }[] = [];
 
-    const bol = (pos: number): number => {
-      const nl = text.indexOf('\n', pos);
-      return nl < 0 ? text.length : nl + 1;
-    };
     const defOffset = (name: string): number => vars.get(name)?.offset ?? 0;
     const unorderedBegin = (p: Pattern): number => {
       let b = lastOrdered;
@@ -443,26 +466,7 @@ export class Checker {
         const reason = e instanceof ResolveError ? 'undefined-variable' : 'bad-regex';
         return fail(i, reason, maxMatch, maxMatch, `cannot be used: ${(e as Error).message}`);
       }
-      let begin: number;
-      let end: number;
-      switch (d.kind) {
-        case 'check':
-          begin = maxMatch;
-          end = text.length;
-          break;
-        case 'sameln':
-          begin = maxMatch;
-          end = bol(begin);
-          break;
-        case 'nextln':
-          begin = bol(maxMatch);
-          end = bol(begin);
-          break;
-        case 'unordered':
-          begin = unorderedBegin(p);
-          end = text.length;
-          break;
-      }
+      const [begin, end] = searchWindow(text, d.kind, maxMatch, d.kind === 'unordered' ? unorderedBegin(p) : 0);
       const m = rx.exec(text.slice(begin, end));
       if (!m) return fail(i, 'no-match', begin, end, 'did not match');
       const mBegin = begin + m.index;

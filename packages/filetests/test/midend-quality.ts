@@ -52,7 +52,7 @@ import {
 import { Interpreter, InterpreterError, type CallResult } from '@clift/interpreter';
 import { optimize, runAliasAnalysis } from '@clift/egraph-midend';
 import { parseTestFile, type ParsedFunction, type TestFile } from '@clift/reader';
-import { parseDirective, type Directive } from '../src/filecheck.js';
+import { parseDirective, searchWindow, type Directive } from '../src/filecheck.js';
 import { expectedPreciseOutput } from '../src/precise-output.js';
 import { collectTestFiles } from '../src/index.js';
 
@@ -229,10 +229,6 @@ export function checkModuloValues(directives: readonly Directive[], text: string
   let maxMatch = 0;
   let lastOrdered = 0;
   let pending: { d: Directive; begin: number; rx: RegExp }[] = [];
-  const eol = (pos: number): number => {
-    const nl = text.indexOf('\n', pos);
-    return nl < 0 ? text.length : nl + 1;
-  };
   const checkNots = (upTo: number): CheckOutcome | undefined => {
     for (const n of pending) {
       const slice = text.slice(n.begin, Math.max(n.begin, upTo));
@@ -255,26 +251,7 @@ export function checkModuloValues(directives: readonly Directive[], text: string
       pending.push({ d, begin: lastOrdered, rx: c.rx });
       continue;
     }
-    let begin: number;
-    let end: number;
-    switch (d.kind) {
-      case 'check':
-        begin = maxMatch;
-        end = text.length;
-        break;
-      case 'sameln':
-        begin = maxMatch;
-        end = eol(begin);
-        break;
-      case 'nextln':
-        begin = eol(maxMatch);
-        end = eol(begin);
-        break;
-      case 'unordered':
-        begin = lastOrdered;
-        end = text.length;
-        break;
-    }
+    const [begin, end] = searchWindow(text, d.kind, maxMatch, lastOrdered);
     const slice = text.slice(begin, end);
     let found: RegExpExecArray | undefined;
     c.rx.lastIndex = 0;

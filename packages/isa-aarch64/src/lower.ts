@@ -1279,6 +1279,19 @@ export class AArch64Lowering extends ClifTermFields implements Context, LowerBac
     this.emit(Op.AluRRR, rd, a, b, 0, op, SIZE64, 0, 0);
     return rd;
   }
+  /**
+   * An i128 add/sub with a flag result: `loOp` on the low halves, `hiOp`
+   * (carrying) on the high halves, then `cset cond`; outputs the pair and the flag.
+   */
+  private i128WithFlag(a: Value, b: Value, loOp: ALUOp, hiOp: ALUOp, cond: Cond): number {
+    const [alo, ahi] = this.regs(a);
+    const [blo, bhi] = this.regs(b);
+    this.out[0] = this.aluFlags(loOp, alo, blo);
+    this.out[1] = this.aluFlags(hiOp, ahi, bhi);
+    this.out[2] = this.cset(cond);
+    this.out[3] = -1;
+    return 2;
+  }
   private imm6(op: ALUOp, a: Reg, k: number): Reg {
     return this.alu_rr_imm_shift(op, I64, a, k);
   }
@@ -1413,19 +1426,10 @@ export class AArch64Lowering extends ClifTermFields implements Context, LowerBac
       case Opcode.SaddOverflowCin:
       case Opcode.UsubOverflowBin:
       case Opcode.SsubOverflowBin: {
-        const [alo, ahi] = this.regs(a0);
-        const [blo, bhi] = this.regs(a1);
         const add = op === Opcode.UaddOverflowCin || op === Opcode.SaddOverflowCin;
         this.carryIn(dfg.arg(inst, 2), add);
-        const lo = this.aluFlags(add ? ALUOp.Adcs : ALUOp.Sbcs, alo, blo);
-        const hi = this.aluFlags(add ? ALUOp.Adcs : ALUOp.Sbcs, ahi, bhi);
-        const c = op === Opcode.UaddOverflowCin ? Cond.Hs : op === Opcode.UsubOverflowBin ? Cond.Lo : Cond.Vs;
-        const f = this.cset(c);
-        this.out[0] = lo;
-        this.out[1] = hi;
-        this.out[2] = f;
-        this.out[3] = -1;
-        return 2;
+        const op2 = add ? ALUOp.Adcs : ALUOp.Sbcs;
+        return this.i128WithFlag(a0, a1, op2, op2, op === Opcode.UaddOverflowCin ? Cond.Hs : op === Opcode.UsubOverflowBin ? Cond.Lo : Cond.Vs);
       }
       case Opcode.Band: return bitop(ALUOp.And);
       case Opcode.Bor: return bitop(ALUOp.Orr);
@@ -1587,18 +1591,8 @@ export class AArch64Lowering extends ClifTermFields implements Context, LowerBac
       case Opcode.SaddOverflow:
       case Opcode.UsubOverflow:
       case Opcode.SsubOverflow: {
-        const [alo, ahi] = this.regs(a0);
-        const [blo, bhi] = this.regs(a1);
         const add = op === Opcode.UaddOverflow || op === Opcode.SaddOverflow;
-        const lo = this.aluFlags(add ? ALUOp.Adds : ALUOp.Subs, alo, blo);
-        const hi = this.aluFlags(add ? ALUOp.Adcs : ALUOp.Sbcs, ahi, bhi);
-        const c = op === Opcode.UaddOverflow ? Cond.Hs : op === Opcode.UsubOverflow ? Cond.Lo : Cond.Vs;
-        const f = this.cset(c);
-        this.out[0] = lo;
-        this.out[1] = hi;
-        this.out[2] = f;
-        this.out[3] = -1;
-        return 2;
+        return this.i128WithFlag(a0, a1, add ? ALUOp.Adds : ALUOp.Subs, add ? ALUOp.Adcs : ALUOp.Sbcs, op === Opcode.UaddOverflow ? Cond.Hs : op === Opcode.UsubOverflow ? Cond.Lo : Cond.Vs);
       }
       default:
         break;
