@@ -124,6 +124,17 @@ function contexts(): { wall: Context; cpu: Context } {
   return { wall: new Context(), cpu: new Context({ clock: cpuMs }) };
 }
 
+/**
+ * The register allocator's own throughput on this workload: machine
+ * instructions (VCode, before allocation's moves) per second of the
+ * regalloc pass, which is what regalloc's bench measures on generated
+ * functions; here the functions are real compiler output.
+ */
+function allocatorRate(vcodeInsts: number, ms: number, calls: number): string {
+  const perCall = calls > 1 ? `, ${((ms / calls) * 1000).toFixed(1)} µs per function of ${(vcodeInsts / calls).toFixed(1)} on average` : '';
+  return `regalloc on ${vcodeInsts.toLocaleString('en-US')} VCode instructions: ${rate(vcodeInsts, ms).replace('inst/s', 'VCode inst/s')}${perCall}`;
+}
+
 // ---------------------------------------------------------------------------
 // 1. The upstream runtests corpus
 
@@ -199,10 +210,12 @@ function corpusBench(): void {
     const best = new BestOf();
     let bytes = 0;
     let spills = 0;
+    let vcodeInsts = 0;
     for (let round = 0; round < CORPUS_ROUNDS; round++) {
       const t = emptyTimings();
       bytes = 0;
       spills = 0;
+      vcodeInsts = 0;
       let cpu = 0;
       inGroups(ok, (c, f) => {
         const cpu0 = cpuMs();
@@ -211,6 +224,7 @@ function corpusBench(): void {
         for (const p of PASSES) t[p] += r.timings[p];
         bytes += r.bytes.length;
         spills += r.stats.spills;
+        vcodeInsts += r.stats.vcodeInsts;
       });
       best.add(t, 'wall');
       best.cpu.total = Math.min(best.cpu.total, cpu);
@@ -225,6 +239,7 @@ function corpusBench(): void {
     console.log(`  CPU time of the best round: ${fmtMs(best.cpu.total)} (${rate(insts, best.cpu.total)}; two CPU-time readings per compilation included)`);
     console.log(`  per compilation: ${per(best.wall.total)} wall, ${per(best.cpu.total)} CPU`);
     console.log(`  code size ${bytes.toLocaleString('en-US')} bytes (${(bytes / Math.max(1, insts)).toFixed(2)} bytes per CLIF instruction), ${spills} spills`);
+    console.log(`  ${allocatorRate(vcodeInsts, best.wall.regalloc, ok.length)}`);
   }
 }
 
@@ -450,6 +465,7 @@ function bigFunctionBench(): void {
     const best = new BestOf();
     let bytes = 0;
     let spills = 0;
+    let vcodeInsts = 0;
     try {
       for (let round = 0; round < 2 * (BIG_ROUNDS + 1); round++) {
         // Rounds 0 and 1 warm up; then the clocks alternate.
@@ -457,6 +473,7 @@ function bigFunctionBench(): void {
         const r = ctxs[clock].compile(fresh(), isa);
         bytes = r.bytes.length;
         spills = r.stats.spills;
+        vcodeInsts = r.stats.vcodeInsts;
         if (round > 1) best.add(r.timings, clock);
       }
     } catch (e) {
@@ -469,6 +486,7 @@ function bigFunctionBench(): void {
     const c = best.cpu;
     console.log(`  Clift opt_level=${level}: ${fmtMs(w.total)} wall (${rate(insts, w.total)}), ${fmtMs(c.total)} CPU (${rate(insts, c.total)}); ${bytes.toLocaleString('en-US')} bytes, ${spills} spills`);
     best.print(insts, '    ', true);
+    console.log(`    ${allocatorRate(vcodeInsts, best.cpu.regalloc, 1)} by CPU`);
   }
 
   const llc = findLlc();
