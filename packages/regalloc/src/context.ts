@@ -33,7 +33,8 @@ export interface IonObjects {
 
 /**
  * Ids of the context's buffers (an index into per-type tables, so taking a
- * buffer is an array load, not a lookup by name). One id per buffer; the
+ * buffer is an array load, not a lookup by name). One id per buffer (ids of
+ * buffers no longer used are not reused, so the numbering has gaps); the
  * three `crossPrefix` ids are consecutive.
  */
 export const BUF = {
@@ -69,7 +70,6 @@ export const BUF = {
   mvEFrom: 29,
   mvEPoint: 30,
   mvETo: 31,
-  mvFill: 32,
   mvFrom: 33,
   mvKey: 34,
   mvLiFill: 35,
@@ -78,10 +78,7 @@ export const BUF = {
   mvLiV: 38,
   mvPieceAlloc: 39,
   mvPieceFrom: 40,
-  mvPieceKeys: 41,
   mvPieceOff: 42,
-  mvPieceTmpAlloc: 43,
-  mvPieceTmpTo: 44,
   mvPieceTo: 45,
   mvSortA: 46,
   mvSortB: 47,
@@ -129,6 +126,8 @@ export const BUF = {
   faClaimL: 89,
   faExcl: 90,
   faClob: 91,
+  vregFirst: 92,
+  lrBlockBits: 93,
 } as const;
 
 /** Opaque, reusable allocator memory; pass the same one to successive `run` calls. */

@@ -105,6 +105,9 @@ export function buildLiveRanges(s: IonState): void {
     const o0 = opOff[i];
     const o1 = opOff[i + 1];
     const sc = blockScale[f.instBlock[i]];
+    // Whether some def reuses an input here (see below).
+    let hasReuse = false;
+    for (let k = o0; k < o1; k++) if ((opCons[k] & 0xc0) === CONSTRAINT_REUSE) hasReuse = true;
     for (let k = o0; k < o1; k++) {
       const v = opVreg[k];
       const c = opCons[k];
@@ -165,7 +168,7 @@ export function buildLiveRanges(s: IonState): void {
         w = W_REG;
       }
       // A reused input is copied into the def's register; its own place is free.
-      if (!isDef && req !== 0) {
+      if (hasReuse && !isDef && req !== 0) {
         for (let k2 = o0; k2 < o1; k2++) if (opCons[k2] === (CONSTRAINT_REUSE | (k - o0))) req = 0;
       }
       // A def's entry sits at the late point even when early: every def is written by the
@@ -330,7 +333,8 @@ function installReservations(s: IonState, nres: number, resSlot: Int32Array, res
 /**
  * Pass 3: the liveness walk and the ranges, one vreg at a time. Ranges are
  * created vreg by vreg, each vreg's sorted by start, so a vreg's ranges are
- * contiguous in the table (merge.ts relies on it).
+ * contiguous in the table (merge.ts relies on it); they are also linked into
+ * the vreg's list (`vregFirst`, `lrNext`, `lrPrev`), which splits extend.
  */
 function buildRanges(s: IonState): void {
   const f = s.f;
@@ -353,7 +357,11 @@ function buildRanges(s: IonState): void {
   const liveIn = ctx.filledI32(BUF.lrLiveIn, nb, -1);
   const liveOut = ctx.filledI32(BUF.lrLiveOut, nb, -1);
   const blocks = ctx.i32(BUF.lrBlocks, nb + 1);
+  // All zero between uses (sortPrefix clears what it sets).
+  const blockBits = ctx.filledI32(BUF.lrBlockBits, (nb >>> 5) + 1, 0);
   const stack = ctx.i32(BUF.lrStack, nb);
+  const vregFirst = ctx.filledI32(BUF.vregFirst, nv, -1);
+  s.vregFirst = vregFirst;
   for (let v = 0; v < nv; v++) {
     const d = f.vregDef[v];
     if (d === 0x7fffffff || noRange[v] === 1) continue;
@@ -414,7 +422,7 @@ function buildRanges(s: IonState): void {
     }
     for (let x = 0; x < nLive; x++) s.addLiveIn(blocks[x], v);
     blocks[nLive++] = D;
-    sortPrefix(blocks, nLive);
+    sortPrefix(blocks, nLive, blockBits);
     let u = useOff[v];
     let prevTo = -1;
     for (let x = 0; x < nLive; x++) {
@@ -450,6 +458,12 @@ function buildRanges(s: IonState): void {
         if (s.lrHint[r] < 0) s.lrHint[r] = hint;
       } else {
         const r = s.addLr(start, end, v, firstUse);
+        // Ranges of one vreg are created consecutively: link r after the previous one.
+        if (prevTo < 0) vregFirst[v] = r;
+        else {
+          s.lrPrev[r] = r - 1;
+          s.lrNext[r - 1] = r;
+        }
         s.lrW[r] = w;
         s.lrReq[r] = req;
         s.lrHint[r] = hint;
@@ -459,10 +473,32 @@ function buildRanges(s: IonState): void {
   }
 }
 
-/** Sorts a[0..n) ascending: insertion sort when short, native sort otherwise. */
-function sortPrefix(a: Int32Array, n: number): void {
+/**
+ * Sorts the distinct block indices a[0..n) ascending: an insertion sort when
+ * short, else by setting and then collecting their bits in `bits` (zero on
+ * entry and on return), which costs one word per 32 blocks of the span, not
+ * a comparison sort (long-lived values are live in hundreds of blocks).
+ */
+function sortPrefix(a: Int32Array, n: number, bits: Int32Array): void {
   if (n > 24) {
-    a.subarray(0, n).sort();
+    let lo = a[0];
+    let hi = a[0];
+    for (let x = 0; x < n; x++) {
+      const b = a[x];
+      bits[b >>> 5] |= 1 << (b & 31);
+      if (b < lo) lo = b;
+      else if (b > hi) hi = b;
+    }
+    let k = 0;
+    for (let w = lo >>> 5; w <= hi >>> 5; w++) {
+      let m = bits[w];
+      bits[w] = 0;
+      while (m !== 0) {
+        const t = m & -m;
+        a[k++] = (w << 5) + 31 - Math.clz32(t);
+        m ^= t;
+      }
+    }
     return;
   }
   for (let x = 1; x < n; x++) {

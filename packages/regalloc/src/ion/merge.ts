@@ -1,8 +1,10 @@
 // Bundle formation. Owns: one bundle per vreg with a live range, then merging
 // bundles whose values can share one location (reuse defs with their dying
 // input, copies, block parameters with their branch arguments), and the
-// spillsets (one per merged bundle) with their extents. Merging is what makes
-// the copies the client would otherwise emit vanish.
+// spillsets (one per merged bundle) with their extents, and each bundle's
+// initial weight and priority (`IonState.recompute`, done in the spillset
+// pass while the bundle's ranges are at hand). Merging is what makes the
+// copies the client would otherwise emit vanish.
 //
 // Post-invariants: all ranges of a bundle are disjoint and sorted and of one
 // class; `vregSpillset[v]` names the spillset of every vreg with ranges; a
@@ -208,7 +210,9 @@ export function formBundles(s: IonState): void {
       for (let k = f.argOff[j], p = f.paramOff[succ]; k < f.argOff[j + 1]; k++, p++) tryMerge(s, firstRangeOf, cap, f.args[k], f.params[p]);
     }
 
-  // Spillsets.
+  // Spillsets, and each bundle's weight, priority and hints (`recompute`)
+  // while its ranges are at hand.
+  s.computeCrossPrefix();
   const vregSpillset = ctx.filledI32(BUF.vregSpillset, nv, -1);
   s.vregSpillset = vregSpillset;
   s.nSs = 0;
@@ -229,7 +233,9 @@ export function formBundles(s: IonState): void {
     s.ssSlot[ss] = -1;
     s.ssNeedsSlot[ss] = 0;
     s.ssSplits[ss] = 0;
+    s.ssHint[ss] = -1;
     s.bSpillset[b] = ss;
+    s.recompute(b);
   }
   s.stats.bundles = s.nSs;
 }

@@ -44,7 +44,11 @@ export interface ResolvedOutput {
   pieceAlloc: Int32Array;
 }
 
-/** Each vreg's pieces (live ranges with their final location), sorted by start. */
+/**
+ * Each vreg's pieces (live ranges with their final location), sorted by
+ * start: read off each vreg's range list (`IonState.lrNext`), which splits
+ * keep in order, so nothing is sorted here.
+ */
 class Pieces {
   off!: Int32Array;
   from!: Int32Array;
@@ -58,47 +62,29 @@ class Pieces {
     const ctx = s.ctx;
     const nv = s.f.numVregs;
     const nr = s.nLr;
-    const off = ctx.filledI32(BUF.mvPieceOff, nv + 1, 0);
-    const lrVreg = s.lrVreg;
-    for (let r = 0; r < nr; r++) off[lrVreg[r] + 1]++;
-    for (let v = 0; v < nv; v++) off[v + 1] += off[v];
-    const fill = ctx.i32(BUF.mvFill, nv);
-    for (let v = 0; v < nv; v++) fill[v] = off[v];
+    const off = ctx.i32(BUF.mvPieceOff, nv + 1);
     const from = ctx.i32(BUF.mvPieceFrom, nr);
     const to = ctx.i32(BUF.mvPieceTo, nr);
     const alloc = ctx.i32(BUF.mvPieceAlloc, nr);
-    for (let r = 0; r < nr; r++) {
-      const x = fill[lrVreg[r]]++;
-      from[x] = s.lrFrom[r];
-      to[x] = s.lrTo[r];
-      const b = s.lrBundle[r];
-      const a = s.bAlloc[b];
-      alloc[x] = a === SPILLED ? STACK | s.ssSlot[s.bSpillset[b]] : REG | a;
-    }
-    // Ranges were created in order except split tails: an insertion sort per
-    // vreg, or a native sort of packed keys when a vreg has many pieces.
+    const lrFrom = s.lrFrom;
+    const lrTo = s.lrTo;
+    const lrNext = s.lrNext;
+    const lrBundle = s.lrBundle;
+    const bAlloc = s.bAlloc;
+    const first = s.vregFirst;
+    // Each vreg's ranges in order, by walking its list (see `IonState.lrNext`).
+    let x = 0;
     for (let v = 0; v < nv; v++) {
-      const a = off[v];
-      const e = off[v + 1];
-      if (e - a > 32) {
-        Pieces.sortMany(ctx, from, to, alloc, a, e);
-        continue;
-      }
-      for (let x = a + 1; x < e; x++) {
-        if (from[x] >= from[x - 1]) continue;
-        const pf = from[x], pt = to[x], pa = alloc[x];
-        let y = x - 1;
-        while (y >= a && from[y] > pf) {
-          from[y + 1] = from[y];
-          to[y + 1] = to[y];
-          alloc[y + 1] = alloc[y];
-          y--;
-        }
-        from[y + 1] = pf;
-        to[y + 1] = pt;
-        alloc[y + 1] = pa;
+      off[v] = x;
+      for (let r = first[v]; r >= 0; r = lrNext[r]) {
+        from[x] = lrFrom[r];
+        to[x] = lrTo[r];
+        const b = lrBundle[r];
+        const a = bAlloc[b];
+        alloc[x++] = a === SPILLED ? STACK | s.ssSlot[s.bSpillset[b]] : REG | a;
       }
     }
+    off[nv] = x;
     this.off = off;
     this.from = from;
     this.to = to;
@@ -130,30 +116,6 @@ class Pieces {
     }
     // Not covered ahead of the cursor (an earlier point of the same instruction).
     return this.at(v, pt);
-  }
-
-  /** Sorts pieces [a, e) by start (starts are distinct: a vreg's ranges are disjoint). */
-  private static sortMany(ctx: IonState['ctx'], from: Int32Array, to: Int32Array, alloc: Int32Array, a: number, e: number): void {
-    let sorted = true;
-    for (let x = a + 1; x < e && sorted; x++) if (from[x] < from[x - 1]) sorted = false;
-    if (sorted) return;
-    const n = e - a;
-    const keys = ctx.f64(BUF.mvPieceKeys, n).subarray(0, n);
-    for (let x = 0; x < n; x++) keys[x] = from[a + x] * 4294967296 + x;
-    keys.sort();
-    const tTo = ctx.i32(BUF.mvPieceTmpTo, n);
-    const tAlloc = ctx.i32(BUF.mvPieceTmpAlloc, n);
-    for (let x = 0; x < n; x++) {
-      const k = keys[x];
-      const src = a + (k - Math.floor(k / 4294967296) * 4294967296);
-      tTo[x] = to[src];
-      tAlloc[x] = alloc[src];
-    }
-    for (let x = 0; x < n; x++) {
-      from[a + x] = Math.floor(keys[x] / 4294967296);
-      to[a + x] = tTo[x];
-      alloc[a + x] = tAlloc[x];
-    }
   }
 
   /** Where v is at point pt, or ALLOC_NONE. */

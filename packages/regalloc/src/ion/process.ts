@@ -1,16 +1,30 @@
 // The backtracking main loop. Owns the choice of a location for every bundle:
 // bundles leave a priority queue largest first; each probes its candidate
-// registers (hint first, then preferred, then non-preferred) against the
+// registers (two hints first: the register its spillset last got, then its
+// own fixed-register hint; then preferred, then non-preferred) against the
 // per-preg occupancy (occupancy.ts); a free register is taken; otherwise a
 // bundle that needs no register is set aside for the spill pass at once
 // (evicting for it trades a register its uses do not need for requeued
 // bundles that may need one; measured, that cost time and gave slightly
 // worse counts);
 // otherwise the cheapest set of strictly lighter conflicting bundles is
-// evicted and requeued; otherwise the bundle is split at the latest first
-// conflict (or around its first register use) and both halves are requeued.
-// Set-aside bundles get a second chance at a free register once the queue is
-// empty, and the rest share their spillset's stack slot.
+// evicted and requeued; otherwise the bundle is split. The first split of a
+// spillset (unless the bundle has MINIMAL_AT_RANGES ranges or more) is at the
+// latest first conflict (or around its first register use), both halves
+// requeued; later ones cut the bundle into minimal pieces around its
+// register uses plus one spill bundle holding everything between them, as
+// regalloc2's Ion does.
+// Set-aside bundles (spill bundles included) get a second chance at a
+// register free over all of their ranges once the queue is empty, and the
+// rest share their spillset's stack slot.
+//
+// The spillset hint is what keeps the pieces of a split value together: a
+// piece placed after another of its spillset tries that register first, so
+// the moves between them (at split points and on block edges) vanish where
+// it is free. Giving the stretches between register uses one bundle instead
+// of one each (which the previous version did) removed most register moves
+// on the benchmark's functions: pieces each in their own register need a
+// move at nearly every use and edge.
 //
 // Probing runs in two passes over the same candidate order. The first only
 // asks "is this register free for the whole bundle?", which the occupancy
@@ -30,7 +44,7 @@
 // occupancy holds exactly the ranges of register-assigned bundles plus
 // reservations; spillsets with a spilled bundle or a stack fixup have a slot.
 
-import { BUF, growF64, growI32 } from '../context.js';
+import { BUF, growF64, growI32, growU8 } from '../context.js';
 import { RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
 import { allocSlot } from '../parallel-moves.js';
 import type { Occupancy } from './occupancy.js';
@@ -39,8 +53,20 @@ import { FX_DEF_STACK, FX_USE_STACK, SPILLED, UNASSIGNED, type IonState } from '
 const FREE = 0;
 /** Up to this many initial bundles are sorted by insertion (see `seal`). */
 const SMALL_QUEUE = 24;
-/** Conflict-point splits per spillset before it is cut into minimal pieces. */
-const SPLITS_BEFORE_MINIMAL = 3;
+/**
+ * Conflict-point splits per spillset before it is cut into minimal pieces
+ * (regalloc2 allows two). With the spillset hint and one spill bundle per
+ * cut, one split gave fewer spills, reloads and moves on the benchmark's
+ * functions than two or three, and less work.
+ */
+const SPLITS_BEFORE_MINIMAL = 1;
+/**
+ * A bundle of this many ranges or more (a value live in many scattered
+ * blocks) is cut into minimal pieces at its first split: peeling it at one
+ * conflict after another re-probes the whole remainder each time, and on the
+ * benchmark's functions gave more spills and moves than the cut.
+ */
+const MINIMAL_AT_RANGES = 8;
 const EVICTABLE = 1;
 const BLOCKED = 2;
 
@@ -186,13 +212,20 @@ export class Allocator {
   private bestP = -1;
   private bestW = 0;
   private splitPoint = -1;
+  /** The hinted candidates of the bundle being placed (see `setHints`). */
+  private h1 = -1;
+  private h2 = -1;
   // Scratch of `gather`: the ranges of the bundle being placed.
   private gFrom = new Int32Array(16);
   private gTo = new Int32Array(16);
   private gOwn = new Int32Array(16);
   private gN = 0;
-  /** Scratch for splitIntoMinimal: cut points. */
+  // Scratch of splitIntoMinimal: cut points, which of them open a register
+  // use's window, each piece's window, the ranges outside every window.
   private cuts: Int32Array = new Int32Array(64);
+  private winStart: Uint8Array = new Uint8Array(64);
+  private groupWin: Int32Array = new Int32Array(64);
+  private gap: Int32Array = new Int32Array(64);
 
   /** One per context (beside its IonState); each `run` starts afresh. */
   constructor(s: IonState) {
@@ -203,7 +236,6 @@ export class Allocator {
 
   run(): void {
     const s = this.s;
-    s.computeCrossPrefix();
     this.queue.begin(s.nB + 16);
     this.nSpilled = 0;
     if (this.seen.length < s.nB) this.seen = growI32(this.seen, s.nB);
@@ -213,7 +245,7 @@ export class Allocator {
     }
     for (let b = 0; b < s.nB; b++) {
       if (s.bLen[b] === 0) continue;
-      s.recompute(b);
+      // Weights were computed by formBundles.
       this.queue.pushInitial(b);
     }
     this.queue.seal();
@@ -237,13 +269,16 @@ export class Allocator {
   }
 
   /** Pass 1 in general: the first candidate free for all of b's ranges, or -1. */
-  private firstFree(b: number, hint: number, first: number, req: number, order: Int32Array): number {
+  private firstFree(b: number, first: number, req: number, order: Int32Array): number {
     const slotOf = this.occ.slotOf;
+    const h1 = this.h1;
+    const h2 = this.h2;
     this.gather(b);
-    if (hint >= 0 && this.freeOn(slotOf[hint])) return hint;
+    if (h1 >= 0 && this.freeOn(slotOf[h1])) return h1;
+    if (h2 >= 0 && this.freeOn(slotOf[h2])) return h2;
     for (let k = first; k < order.length; k++) {
       const p = order[k];
-      if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
+      if (p === h1 || p === h2 || (req !== 0 && (p & 63) >= req)) continue;
       if (this.freeOn(slotOf[p])) return p;
     }
     return -1;
@@ -253,14 +288,14 @@ export class Allocator {
    * Pass 1 for a bundle of one range, the common case: the range's words and
    * masks are computed once and each candidate costs a load or two.
    */
-  private firstFreeOneRange(b: number, hint: number, first: number, req: number, order: Int32Array): number {
+  private firstFreeOneRange(b: number, first: number, req: number, order: Int32Array): number {
     const s = this.s;
     const r = s.arena[s.bOff[b]];
     const from = s.lrFrom[r];
     const to = s.lrTo[r];
     const w0 = from >>> 5;
     const w1 = (to - 1) >>> 5;
-    if (w1 - w0 > 1) return this.firstFree(b, hint, first, req, order);
+    if (w1 - w0 > 1) return this.firstFree(b, first, req, order);
     const occ = this.occ;
     const slotOf = occ.slotOf;
     const bits = occ.occ;
@@ -272,15 +307,17 @@ export class Allocator {
     const m1 = w0 === w1 ? 0 : -1 >>> (31 - ((to - 1) & 31));
     const i0 = w0 * S;
     const i1 = w1 * S;
-    for (let k = first - 1; k < order.length; k++) {
+    const h1 = this.h1;
+    const h2 = this.h2;
+    for (let k = first - 2; k < order.length; k++) {
       let p: number;
       if (k < first) {
-        // The hint goes first.
-        if (hint < 0) continue;
-        p = hint;
+        // The hints go first.
+        p = k < first - 1 ? h1 : h2;
+        if (p < 0) continue;
       } else {
         p = order[k];
-        if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
+        if (p === h1 || p === h2 || (req !== 0 && (p & 63) >= req)) continue;
       }
       const slot = slotOf[p];
       if ((bits[i0 + slot] & m0) !== 0 || (bits[i1 + slot] & m1) !== 0) continue;
@@ -409,6 +446,7 @@ export class Allocator {
       this.occ.insert(slot, s.lrFrom[r], s.lrTo[r], r);
     }
     s.bAlloc[b] = p;
+    s.ssHint[s.bSpillset[b]] = p;
     if (s.log !== null) s.log(`  assign ${this.logBundle(b)} -> p${p & 63}${'ifv'[p >> 6]}`);
   }
 
@@ -421,6 +459,27 @@ export class Allocator {
       this.occ.remove(slot, s.lrFrom[r], s.lrTo[r], r);
     }
     s.bAlloc[b] = UNASSIGNED;
+  }
+
+  /**
+   * The two hinted registers tried first, in order (-1 for none): the
+   * register b's spillset last got (so that the pieces of a split value
+   * gather in one register and the moves between them, inside blocks and on
+   * edges, vanish), then b's own hint (the first fixed register among its
+   * uses).
+   */
+  private setHints(b: number, req: number, cls: number): void {
+    const s = this.s;
+    let h1 = s.ssHint[s.bSpillset[b]];
+    let h2 = s.bHint[b];
+    if (!this.candidateOk(h1, req, cls)) h1 = -1;
+    if (h2 === h1 || !this.candidateOk(h2, req, cls)) h2 = -1;
+    if (h1 < 0) {
+      h1 = h2;
+      h2 = -1;
+    }
+    this.h1 = h1;
+    this.h2 = h2;
   }
 
   private candidateOk(p: number, req: number, cls: number): boolean {
@@ -447,7 +506,7 @@ export class Allocator {
    * conflicting bundle at least as heavy as the best so far, blocks the
    * candidate after one lookup. Other candidates take the full probe.
    */
-  private evictionCandidatesOneRange(b: number, hint: number, first: number, req: number, order: Int32Array): void {
+  private evictionCandidatesOneRange(b: number, first: number, req: number, order: Int32Array): void {
     const s = this.s;
     const occ = this.occ;
     const slotOf = occ.slotOf;
@@ -457,15 +516,17 @@ export class Allocator {
     const own = -2 - s.lrVreg[r];
     const lrBundle = s.lrBundle;
     const bWeight = s.bWeight;
-    for (let k = first - 1; k < order.length; k++) {
+    const h1 = this.h1;
+    const h2 = this.h2;
+    for (let k = first - 2; k < order.length; k++) {
       let p: number;
       if (k < first) {
-        // The hint goes first.
-        if (hint < 0) continue;
-        p = hint;
+        // The hints go first.
+        p = k < first - 1 ? h1 : h2;
+        if (p < 0) continue;
       } else {
         p = order[k];
-        if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
+        if (p === h1 || p === h2 || (req !== 0 && (p & 63) >= req)) continue;
       }
       const slot = slotOf[p];
       // As in `probe`: reservations first, then the first assigned range.
@@ -503,12 +564,11 @@ export class Allocator {
     const cls = s.bCls[b];
     const req = s.bReq[b];
     const order = s.env.order[cls];
-    const hint = s.bHint[b];
+    this.setHints(b, req, cls);
     if (this.seen.length < s.nB) this.seen = growI32(this.seen, s.nB);
-    const hintOk = this.candidateOk(hint, req, cls);
     const first = s.bFirst[b];
     // Pass 1: the first free candidate wins.
-    const free = s.bLen[b] === 1 ? this.firstFreeOneRange(b, hintOk ? hint : -1, first, req, order) : this.firstFree(b, hintOk ? hint : -1, first, req, order);
+    const free = s.bLen[b] === 1 ? this.firstFreeOneRange(b, first, req, order) : this.firstFree(b, first, req, order);
     if (free >= 0) {
       this.assign(b, free);
       return;
@@ -521,12 +581,15 @@ export class Allocator {
     this.bestP = -1;
     this.bestW = s.bWeight[b];
     this.splitPoint = -1;
-    if (s.bLen[b] === 1) this.evictionCandidatesOneRange(b, hintOk ? hint : -1, first, req, order);
+    if (s.bLen[b] === 1) this.evictionCandidatesOneRange(b, first, req, order);
     else {
-      if (hintOk) this.tryReg(b, hint);
+      const h1 = this.h1;
+      const h2 = this.h2;
+      if (h1 >= 0) this.tryReg(b, h1);
+      if (h2 >= 0) this.tryReg(b, h2);
       for (let k = first; k < order.length; k++) {
         const p = order[k];
-        if (p === hint || (req !== 0 && (p & 63) >= req)) continue;
+        if (p === h1 || p === h2 || (req !== 0 && (p & 63) >= req)) continue;
         this.tryReg(b, p);
       }
     }
@@ -570,7 +633,7 @@ export class Allocator {
     // long-lived value costs O(size), not O(size) per retry.
     const ss = s.bSpillset[b];
     s.ssSplits[ss]++;
-    if (s.ssSplits[ss] > SPLITS_BEFORE_MINIMAL) {
+    if (s.ssSplits[ss] > SPLITS_BEFORE_MINIMAL || s.bLen[b] >= MINIMAL_AT_RANGES) {
       this.splitIntoMinimal(b);
       return;
     }
@@ -629,13 +692,18 @@ export class Allocator {
   }
 
   /**
-   * Cuts b before and after every instruction with a register use. Pieces
-   * with such a use are minimal and requeued; the pieces between them need no
-   * register and go straight to the spill pass (with its second chance).
+   * Cuts b before and after every instruction with a register use. The
+   * pieces around those instructions are minimal and requeued; everything
+   * between them needs no register and becomes one bundle (the spill bundle
+   * of this cut, as regalloc2's Ion keeps one per spillset), set aside for
+   * the spill pass: its second chance gives it one register for all of its
+   * ranges, or the stack. Giving each stretch between two uses its own
+   * register instead costs a move at nearly every use and block edge.
    */
   private splitIntoMinimal(b: number): void {
     const s = this.s;
     let cuts = this.cuts;
+    let winStart = this.winStart;
     let nc = 0;
     const off0 = s.bOff[b];
     const len0 = s.bLen[b];
@@ -647,40 +715,61 @@ export class Allocator {
       for (let x = s.lrUse[r]; x < e && s.usePt[x] < to; x++) {
         if (s.useReq[x] === 0) continue;
         const i = s.usePt[x] >> 1;
-        if (nc + 2 > cuts.length) cuts = this.cuts = growI32(cuts, nc + 2);
+        if (nc + 2 > cuts.length) {
+          cuts = this.cuts = growI32(cuts, nc + 2);
+          winStart = this.winStart = growU8(winStart, cuts.length);
+        }
+        // winStart[c]: cut c opens the window [2i, 2i + 2) of a register use.
         if (nc === 0 || cuts[nc - 1] < 2 * i) {
+          winStart[nc] = 1;
           cuts[nc++] = 2 * i;
+          winStart[nc] = 0;
           cuts[nc++] = 2 * i + 2;
-        } else if (cuts[nc - 1] === 2 * i) cuts[nc++] = 2 * i + 2;
+        } else if (cuts[nc - 1] === 2 * i && winStart[nc - 1] === 0) {
+          winStart[nc - 1] = 1;
+          winStart[nc] = 0;
+          cuts[nc++] = 2 * i + 2;
+        }
       }
     }
-    // Ranges are sorted and disjoint, so the cuts are already ascending.
-    // One linear pass: partition the sorted ranges at the sorted cuts. Each group
-    // becomes a slice at the arena's end; `gEnd` records where each group ends.
+    // Ranges are sorted and disjoint, so the cuts are already ascending. One
+    // linear pass partitions the sorted ranges at the sorted cuts: ranges in
+    // a window form that window's piece (a slice at the arena's end, `gEnd`
+    // recording where each ends), the others go to `gap` in order.
     const out = s.arenaAlloc(len0 + nc);
     let w = out;
     let nGroups = 0;
     const gEnd = this.groupEnds(nc + 1);
+    let gap = this.gap;
+    if (gap.length < len0 + nc) gap = this.gap = new Int32Array(2 * (len0 + nc));
+    let nGap = 0;
     let c = 0;
+    const arena = s.arena;
     for (let k = 0; k < len0; k++) {
-      let r = s.arena[off0 + k];
-      while (c < nc && cuts[c] <= s.lrFrom[r]) {
-        if (w > (nGroups === 0 ? out : gEnd[nGroups - 1])) gEnd[nGroups++] = w;
+      let r = arena[off0 + k];
+      while (c < nc && cuts[c] <= s.lrFrom[r]) c++;
+      for (;;) {
+        // r starts in the interval [cuts[c - 1], cuts[c]); it ends there unless cut c lies inside it.
+        const inWin = c > 0 && winStart[c - 1] === 1;
+        let nr = -1;
+        if (c < nc && cuts[c] < s.lrTo[r]) nr = s.splitLr(r, cuts[c]);
+        if (!inWin) gap[nGap++] = r;
+        else {
+          // A window's ranges are consecutive in the bundle: a new piece starts when the window changes.
+          if (nGroups === 0 || this.groupWin[nGroups - 1] !== c - 1) {
+            if (nGroups > 0) gEnd[nGroups - 1] = w;
+            this.groupWin[nGroups++] = c - 1;
+          }
+          arena[w++] = r;
+        }
+        if (nr < 0) break;
+        r = nr;
         c++;
       }
-      while (c < nc && cuts[c] < s.lrTo[r]) {
-        const x = cuts[c++];
-        const nr = s.splitLr(r, x);
-        s.arena[w++] = r;
-        gEnd[nGroups++] = w;
-        r = nr;
-      }
-      s.arena[w++] = r;
     }
-    if (w > (nGroups === 0 ? out : gEnd[nGroups - 1])) gEnd[nGroups++] = w;
-    // The unused tail of the reservation is returned.
-    s.arenaTop = w;
-    if (nGroups <= 1) {
+    if (nGroups > 0) gEnd[nGroups - 1] = w;
+    const pieces = nGroups + (nGap > 0 ? 1 : 0);
+    if (pieces <= 1) {
       // Every register use already sits at an edge; split in the middle instead.
       s.arenaTop = out;
       const mid = ((s.bundleStart(b) + s.bundleEnd(b)) >> 2) << 1;
@@ -689,29 +778,41 @@ export class Allocator {
       this.queue.push(b2);
       return;
     }
-    const firstPiece = s.nB;
+    // The gaps follow the pieces in the arena; the unused tail of the reservation is returned.
+    for (let k = 0; k < nGap; k++) arena[w + k] = gap[k];
+    s.arenaTop = w + nGap;
+    s.stats.splits += pieces - 1;
+    if (s.log !== null) s.log(`  split ${this.logBundle(b)} into ${nGroups} minimal pieces and ${nGap} ranges without register uses`);
+    const cls = s.bCls[b];
+    const ss = s.bSpillset[b];
+    const hint = s.bHint[b];
     let gStart = out;
     for (let g = 0; g < nGroups; g++) {
-      const pc = g === 0 ? b : s.newBundle(s.bCls[b], s.bSpillset[b]);
+      // b itself stays as the spill bundle when there is one.
+      const pc = g === 0 && nGap === 0 ? b : s.newBundle(cls, ss);
       s.bOff[pc] = gStart;
       s.bLen[pc] = gEnd[g] - gStart;
       for (let k = gStart; k < gEnd[g]; k++) s.lrBundle[s.arena[k]] = pc;
-      s.bHint[pc] = s.bHint[b];
+      s.bHint[pc] = hint;
       s.recompute(pc);
+      this.queue.push(pc);
       gStart = gEnd[g];
     }
-    s.stats.splits += nGroups - 1;
-    if (s.log !== null) s.log(`  split ${this.logBundle(b)} into ${nGroups} pieces around its register uses`);
-    for (let g = 0; g < nGroups; g++) {
-      const pc = g === 0 ? b : firstPiece + g - 1;
-      if (s.bReq[pc] !== 0) this.queue.push(pc);
-      else this.setAside(pc);
+    if (nGap > 0) {
+      s.bOff[b] = w;
+      s.bLen[b] = nGap;
+      for (let k = w; k < w + nGap; k++) s.lrBundle[s.arena[k]] = b;
+      s.recompute(b);
+      this.setAside(b);
     }
   }
 
   private gEnds = new Int32Array(64);
   private groupEnds(n: number): Int32Array {
-    if (this.gEnds.length < n) this.gEnds = new Int32Array(Math.max(n, 2 * this.gEnds.length));
+    if (this.gEnds.length < n) {
+      this.gEnds = new Int32Array(Math.max(n, 2 * this.gEnds.length));
+      this.groupWin = new Int32Array(this.gEnds.length);
+    }
     return this.gEnds;
   }
 
@@ -767,25 +868,13 @@ export class Allocator {
 
   private secondChance(): void {
     const s = this.s;
-    const slotOf = this.occ.slotOf;
     for (let x = 0; x < this.nSpilled; x++) {
       const b = this.spilled[x];
       const cls = s.bCls[b];
-      let done = false;
-      const hint = s.bHint[b];
-      this.gather(b);
-      if (this.candidateOk(hint, 0, cls) && this.freeOn(slotOf[hint])) {
-        this.assign(b, hint);
-        done = true;
-      }
-      const order = s.env.order[cls];
-      for (let k = s.bFirst[b]; !done && k < order.length; k++) {
-        if (this.freeOn(slotOf[order[k]])) {
-          this.assign(b, order[k]);
-          done = true;
-        }
-      }
-      if (!done) {
+      this.setHints(b, 0, cls);
+      const free = this.firstFree(b, s.bFirst[b], 0, s.env.order[cls]);
+      if (free >= 0) this.assign(b, free);
+      else {
         s.bAlloc[b] = SPILLED;
         s.ssNeedsSlot[s.bSpillset[b]] = 1;
         s.stats.spilledBundles++;

@@ -88,6 +88,16 @@ export class IonState {
   lrW: Float64Array = new Float64Array(0);
   lrReq: Uint8Array = new Uint8Array(0);
   lrHint: Int32Array = new Int32Array(0);
+  /**
+   * Per range: the next and previous range of its vreg by position, or -1.
+   * Each vreg's ranges form one list from `vregFirst` (a split links its
+   * new tail after the range it cut), so a vreg's pieces are read in order
+   * without sorting, and a bundle's neighbours are one load away.
+   */
+  lrNext: Int32Array = new Int32Array(0);
+  lrPrev: Int32Array = new Int32Array(0);
+  /** Per vreg: its first range, or -1 when it has none. */
+  vregFirst!: Int32Array;
   /** (block, vreg) pairs: vreg is live into block and not a parameter of it. */
   nLi = 0;
   liBlock: Int32Array = new Int32Array(0);
@@ -143,6 +153,8 @@ export class IonState {
   ssNeedsSlot: Uint8Array = new Uint8Array(0);
   /** Splits so far per spillset (see process.ts). */
   ssSplits: Int32Array = new Int32Array(0);
+  /** Per spillset: the register its bundle was last assigned, or -1 (a hint for its other pieces). */
+  ssHint: Int32Array = new Int32Array(0);
   vregSpillset!: Int32Array;
   numSlots = 0;
 
@@ -177,6 +189,8 @@ export class IonState {
       this.lrW = roomF64(this.lrW, est);
       this.lrReq = roomU8(this.lrReq, est);
       this.lrHint = roomI32(this.lrHint, est);
+      this.lrNext = roomI32(this.lrNext, est);
+      this.lrPrev = roomI32(this.lrPrev, est);
       this.liBlock = roomI32(this.liBlock, est);
       this.liVreg = roomI32(this.liVreg, est);
       this.bOff = roomI32(this.bOff, est);
@@ -201,6 +215,7 @@ export class IonState {
       this.ssSlot = roomI32(this.ssSlot, nss);
       this.ssNeedsSlot = roomU8(this.ssNeedsSlot, nss);
       this.ssSplits = roomI32(this.ssSplits, nss);
+      this.ssHint = roomI32(this.ssHint, nss);
       this.capVregs = nss;
     }
     // Only the env's allocatable pregs get an occupancy slot.
@@ -226,6 +241,8 @@ export class IonState {
       this.lrW = growF64(this.lrW, r + 1);
       this.lrReq = growU8(this.lrReq, r + 1);
       this.lrHint = growI32(this.lrHint, r + 1);
+      this.lrNext = growI32(this.lrNext, r + 1);
+      this.lrPrev = growI32(this.lrPrev, r + 1);
       this.occ.ensureRanges(this.lrFrom.length, this.lrFrom);
     }
     this.lrFrom[r] = from;
@@ -234,6 +251,8 @@ export class IonState {
     this.lrBundle[r] = -1;
     this.lrUse[r] = use;
     this.lrReq[r] = SUMMARY_STALE;
+    this.lrNext[r] = -1;
+    this.lrPrev[r] = -1;
     this.nLr = r + 1;
     return r;
   }
@@ -361,6 +380,11 @@ export class IonState {
   splitLr(r: number, x: number): number {
     const v = this.lrVreg[r];
     const nr = this.addLr(x, this.lrTo[r], v, this.firstUseAtOrAfter(v, this.lrUse[r], x));
+    const next = this.lrNext[r];
+    this.lrNext[nr] = next;
+    this.lrPrev[nr] = r;
+    if (next >= 0) this.lrPrev[next] = nr;
+    this.lrNext[r] = nr;
     this.lrTo[r] = x;
     this.lrReq[r] = SUMMARY_STALE;
     return nr;
