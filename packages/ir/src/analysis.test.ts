@@ -202,6 +202,44 @@ describe('DominatorTree', () => {
   });
 });
 
+describe('recompute', () => {
+  it('gives what a fresh computation gives, whatever the objects computed before', () => {
+    // One CFG and one tree recomputed for functions of varying size, as the
+    // verifier does: arrays longer than the function must not leak stale
+    // answers, for blocks out of range either.
+    let seed = 777;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const cfg = new ControlFlowGraph();
+    const dt = new DominatorTree();
+    for (let trial = 0; trial < 150; trial++) {
+      const n = 1 + rand(trial % 3 === 0 ? 14 : 5);
+      const edges: number[][] = [];
+      for (let i = 0; i < n; i++) edges.push(Array.from({ length: rand(4) }, () => rand(n)));
+      const { func, blocks } = cfgFunction(n, edges);
+      cfg.recompute(func);
+      dt.recompute(func, cfg);
+      const fresh = analyses(func);
+      const ids = [...blocks, ...[0, 1, 2, 20].map((k) => (n + k) as Block)];
+      expect(dt.cfgPostorder()).toEqual(fresh.dt.cfgPostorder());
+      for (const b of ids) {
+        const at = `trial ${trial}, block${b}`;
+        expect(cfg.succs(b), at).toEqual(fresh.cfg.succs(b));
+        expect(cfg.preds(b), at).toEqual(fresh.cfg.preds(b));
+        expect(cfg.numPreds(b), at).toBe(fresh.cfg.numPreds(b));
+        expect(cfg.numSuccs(b), at).toBe(fresh.cfg.numSuccs(b));
+        expect(dt.isReachable(b), at).toBe(fresh.dt.isReachable(b));
+        expect(dt.idom(b), at).toBe(fresh.dt.idom(b));
+        expect(dt.childrenOf(b), at).toEqual(fresh.dt.childrenOf(b));
+        expect(dt.rpoNumber(b), at).toBe(fresh.dt.rpoNumber(b));
+        for (const c of ids) expect(dt.blockDominates(b, c), `${at} dom block${c}`).toBe(fresh.dt.blockDominates(b, c));
+      }
+    }
+  });
+});
+
 describe('LoopAnalysis', () => {
   it('finds nested loops', () => {
     // 0 -> 1; 1 -> (2, 4); 2 -> (2, 3); 3 -> 1; 4 exit.

@@ -9,10 +9,11 @@
 //
 // Storage: edges live in flat typed arrays, each block's successors (and
 // predecessors) contiguous, so computing a CFG allocates a few arrays
-// whatever the function's size. The `preds`/`succs` lists are made from
-// them on first request per block; `numPreds`/`predBlock`/`numSuccs`/
-// `succ` read the arrays directly (the dominator tree and the verifier use
-// those, allocating nothing per block).
+// whatever the function's size, and recomputing reuses them while they
+// are long enough (the verifier recomputes one CFG for every function).
+// The `preds`/`succs` lists are made from them on first request per block;
+// `numPreds`/`predBlock`/`numSuccs`/`succ` read the arrays directly (the
+// dominator tree and the verifier use those, allocating nothing per block).
 
 import type { Block, Inst } from './entities.js';
 import * as entities from './entities.js';
@@ -25,7 +26,7 @@ import * as pool from './pool.js';
 // folds into the compiled code.
 const { NONE } = entities;
 const { InstructionFormat } = formats;
-const { newU32 } = pool;
+const { reuseU32 } = pool;
 
 export interface BlockPredecessor {
   block: Block;
@@ -66,8 +67,8 @@ export class ControlFlowGraph {
   private predBlockData: Uint32Array = EMPTY;
   private predInstData: Uint32Array = EMPTY;
   /** Lists handed out by `preds` / `succs`, made on first request. */
-  private predLists: (BlockPredecessor[] | undefined)[] = [];
-  private succLists: (Block[] | undefined)[] = [];
+  private predLists: (BlockPredecessor[] | undefined)[] | undefined = undefined;
+  private succLists: (Block[] | undefined)[] | undefined = undefined;
   private valid = false;
 
   static compute(func: Function): ControlFlowGraph {
@@ -117,8 +118,9 @@ export class ControlFlowGraph {
       }
     }
     // Successors: each block's distinct destinations, in edge order.
-    const succIndex = newU32(2 * n);
-    const succData = newU32(m);
+    const succIndex = (this.succIndex = reuseU32(this.succIndex, 2 * n));
+    succIndex.fill(0, 0, 2 * n);
+    const succData = (this.succData = reuseU32(this.succData, m));
     let s = 0;
     let blockFirst = 0;
     for (let k = 0; k < m; k++) {
@@ -141,11 +143,12 @@ export class ControlFlowGraph {
     }
     // Predecessors: a counting sort of the edges by destination keeps
     // layout order within each destination.
-    const predStart = newU32(n + 1);
+    const predStart = (this.predStart = reuseU32(this.predStart, n + 1));
+    predStart.fill(0, 0, n + 1);
     for (let k = 0; k < m; k++) predStart[edgeTo[k] + 1]++;
     for (let b = 0; b < n; b++) predStart[b + 1] += predStart[b];
-    const predBlockData = newU32(m);
-    const predInstData = newU32(m);
+    const predBlockData = (this.predBlockData = reuseU32(this.predBlockData, m));
+    const predInstData = (this.predInstData = reuseU32(this.predInstData, m));
     for (let k = 0; k < m; k++) {
       // predStart[d] serves as d's fill cursor, then is restored below.
       const at = predStart[edgeTo[k]]++;
@@ -155,13 +158,8 @@ export class ControlFlowGraph {
     for (let b = n; b > 0; b--) predStart[b] = predStart[b - 1];
     predStart[0] = 0;
     this.n = n;
-    this.succIndex = succIndex;
-    this.succData = succData;
-    this.predStart = predStart;
-    this.predBlockData = predBlockData;
-    this.predInstData = predInstData;
-    this.predLists = [];
-    this.succLists = [];
+    this.predLists = undefined;
+    this.succLists = undefined;
     this.valid = true;
   }
 
@@ -193,25 +191,27 @@ export class ControlFlowGraph {
   }
   preds(b: Block): readonly BlockPredecessor[] {
     if (b >= this.n) return NO_PREDS;
-    let list = this.predLists[b];
+    const lists = (this.predLists ??= []);
+    let list = lists[b];
     if (list === undefined) {
       list = [];
       const n = this.numPreds(b);
       for (let i = 0; i < n; i++) list.push({ block: this.predBlock(b, i), inst: this.predInst(b, i) });
-      while (this.predLists.length < b) this.predLists.push(undefined);
-      this.predLists[b] = list;
+      while (lists.length < b) lists.push(undefined);
+      lists[b] = list;
     }
     return list;
   }
   succs(b: Block): readonly Block[] {
     if (b >= this.n) return NO_SUCCS;
-    let list = this.succLists[b];
+    const lists = (this.succLists ??= []);
+    let list = lists[b];
     if (list === undefined) {
       list = [];
       const n = this.numSuccs(b);
       for (let i = 0; i < n; i++) list.push(this.succ(b, i));
-      while (this.succLists.length < b) this.succLists.push(undefined);
-      this.succLists[b] = list;
+      while (lists.length < b) lists.push(undefined);
+      lists[b] = list;
     }
     return list;
   }

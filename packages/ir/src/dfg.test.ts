@@ -3,7 +3,7 @@ import { DataFlowGraph, ValueKind } from './dfg.js';
 import { BlockArg } from './entity-data.js';
 import { Opcode } from './opcodes.js';
 import { I32, I64, INVALID } from './types.js';
-import type { Value } from './entities.js';
+import { NONE, type Value } from './entities.js';
 
 describe('DataFlowGraph', () => {
   it('creates instructions with arguments, immediates and results', () => {
@@ -86,6 +86,54 @@ describe('DataFlowGraph', () => {
     const jt = dfg.makeJumpTable({ default: dfg.makeBlockCall(b2, []), entries: [dfg.makeBlockCall(b1, [BlockArg.value(c)])] });
     const table = dfg.makeInst(Opcode.BrTable, INVALID, [c], jt);
     expect(dfg.branchDestinations(table).map((bc) => dfg.blockCallBlock(bc))).toEqual([b2, b1]);
+  });
+
+  it('takes the first numArgs of a reused argument buffer', () => {
+    const dfg = new DataFlowGraph();
+    const b = dfg.makeBlock();
+    const [x, y] = [dfg.appendBlockParam(b, I32), dfg.appendBlockParam(b, I32)];
+    const buf = new Uint32Array([y, x, x, 77]);
+    const inst = dfg.makeInst(Opcode.Iadd, I32, buf, 0, 0, 0, 2);
+    expect(dfg.instArgs(inst)).toEqual([y, x]);
+    const bc = dfg.makeBlockCall(b, buf, 1);
+    expect(dfg.blockCallArgs(bc)).toEqual([y]);
+    // Without a count, the whole list.
+    expect(dfg.instArgs(dfg.makeInst(Opcode.Iadd, I32, [x, y]))).toEqual([x, y]);
+  });
+
+  it('fills a numbering gap with placeholders at once', () => {
+    const dfg = new DataFlowGraph();
+    dfg.ensureValue(3 as Value);
+    expect(dfg.numValues()).toBe(4);
+    // Past the first region (10 values) in one step.
+    dfg.ensureValue(5000 as Value);
+    expect(dfg.numValues()).toBe(5001);
+    for (const v of [0, 3, 4, 9, 10, 4999, 5000]) {
+      expect(dfg.valueIsValid(v as Value)).toBe(false);
+      expect(dfg.valueDef(v as Value)).toEqual({ kind: 'placeholder' });
+      expect(dfg.valueInst(v as Value)).toBe(NONE);
+      expect(dfg.valueType_(v as Value)).toBe(INVALID);
+    }
+    dfg.ensureValue(2 as Value);
+    expect(dfg.numValues()).toBe(5001);
+    const inst = dfg.makeInst(Opcode.Iconst, I32, []);
+    dfg.attachResultAt(inst, 4999 as Value, I32);
+    expect(dfg.valueDef(4999 as Value)).toEqual({ kind: 'result', inst, num: 0 });
+  });
+
+  it('tells whether a value is a given result of an instruction', () => {
+    const dfg = new DataFlowGraph();
+    const b = dfg.makeBlock();
+    const p = dfg.appendBlockParam(b, I32);
+    const inst = dfg.makeInst(Opcode.Iadd, I32, [p, p]);
+    const r = dfg.appendResult(inst, I32);
+    const other = dfg.makeInst(Opcode.Iadd, I32, [p, r]);
+    expect(dfg.isResultOf(r, inst, 0)).toBe(true);
+    expect(dfg.isResultOf(r, inst, 1)).toBe(false);
+    expect(dfg.isResultOf(r, other, 0)).toBe(false);
+    expect(dfg.isResultOf(p, inst, 0)).toBe(false);
+    expect(dfg.isResultOf(999 as Value, inst, 0)).toBe(false);
+    expect(dfg.isResultOf(-1 as Value, inst, 0)).toBe(false);
   });
 
   it('packs try_call block arguments', () => {

@@ -38,7 +38,7 @@ type BlockArg = entityData.BlockArg;
 const { InstructionFormat } = formats;
 type InstructionFormat = formats.InstructionFormat;
 const { opcodeFormat } = opcodes;
-const { newU32 } = pool;
+const { carveWords, copyWords, newU32, slabWords } = pool;
 const { INVALID } = types;
 
 export const ValueKind = { Placeholder: 0, Result: 1, Param: 2, Alias: 3, Union: 4 } as const;
@@ -72,14 +72,14 @@ function moveOut(old: Uint32Array, offset: number, cap: number, need: number): U
   let next = cap * 2;
   while (next < need) next *= 2;
   const out = newU32(next);
-  for (let i = 0; i < cap; i++) out[i] = old[offset + i];
+  copyWords(out, old, offset, cap);
   return out;
 }
 
-// The shared first array's regions, in words: 10 values, 7 instructions,
+// The shared first region's parts, in words: 10 values, 7 instructions,
 // 4 blocks, 20 list words. Most upstream test functions fit (the median
 // has 4 values, 3 instructions, 1 block, 8 list words; the 95th
-// percentile 7, 6, 1, 16); the array is zeroed memory, so a region sized
+// percentile 7, 6, 1, 16); the region is zeroed memory, so a region sized
 // for the rare large function would cost every small one.
 const INITIAL_VALUE_WORDS = 10 * 4;
 const INITIAL_INST_WORDS = 7 * 10;
@@ -93,17 +93,31 @@ const SHARED_WORDS = SHARED_LO + INITIAL_LIST_WORDS;
 /** Words of zeroed storage a DataFlowGraph can be given for its first tables (see the constructor). */
 export const DFG_STORAGE_WORDS = SHARED_WORDS;
 
+/** A DataFlowGraph's tables that most functions never use, each made on first use. */
+class DfgTables {
+  signatures: (Signature | undefined)[] | undefined = undefined;
+  extFuncs: (ExtFuncData | undefined)[] | undefined = undefined;
+  constants: (Uint8Array | undefined)[] | undefined = undefined;
+  immediates: Uint8Array[] | undefined = undefined;
+  jumpTables: JumpTableData[] | undefined = undefined;
+  exceptionTables: ExceptionTableData[] | undefined = undefined;
+  dynamicTypes: (DynamicTypeData | undefined)[] | undefined = undefined;
+  debugTags: Map<Inst, number[]> | undefined = undefined;
+  userStackMaps: Map<Inst, UserStackMapEntry[]> | undefined = undefined;
+}
+
 export class DataFlowGraph {
   // Records packed in strided typed arrays held directly (no wrapper
   // object), one table per entity kind, so a function owns a handful of
   // arrays however many entities it has. Each table is (array, offset,
   // capacity in words): the value, instruction, block and list tables
-  // start out as regions of one shared array (made on the first push to
-  // any of them), because a typed array costs about as much to make as a
-  // small function's records cost to fill; a table that outgrows its
-  // region moves to an array of its own (offset 0), doubling from then
-  // on. Readers index `table[offset + record * stride + field]`. `n*`
-  // counts the records in use.
+  // start out as regions of one range of a pool slab (given by the
+  // Function, else carved on the first push to any of them), because a
+  // typed array costs about as much to make as a small function's records
+  // cost to fill; a table that outgrows its region moves to an array of its
+  // own (offset 0), doubling from then on. Readers index
+  // `table[offset + record * stride + field]`. `n*` counts the records in
+  // use.
   /** Per value (4 words): `type, kind, a, b` — a: inst (result), block
    * (param), original (alias), x (union); b: result/param position, or y (union). */
   private vd: Uint32Array = EMPTY;
@@ -140,8 +154,9 @@ export class DataFlowGraph {
   /**
    * `storage[storageOffset, storageOffset + DFG_STORAGE_WORDS)`, when
    * given, must be zeroed and used by nothing else: it becomes the shared
-   * first array (Function hands its DFG and Layout regions of one array).
-   * Without it, the shared array is made on the first push.
+   * first region (Function hands its DFG and Layout regions of one range
+   * of a pool slab; the rest of the array belongs to others). Without it,
+   * the region is carved on the first push.
    */
   constructor(storage?: Uint32Array, storageOffset = 0) {
     if (storage !== undefined) this.useShared(storage, storageOffset);
@@ -149,78 +164,76 @@ export class DataFlowGraph {
 
   // The entity tables below are made on first access: most functions use
   // none of them, and empty arrays made for every function would cost more
-  // than a small function's instruction table.
-  private signatures_: (Signature | undefined)[] | undefined = undefined;
-  private extFuncs_: (ExtFuncData | undefined)[] | undefined = undefined;
-  private constants_: (Uint8Array | undefined)[] | undefined = undefined;
-  private immediates_: Uint8Array[] | undefined = undefined;
-  private jumpTables_: JumpTableData[] | undefined = undefined;
-  private exceptionTables_: ExceptionTableData[] | undefined = undefined;
-  private dynamicTypes_: (DynamicTypeData | undefined)[] | undefined = undefined;
-  private debugTags_: Map<Inst, number[]> | undefined = undefined;
-  private userStackMaps_: Map<Inst, UserStackMapEntry[]> | undefined = undefined;
+  // than a small function's instruction table. They hang off one object,
+  // made with the first of them, so a DataFlowGraph carries one field for
+  // them all.
+  private t: DfgTables | undefined = undefined;
+  private tables(): DfgTables {
+    return (this.t ??= new DfgTables());
+  }
   /** Signatures referenced by calls (`sigN`). */
   get signatures(): (Signature | undefined)[] {
-    return (this.signatures_ ??= []);
+    return (this.tables().signatures ??= []);
   }
   /** External functions (`fnN`). */
   get extFuncs(): (ExtFuncData | undefined)[] {
-    return (this.extFuncs_ ??= []);
+    return (this.tables().extFuncs ??= []);
   }
   /** Constant pool (`constN`): bytes in little-endian lane order. */
   get constants(): (Uint8Array | undefined)[] {
-    return (this.constants_ ??= []);
+    return (this.tables().constants ??= []);
   }
   /** Immediate pool: shuffle masks and other large immediates. */
   get immediates(): Uint8Array[] {
-    return (this.immediates_ ??= []);
+    return (this.tables().immediates ??= []);
   }
   get jumpTables(): JumpTableData[] {
-    return (this.jumpTables_ ??= []);
+    return (this.tables().jumpTables ??= []);
   }
   get exceptionTables(): ExceptionTableData[] {
-    return (this.exceptionTables_ ??= []);
+    return (this.tables().exceptionTables ??= []);
   }
   get dynamicTypes(): (DynamicTypeData | undefined)[] {
-    return (this.dynamicTypes_ ??= []);
+    return (this.tables().dynamicTypes ??= []);
   }
   /** Declared signatures / external functions / dynamic types, counting holes; never creates a table. */
   numSignatures(): number {
-    return this.signatures_?.length ?? 0;
+    return this.t?.signatures?.length ?? 0;
   }
   numExtFuncs(): number {
-    return this.extFuncs_?.length ?? 0;
+    return this.t?.extFuncs?.length ?? 0;
   }
   numDynamicTypes(): number {
-    return this.dynamicTypes_?.length ?? 0;
+    return this.t?.dynamicTypes?.length ?? 0;
   }
   /** Debug tags attached to calls and sequence points (`<1, 2>`). */
   get debugTags(): Map<Inst, number[]> {
-    return (this.debugTags_ ??= new Map());
+    return (this.tables().debugTags ??= new Map());
   }
   /** User stack maps attached to calls (`stack_map=[…]`). */
   get userStackMaps(): Map<Inst, UserStackMapEntry[]> {
-    return (this.userStackMaps_ ??= new Map());
+    return (this.tables().userStackMaps ??= new Map());
   }
   /** The debug tags of `inst`, if any (never creates the table). */
   instDebugTags(inst: Inst): number[] | undefined {
-    return this.debugTags_?.get(inst);
+    return this.t?.debugTags?.get(inst);
   }
   /** The user stack map of `inst`, if any (never creates the table). */
   instUserStackMap(inst: Inst): UserStackMapEntry[] | undefined {
-    return this.userStackMaps_?.get(inst);
+    return this.t?.userStackMaps?.get(inst);
   }
 
   // ===================================================================
   // Storage
 
   /**
-   * Makes the shared first array (see the field comments) if no table
+   * Carves the shared first region (see the field comments) if no table
    * has storage yet. Returns false when it already existed.
    */
   private allocShared(): boolean {
     if (this.vd !== EMPTY || this.id !== EMPTY || this.bd !== EMPTY || this.ld !== EMPTY) return false;
-    this.useShared(newU32(SHARED_WORDS), 0);
+    const base = carveWords(SHARED_WORDS);
+    this.useShared(slabWords(), base);
     return true;
   }
   /** Places the first tables in `buf` from `base` on. */
@@ -276,10 +289,9 @@ export class DataFlowGraph {
       this.lo = 0;
     }
   }
-  /** Allocates a list holding `items`; returns its start. */
-  private listAlloc(items: ArrayLike<number>): number {
+  /** Allocates a list holding `items[0, n)`; returns its start. */
+  private listAlloc(items: ArrayLike<number>, n: number): number {
     const start = this.nl;
-    const n = items.length;
     if (start + n > this.lcap) this.reserveList(start + n);
     const data = this.ld;
     const o = this.lo + start;
@@ -334,7 +346,23 @@ export class DataFlowGraph {
   }
   /** Makes ids up to `v` exist (as placeholders); the reader keeps source numbers. */
   ensureValue(v: Value): void {
-    while (this.numValues() <= v) this.newValue(INVALID, ValueKind.Placeholder, NONE, 0);
+    const n = this.nv;
+    if (v < n) return;
+    // All at once: sparse source numbering (`v9200`) can skip thousands.
+    const need = (v + 1) * 4;
+    if (need > this.vcap && !(this.allocShared() && need <= this.vcap)) {
+      this.vd = moveOut(this.vd, this.vo, this.vcap, need);
+      this.vcap = this.vd.length;
+      this.vo = 0;
+    }
+    const d = this.vd;
+    for (let o = this.vo + n * 4, end = this.vo + need; o < end; o += 4) {
+      d[o] = INVALID;
+      d[o + 1] = ValueKind.Placeholder;
+      d[o + 2] = NONE;
+      d[o + 3] = 0;
+    }
+    this.nv = v + 1;
   }
   valueIsValid(v: Value): boolean {
     return v >= 0 && v < this.numValues() && this.vd[this.vo + v * 4 + 1] !== ValueKind.Placeholder;
@@ -374,6 +402,13 @@ export class DataFlowGraph {
   /** Result index or parameter index of `v`. */
   valueNum(v: Value): number {
     return this.vd[this.vo + v * 4 + 3];
+  }
+  /** Is `v` (any number) result `num` of `inst`? One look at its record (the verifier asks for every result). */
+  isResultOf(v: Value, inst: Inst, num: number): boolean {
+    if (!(v >= 0 && v < this.nv)) return false;
+    const o = this.vo + v * 4;
+    const d = this.vd;
+    return d[o + 1] === ValueKind.Result && d[o + 2] === inst && d[o + 3] === num;
   }
 
   /** Follows alias links to a value that is not an alias. */
@@ -421,17 +456,18 @@ export class DataFlowGraph {
   }
   /**
    * Creates an instruction with no results. `args` are its fixed operands
-   * followed by variable arguments; imm words as formats.ts defines them.
+   * followed by variable arguments (only its first `numArgs`, when given:
+   * a caller may pass a reused buffer); imm words as formats.ts defines them.
    */
-  makeInst(opcode: number, ctrlType: Type, args: ArrayLike<number>, imm0 = 0, imm1 = 0, imm2 = 0): Inst {
-    const argStart = this.listAlloc(args);
+  makeInst(opcode: number, ctrlType: Type, args: ArrayLike<number>, imm0 = 0, imm1 = 0, imm2 = 0, numArgs = args.length): Inst {
+    const argStart = this.listAlloc(args, numArgs);
     const inst = this.pushInst() as Inst;
     const d = this.id;
     const o = this.io + inst * 10;
     d[o] = opcode;
     d[o + 1] = ctrlType;
     d[o + 2] = argStart;
-    d[o + 3] = args.length;
+    d[o + 3] = numArgs;
     d[o + 6] = imm0;
     d[o + 7] = imm1;
     d[o + 8] = imm2;
@@ -492,7 +528,7 @@ export class DataFlowGraph {
   }
   /** Replaces the whole argument list. */
   setInstArgs(inst: Inst, args: ArrayLike<number>): void {
-    this.id[this.io + inst * 10 + 2] = this.listAlloc(args);
+    this.id[this.io + inst * 10 + 2] = this.listAlloc(args, args.length);
     this.id[this.io + inst * 10 + 3] = args.length;
   }
 
@@ -590,20 +626,21 @@ export class DataFlowGraph {
     const [gone] = params.splice(i, 1);
     this.vd[this.vo + gone * 4 + 1] = ValueKind.Placeholder;
     params.forEach((v, j) => (this.vd[this.vo + v * 4 + 3] = j));
-    this.bd[this.bo + b * 2] = this.listAlloc(params);
+    this.bd[this.bo + b * 2] = this.listAlloc(params, params.length);
     this.bd[this.bo + b * 2 + 1] = params.length;
   }
 
   // ===================================================================
   // Block calls and branch destinations
 
-  makeBlockCall(block: Block, args: ArrayLike<number>): BlockCall {
-    const argStart = this.listAlloc(args);
+  /** A call of `block` passing `args` (only the first `numArgs`, when given). */
+  makeBlockCall(block: Block, args: ArrayLike<number>, numArgs = args.length): BlockCall {
+    const argStart = this.listAlloc(args, numArgs);
     const bc = this.pushBlockCall();
     const d = this.cd;
     d[bc * 3] = block;
     d[bc * 3 + 1] = argStart;
-    d[bc * 3 + 2] = args.length;
+    d[bc * 3 + 2] = numArgs;
     return bc as BlockCall;
   }
   blockCallBlock(bc: BlockCall): Block {

@@ -13,7 +13,9 @@
 //
 // Storage: per-block numbers in typed arrays and the children as one flat
 // array, so a computation allocates a handful of arrays whatever the
-// function's size; `childrenOf` lists are made on first request.
+// function's size, and recomputing reuses them while they are long enough
+// (the verifier recomputes one tree for every function). The
+// `cfgPostorder` and `childrenOf` lists are made on first request.
 
 import type { Block, Inst } from './entities.js';
 import * as entities from './entities.js';
@@ -25,16 +27,18 @@ import * as pool from './pool.js';
 // values used on hot paths are copied into module constants, which it
 // folds into the compiled code.
 const { NONE } = entities;
-const { newU32 } = pool;
+const { reuseU32 } = pool;
 
 const UNDEF = 0xffffffff;
 const EMPTY = new Uint32Array(0);
 const NO_CHILDREN: readonly Block[] = Object.freeze([]);
 
 // DFS scratch shared by every computation (one never runs inside another):
-// the stack's blocks and, per entry, the next successor/child to visit.
+// the stack's blocks and, per entry, the next successor/child to visit;
+// and which blocks the postorder walk has seen.
 let stackBlocks = new Uint32Array(64);
 let stackNext = new Uint32Array(64);
+let seenScratch = new Uint32Array(64);
 function growStack(need: number): void {
   const n = Math.max(need, stackBlocks.length * 2);
   const b = new Uint32Array(n);
@@ -46,7 +50,13 @@ function growStack(need: number): void {
 }
 
 export class DominatorTree {
-  private postorder: Block[] = [];
+  /** Blocks covered (the function's block count); the arrays may be longer. */
+  private n = 0;
+  /** The reachable blocks in postorder: `po[0, poLen)`. */
+  private po: Uint32Array = EMPTY;
+  private poLen = 0;
+  /** `cfgPostorder`'s list, made on first request. */
+  private postorder: Block[] | undefined = undefined;
   /** Reverse-postorder number per block (1-based; 0 = unreachable). */
   private rpo: Uint32Array = EMPTY;
   private idoms: Uint32Array = EMPTY;
@@ -54,7 +64,7 @@ export class DominatorTree {
   private childStart: Uint32Array = EMPTY;
   private childData: Uint32Array = EMPTY;
   /** Lists handed out by `childrenOf`, made on first request. */
-  private childLists: (Block[] | undefined)[] = [];
+  private childLists: (Block[] | undefined)[] | undefined = undefined;
   private pre: Uint32Array = EMPTY;
   private post: Uint32Array = EMPTY;
 
@@ -66,30 +76,34 @@ export class DominatorTree {
 
   recompute(func: Function, cfg: ControlFlowGraph): void {
     const n = func.dfg.numBlocks();
-    this.rpo = newU32(n);
-    const idoms = newU32(n);
-    idoms.fill(UNDEF);
-    this.idoms = idoms;
-    this.postorder = [];
-    this.childLists = [];
-    this.pre = newU32(n);
-    this.post = newU32(n);
-    this.childStart = newU32(n + 1);
-    this.childData = EMPTY;
+    this.n = n;
+    const rpo = (this.rpo = reuseU32(this.rpo, n));
+    rpo.fill(0, 0, n);
+    const idoms = (this.idoms = reuseU32(this.idoms, n));
+    idoms.fill(UNDEF, 0, n);
+    this.postorder = undefined;
+    this.childLists = undefined;
+    this.poLen = 0;
+    this.pre = reuseU32(this.pre, n);
+    this.pre.fill(0, 0, n);
+    this.post = reuseU32(this.post, n);
+    this.post.fill(0, 0, n);
+    this.childStart = reuseU32(this.childStart, n + 1);
+    this.childStart.fill(0, 0, n + 1);
     const entry = func.layout.entryBlock();
     if (entry === undefined) return;
     this.computePostorder(entry, cfg, n);
-    const po = this.postorder;
-    const rpo = this.rpo;
-    for (let i = 0; i < po.length; i++) rpo[po[i]] = po.length - i;
+    const po = this.po;
+    const poLen = this.poLen;
+    for (let i = 0; i < poLen; i++) rpo[po[i]] = poLen - i;
 
     // Cooper–Harvey–Kennedy fixpoint over reverse postorder.
     idoms[entry] = entry;
     let changed = true;
     while (changed) {
       changed = false;
-      for (let i = po.length - 2; i >= 0; i--) {
-        const b = po[i];
+      for (let i = poLen - 2; i >= 0; i--) {
+        const b = po[i] as Block;
         let newIdom = UNDEF;
         const np = cfg.numPreds(b);
         for (let k = 0; k < np; k++) {
@@ -108,13 +122,13 @@ export class DominatorTree {
     // Children in reverse postorder (a counting sort by parent), then
     // preorder intervals.
     const childStart = this.childStart;
-    for (let i = po.length - 1; i >= 0; i--) {
+    for (let i = poLen - 1; i >= 0; i--) {
       const d = idoms[po[i]];
       if (d !== UNDEF) childStart[d + 1]++;
     }
     for (let b = 0; b < n; b++) childStart[b + 1] += childStart[b];
-    const childData = newU32(childStart[n]);
-    for (let i = po.length - 1; i >= 0; i--) {
+    const childData = (this.childData = reuseU32(this.childData, childStart[n]));
+    for (let i = poLen - 1; i >= 0; i--) {
       const b = po[i];
       const d = idoms[b];
       if (d !== UNDEF) childData[childStart[d]++] = b;
@@ -122,7 +136,6 @@ export class DominatorTree {
     // childStart[d] now ends d's run: shift back to starts.
     for (let b = n; b > 0; b--) childStart[b] = childStart[b - 1];
     childStart[0] = 0;
-    this.childData = childData;
 
     const pre = this.pre;
     const post = this.post;
@@ -149,8 +162,13 @@ export class DominatorTree {
     }
   }
 
+  /** Fills `po[0, poLen)` with the blocks reachable from `entry`, in postorder. */
   private computePostorder(entry: Block, cfg: ControlFlowGraph, n: number): void {
-    const seen = newU32(n);
+    if (seenScratch.length < n) seenScratch = new Uint32Array(Math.max(n, seenScratch.length * 2));
+    const seen = seenScratch;
+    seen.fill(0, 0, n);
+    const po = (this.po = reuseU32(this.po, n));
+    let poLen = 0;
     let sp = 1;
     stackBlocks[0] = entry;
     stackNext[0] = 0;
@@ -169,10 +187,11 @@ export class DominatorTree {
           sp++;
         }
       } else {
-        this.postorder.push(top);
+        po[poLen++] = top;
         sp--;
       }
     }
+    this.poLen = poLen;
   }
 
   private intersect(a: number, b: number): number {
@@ -185,31 +204,38 @@ export class DominatorTree {
 
   /** Reachable blocks in DFS postorder. */
   cfgPostorder(): readonly Block[] {
+    if (this.postorder === undefined) {
+      const out = new Array<Block>(this.poLen);
+      for (let i = 0; i < this.poLen; i++) out[i] = this.po[i] as Block;
+      this.postorder = out;
+    }
     return this.postorder;
   }
   isReachable(b: Block): boolean {
-    return b < this.rpo.length && this.rpo[b] !== 0;
+    return b < this.n && this.rpo[b] !== 0;
   }
   /** The immediate dominator of `b`; undefined for the entry and unreachable blocks. */
   idom(b: Block): Block | undefined {
+    if (!(b < this.n)) return undefined;
     const d = this.idoms[b];
-    return d === undefined || d === UNDEF ? undefined : (d as Block);
+    return d === UNDEF ? undefined : (d as Block);
   }
   /** Blocks immediately dominated by `b`, in reverse postorder. */
   childrenOf(b: Block): readonly Block[] {
-    if (b >= this.rpo.length) return NO_CHILDREN;
-    let list = this.childLists[b];
+    if (!(b < this.n)) return NO_CHILDREN;
+    const lists = (this.childLists ??= []);
+    let list = lists[b];
     if (list === undefined) {
       list = [];
       for (let k = this.childStart[b]; k < this.childStart[b + 1]; k++) list.push(this.childData[k] as Block);
-      while (this.childLists.length < b) this.childLists.push(undefined);
-      this.childLists[b] = list;
+      while (lists.length < b) lists.push(undefined);
+      lists[b] = list;
     }
     return list;
   }
   /** Reverse-postorder index (0-based) of a reachable block. */
   rpoNumber(b: Block): number {
-    return this.rpo[b] - 1;
+    return b < this.n ? this.rpo[b] - 1 : NaN;
   }
   /** True when block `a` dominates block `b` (reflexive). Unreachable blocks dominate nothing. */
   blockDominates(a: Block, b: Block): boolean {

@@ -7,9 +7,12 @@
 //
 // The entity tables are made on first access (most functions declare no
 // stack slot, global value, region or user name; the test suites parse
-// thousands of small functions); `numGlobalValues()` and friends read a
-// table's length without making it. The DFG's and the Layout's first
-// tables share one typed array, made here (see their constructors).
+// thousands of small functions), and hang off one object made with the
+// first of them; `numGlobalValues()` and friends read a table's length
+// without making it. The DFG's and the Layout's first tables are regions
+// of one range of a pool slab, carved here (see their constructors): a
+// function makes no typed array of its own until a table outgrows its
+// region.
 
 import * as dfgModule from './dfg.js';
 import * as layoutModule from './layout.js';
@@ -29,16 +32,22 @@ const { DataFlowGraph, DFG_STORAGE_WORDS } = dfgModule;
 type DataFlowGraph = dfgModule.DataFlowGraph;
 const { Layout, LAYOUT_STORAGE_WORDS } = layoutModule;
 type Layout = layoutModule.Layout;
-const { newU32 } = pool;
+const { carveWords, slabWords } = pool;
+
+/** A Function's entity tables, each made on first use. */
+class FunctionTables {
+  stackSlots: (StackSlotData | undefined)[] | undefined = undefined;
+  dynamicStackSlots: (DynamicStackSlotData | undefined)[] | undefined = undefined;
+  globalValues: (GlobalValueData | undefined)[] | undefined = undefined;
+  aliasRegions: (AliasRegionData | undefined)[] | undefined = undefined;
+  userNamedFuncs: UserExternalName[] | undefined = undefined;
+}
 
 export class Function {
   name: UserFuncName;
   signature: Signature;
-  private stackSlots_: (StackSlotData | undefined)[] | undefined = undefined;
-  private dynamicStackSlots_: (DynamicStackSlotData | undefined)[] | undefined = undefined;
-  private globalValues_: (GlobalValueData | undefined)[] | undefined = undefined;
-  private aliasRegions_: (AliasRegionData | undefined)[] | undefined = undefined;
-  private userNamedFuncs_: UserExternalName[] | undefined = undefined;
+  /** The entity tables, made with the first of them (one field for all). */
+  private t: FunctionTables | undefined = undefined;
   /** The global value giving the stack limit, when declared (`stack_limit = gvN`). */
   stackLimit: GlobalValue | undefined = undefined;
   readonly dfg: DataFlowGraph;
@@ -47,43 +56,48 @@ export class Function {
   constructor(name: UserFuncName = { kind: 'testcase', name: '' }, signature: Signature = newSignature()) {
     this.name = name;
     this.signature = signature;
-    // One zeroed array holds the first tables of both: a typed array costs
-    // about as much to make as a small function's records cost to fill.
-    const storage = newU32(DFG_STORAGE_WORDS + LAYOUT_STORAGE_WORDS);
-    this.dfg = new DataFlowGraph(storage, 0);
-    this.layout = new Layout(storage, DFG_STORAGE_WORDS);
+    // One zeroed range of a shared slab holds the first tables of both:
+    // even a view costs about as much to make as a small function's
+    // records cost to fill.
+    const base = carveWords(DFG_STORAGE_WORDS + LAYOUT_STORAGE_WORDS);
+    const storage = slabWords();
+    this.dfg = new DataFlowGraph(storage, base);
+    this.layout = new Layout(storage, base + DFG_STORAGE_WORDS);
   }
 
+  private tables(): FunctionTables {
+    return (this.t ??= new FunctionTables());
+  }
   get stackSlots(): (StackSlotData | undefined)[] {
-    return (this.stackSlots_ ??= []);
+    return (this.tables().stackSlots ??= []);
   }
   get dynamicStackSlots(): (DynamicStackSlotData | undefined)[] {
-    return (this.dynamicStackSlots_ ??= []);
+    return (this.tables().dynamicStackSlots ??= []);
   }
   get globalValues(): (GlobalValueData | undefined)[] {
-    return (this.globalValues_ ??= []);
+    return (this.tables().globalValues ??= []);
   }
   /** Declared alias regions (`regionN = id "name"`). */
   get aliasRegions(): (AliasRegionData | undefined)[] {
-    return (this.aliasRegions_ ??= []);
+    return (this.tables().aliasRegions ??= []);
   }
   /** Interned user names (`userextnameN = u0:1`). */
   get userNamedFuncs(): UserExternalName[] {
-    return (this.userNamedFuncs_ ??= []);
+    return (this.tables().userNamedFuncs ??= []);
   }
   /** Table lengths (counting holes), without making the tables. */
   numDynamicStackSlots(): number {
-    return this.dynamicStackSlots_?.length ?? 0;
+    return this.t?.dynamicStackSlots?.length ?? 0;
   }
   numGlobalValues(): number {
-    return this.globalValues_?.length ?? 0;
+    return this.t?.globalValues?.length ?? 0;
   }
   numAliasRegions(): number {
-    return this.aliasRegions_?.length ?? 0;
+    return this.t?.aliasRegions?.length ?? 0;
   }
   /** Global value `gvN` if declared; never creates the table. */
   globalValueAt(gv: number): GlobalValueData | undefined {
-    return this.globalValues_?.[gv];
+    return this.t?.globalValues?.[gv];
   }
 
   /** Interns a user name, returning its `userextnameN` index. */

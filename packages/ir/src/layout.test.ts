@@ -26,6 +26,35 @@ describe('Layout blocks', () => {
     expect(l.lastBlock()).toBe(2);
   });
 
+  it('starts ids it has not seen unlinked, however they come into use', () => {
+    // A Function hands the Layout a region of a shared slab: records are
+    // initialized when their id is first used, including the ids skipped.
+    const l = new Layout();
+    expect([l.firstBlock(), l.lastBlock()]).toEqual([NONE, NONE]);
+    l.setCold(blk(2));
+    l.appendBlock(blk(6));
+    for (let b = 0; b < 6; b++) {
+      expect(l.isBlockInserted(blk(b))).toBe(false);
+      expect([l.firstInst(blk(b)), l.lastInst(blk(b))]).toEqual([NONE, NONE]);
+    }
+    expect(l.isCold(blk(2))).toBe(true);
+    l.appendBlock(blk(1));
+    expect([l.firstBlock(), l.lastBlock(), l.prevBlock(blk(6)), l.nextBlock(blk(1))]).toEqual([6, 1, NONE, NONE]);
+    // Past the first region (4 blocks, 7 instructions) and beyond.
+    l.appendInst(ins(40), blk(6));
+    l.appendInst(ins(3), blk(6));
+    for (const i of [0, 7, 39, 41]) expect(l.instBlock(ins(i))).toBe(NONE);
+    expect([l.prevInst(ins(40)), l.nextInst(ins(3))]).toEqual([NONE, NONE]);
+    expect([...l.blockInsts(blk(6))]).toEqual([40, 3]);
+    l.appendBlock(blk(20));
+    expect(l.blockArray()).toEqual([6, 1, 20]);
+    expect(l.isBlockInserted(blk(19))).toBe(false);
+    l.removeBlock(blk(6));
+    l.removeBlock(blk(1));
+    l.removeBlock(blk(20));
+    expect([l.entryBlock(), l.firstBlock(), l.lastBlock()]).toEqual([undefined, NONE, NONE]);
+  });
+
   it('rejects double insertion and removal of absent blocks', () => {
     const l = new Layout();
     l.appendBlock(blk(0));

@@ -8,9 +8,12 @@
 // stretch renumbered, so queries stay O(1) and inserts amortized O(1).
 //
 // Storage: one strided table of block records and one of instruction
-// records, which start out sharing one Uint32Array (allocated on first
-// use), so a function's layout costs one to three typed arrays however
-// many entities it has; cold marks are a flag bit.
+// records, which start out as regions of one Uint32Array (given by the
+// Function, else allocated on first use), so a function's layout costs at
+// most three typed arrays however many entities it has; cold marks are a
+// flag bit. A record is initialized when its id is first used (records past
+// the counts are never read, and fresh storage is zero), so a small
+// function pays nothing for the room it does not use.
 //
 // Invariants:
 // - An instruction is in at most one block; `instBlock(i)` is NONE when it
@@ -25,7 +28,7 @@ import * as pool from './pool.js';
 // values used on hot paths are copied into module constants, which it
 // folds into the compiled code.
 const { NONE } = entities;
-const { newU32 } = pool;
+const { carveWords, copyWords, newU32, slabWords } = pool;
 
 const SEQ_STRIDE = 16;
 const SEQ_MAX = 0xffffffff;
@@ -52,21 +55,17 @@ const EMPTY = new Uint32Array(0);
 /**
  * A table's region `[offset, offset + cap)` of `old` (records of `stride`
  * words) copied into an array of its own with room for record `n - 1`
- * (double the region, or more); new records get links NONE, flags/seq 0.
+ * (double the region, or more); the new records are zero.
  */
-function growRecords(old: Uint32Array, offset: number, cap: number, stride: number, n: number, zeroFrom: number): Uint32Array {
+function growRecords(old: Uint32Array, offset: number, cap: number, stride: number, n: number): Uint32Array {
   let records = ((cap / stride) | 0) * 2;
   while (records < n) records *= 2;
-  const words = records * stride;
-  const next = newU32(words);
-  for (let i = 0; i < cap; i++) next[i] = old[offset + i];
-  for (let o = cap; o < words; o += stride) {
-    for (let k = 0; k < zeroFrom; k++) next[o + k] = NONE;
-  }
+  const next = newU32(records * stride);
+  copyWords(next, old, offset, cap);
   return next;
 }
 
-// The shared first array: room for 4 blocks, then 7 instructions (most
+// The shared first region: room for 4 blocks, then 7 instructions (most
 // test functions have one block and a handful of instructions).
 const INITIAL_BLOCK_WORDS = 4 * BS;
 const INITIAL_INST_WORDS = 7 * IS;
@@ -76,17 +75,20 @@ export const LAYOUT_STORAGE_WORDS = SHARED_WORDS;
 
 export class Layout {
   // Each table is (array, offset, capacity in words). Both start as the
-  // two regions of one array, made on first use (making a typed array costs
-  // about as much as a small function's records cost to fill); a table that
-  // outgrows its region moves to an array of its own (offset 0).
-  /** Block records (BS words each); `blockCount` records have slots. */
+  // two parts of one region of a pool slab (given by the Function, else
+  // carved on first use: making a typed array costs about as much as a
+  // small function's records cost to fill); a table that outgrows its part
+  // moves to an array of its own (offset 0).
+  /** Block records (BS words each); the first `blockCount` are initialized. */
   private bk: Uint32Array = EMPTY;
   private bko = 0;
   private bkCap = 0;
   private blockCount = 0;
-  private firstBlock_: Block = NONE as Block;
-  private lastBlock_: Block = NONE as Block;
-  /** Instruction records (IS words each); `instCount` records have slots. */
+  // The first and last block, stored as `block | 0` (NONE is -1) and read
+  // back with `>>> 0`: a field holding 0xffffffff would be a boxed double.
+  private first = -1;
+  private last = -1;
+  /** Instruction records (IS words each); the first `instCount` are initialized. */
   private in: Uint32Array = EMPTY;
   private ino = 0;
   private inCap = 0;
@@ -95,26 +97,22 @@ export class Layout {
   /**
    * `storage[storageOffset, storageOffset + LAYOUT_STORAGE_WORDS)`, when
    * given, must be zeroed and used by nothing else: it becomes the shared
-   * first array. Without it, the shared array is made on first use.
+   * first region (the rest of the array belongs to others). Without it,
+   * the region is carved on first use.
    */
   constructor(storage?: Uint32Array, storageOffset = 0) {
     if (storage !== undefined) this.useShared(storage, storageOffset);
   }
 
-  /** Makes the shared first array (see above) unless a table has storage; returns whether it did. */
+  /** Carves the shared first region (see above) unless a table has storage; returns whether it did. */
   private allocShared(): boolean {
     if (this.bk !== EMPTY || this.in !== EMPTY) return false;
-    this.useShared(newU32(SHARED_WORDS), 0);
+    const base = carveWords(SHARED_WORDS);
+    this.useShared(slabWords(), base);
     return true;
   }
-  /** Places the first tables in `buf` from `base` on (links NONE). */
+  /** Places the first tables in `buf` (zeroed) from `base` on. */
   private useShared(buf: Uint32Array, base: number): void {
-    for (let o = base; o < base + INITIAL_BLOCK_WORDS; o += BS) {
-      for (let k = 0; k < B_FLAGS; k++) buf[o + k] = NONE;
-    }
-    for (let o = base + INITIAL_BLOCK_WORDS; o < base + SHARED_WORDS; o += IS) {
-      for (let k = 0; k < I_SEQ; k++) buf[o + k] = NONE;
-    }
     this.bk = this.in = buf;
     this.bko = base;
     this.bkCap = INITIAL_BLOCK_WORDS;
@@ -126,13 +124,13 @@ export class Layout {
   // Blocks
 
   entryBlock(): Block | undefined {
-    return this.firstBlock_ === NONE ? undefined : this.firstBlock_;
+    return this.first < 0 ? undefined : (this.first as Block);
   }
   firstBlock(): Block {
-    return this.firstBlock_;
+    return (this.first >>> 0) as Block;
   }
   lastBlock(): Block {
-    return this.lastBlock_;
+    return (this.last >>> 0) as Block;
   }
   nextBlock(b: Block): Block {
     return this.bk[this.bko + b * BS + B_NEXT] as Block;
@@ -147,9 +145,17 @@ export class Layout {
     if (b >= this.blockCount) {
       const n = b + 1;
       if (n * BS > this.bkCap && !(this.allocShared() && n * BS <= this.bkCap)) {
-        this.bk = growRecords(this.bk, this.bko, this.bkCap, BS, n, B_FLAGS);
+        this.bk = growRecords(this.bk, this.bko, this.bkCap, BS, n);
         this.bkCap = this.bk.length;
         this.bko = 0;
+      }
+      // New records: links NONE; flags and seq are still zero.
+      const bk = this.bk;
+      for (let o = this.bko + this.blockCount * BS, end = this.bko + n * BS; o < end; o += BS) {
+        bk[o + B_PREV] = NONE;
+        bk[o + B_NEXT] = NONE;
+        bk[o + B_FIRST] = NONE;
+        bk[o + B_LAST] = NONE;
       }
       this.blockCount = n;
     }
@@ -159,11 +165,12 @@ export class Layout {
     this.ensureBlockSlot(b);
     if (this.isBlockInserted(b)) throw new Error(`block${b} is already in the layout`);
     this.bk[this.bko + b * BS + B_FLAGS] |= F_INSERTED;
-    this.bk[this.bko + b * BS + B_PREV] = this.lastBlock_;
+    const last = this.last;
+    this.bk[this.bko + b * BS + B_PREV] = last >>> 0;
     this.bk[this.bko + b * BS + B_NEXT] = NONE;
-    if (this.lastBlock_ === NONE) this.firstBlock_ = b;
-    else this.bk[this.bko + (this.lastBlock_) * BS + B_NEXT] = b;
-    this.lastBlock_ = b;
+    if (last < 0) this.first = b;
+    else this.bk[this.bko + last * BS + B_NEXT] = b;
+    this.last = b;
     this.assignBlockSeq(b);
   }
   /** Post-invariant: `b` sits immediately before `before`. */
@@ -176,7 +183,7 @@ export class Layout {
     this.bk[this.bko + b * BS + B_PREV] = prev;
     this.bk[this.bko + b * BS + B_NEXT] = before;
     this.bk[this.bko + before * BS + B_PREV] = b;
-    if (prev === NONE) this.firstBlock_ = b;
+    if (prev === NONE) this.first = b;
     else this.bk[this.bko + prev * BS + B_NEXT] = b;
     this.assignBlockSeq(b);
   }
@@ -191,9 +198,9 @@ export class Layout {
     if (!this.isBlockInserted(b)) throw new Error(`block${b} is not in the layout`);
     const prev = this.bk[this.bko + b * BS + B_PREV];
     const next = this.bk[this.bko + b * BS + B_NEXT];
-    if (prev === NONE) this.firstBlock_ = next as Block;
+    if (prev === NONE) this.first = next | 0;
     else this.bk[this.bko + prev * BS + B_NEXT] = next;
-    if (next === NONE) this.lastBlock_ = prev as Block;
+    if (next === NONE) this.last = prev | 0;
     else this.bk[this.bko + next * BS + B_PREV] = prev;
     this.bk[this.bko + b * BS + B_FLAGS] &= ~F_INSERTED;
     this.bk[this.bko + b * BS + B_PREV] = NONE;
@@ -201,11 +208,11 @@ export class Layout {
   }
   /** Blocks in layout order. */
   *blocks(): IterableIterator<Block> {
-    for (let b = this.firstBlock_; b !== NONE; b = this.bk[this.bko + b * BS + B_NEXT] as Block) yield b;
+    for (let b = (this.first >>> 0) as Block; b !== NONE; b = this.bk[this.bko + b * BS + B_NEXT] as Block) yield b;
   }
   blockArray(): Block[] {
     const out: Block[] = [];
-    for (let b = this.firstBlock_; b !== NONE; b = this.bk[this.bko + b * BS + B_NEXT] as Block) out.push(b);
+    for (let b = (this.first >>> 0) as Block; b !== NONE; b = this.bk[this.bko + b * BS + B_NEXT] as Block) out.push(b);
     return out;
   }
   /** Cold blocks are laid out out of line by the backend (`block3 cold:`). */
@@ -235,7 +242,7 @@ export class Layout {
     }
     // No gap left: renumber the whole block list (blocks are few).
     let s = 0;
-    for (let x = this.firstBlock_; x !== NONE; x = this.bk[this.bko + x * BS + B_NEXT] as Block) {
+    for (let x = this.first >>> 0; x !== NONE; x = this.bk[this.bko + x * BS + B_NEXT]) {
       s += SEQ_STRIDE;
       this.bk[this.bko + x * BS + B_SEQ] = s;
     }
@@ -248,9 +255,16 @@ export class Layout {
     if (i >= this.instCount) {
       const n = i + 1;
       if (n * IS > this.inCap && !(this.allocShared() && n * IS <= this.inCap)) {
-        this.in = growRecords(this.in, this.ino, this.inCap, IS, n, I_SEQ);
+        this.in = growRecords(this.in, this.ino, this.inCap, IS, n);
         this.inCap = this.in.length;
         this.ino = 0;
+      }
+      // New records: links and block NONE; seq is still zero.
+      const r = this.in;
+      for (let o = this.ino + this.instCount * IS, end = this.ino + n * IS; o < end; o += IS) {
+        r[o + I_PREV] = NONE;
+        r[o + I_NEXT] = NONE;
+        r[o + I_BLOCK] = NONE;
       }
       this.instCount = n;
     }

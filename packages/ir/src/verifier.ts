@@ -73,7 +73,12 @@
 // functions) needs no CFG: its block is reachable and dominance within it
 // is layout order, so the dominator tree is skipped there, and so is the
 // pass that makes sure the CFG could be built, unless a use breaks
-// dominance (whether to report that depends on it).
+// dominance (whether to report that depends on it). Otherwise the CFG and
+// tree are recomputed into arrays the verifier keeps from function to
+// function. Instructions whose format names no entity or carries no
+// immediate skip those checks, and those whose operands and results all
+// have the controlling type are type-checked by comparing with it (the
+// general path, with its messages, runs only on a mismatch).
 
 import type { Block, Inst, Value } from './entities.js';
 import * as entities from './entities.js';
@@ -104,6 +109,9 @@ type F = formats.InstructionFormat;
 const { MemFlagBit, MemFlags, MAX_USER_TRAP_CODE, TrapCode, wordsToI64 } = immediates;
 type MemFlags = immediates.MemFlags;
 const {
+  ALL_OPCODES,
+  ConstraintKind,
+  OPCODE_LIMIT,
   Opcode,
   canLoad,
   canStore,
@@ -118,10 +126,12 @@ const {
   isTerminator,
   numFixedOperands,
   numFixedResults,
+  operandConstraintKind,
   operandConstraintUnchecked,
   constraintName,
   opcodeFormat,
   requiresTypevarOperand,
+  resultConstraintKind,
   resultTypeUnchecked,
   resultsFromSignature,
   typevarOperand,
@@ -219,6 +229,50 @@ function exceptionPayloadCount(cc: CallConv): number {
 const Target = { Normal: 0, TryCallNormalReturn: 1, TryCallHandler: 2 } as const;
 type Target = (typeof Target)[keyof typeof Target];
 
+// What the per-instruction checks have to do for each format: most
+// instructions (unary, binary, ternary, returns) name no entity and carry
+// no immediate to check, and skip those two calls. Each bit lists the
+// formats the matching method's switch has a case for: keep them in step.
+const HAS_REFERENCES = 1;
+const HAS_IMMEDIATES = 2;
+const FORMAT_CHECKS = ((): Uint8Array => {
+  const t = new Uint8Array(64);
+  for (const f of [
+    F.Jump, F.Brif, F.BranchTable, F.Call, F.FuncAddr, F.CallIndirect, F.TryCall, F.TryCallIndirect,
+    F.StackLoad, F.StackStore, F.DynamicStackLoad, F.DynamicStackStore, F.UnaryGlobalValue, F.UnaryConst,
+    F.Shuffle, F.Load, F.LoadNoOffset, F.Store, F.StoreNoOffset, F.AtomicRmw, F.AtomicCas,
+    F.ExceptionHandlerAddress,
+  ]) {
+    t[f] |= HAS_REFERENCES;
+  }
+  for (const f of [
+    F.UnaryImm, F.UnaryConst, F.BinaryImm8, F.TernaryImm8, F.Shuffle, F.IntCompare, F.IntCompareImm,
+    F.FloatCompare, F.Trap, F.CondTrap, F.IntAddTrap, F.AtomicRmw, F.AtomicCas, F.Load, F.LoadNoOffset,
+    F.Store, F.StoreNoOffset,
+  ]) {
+    t[f] |= HAS_IMMEDIATES;
+  }
+  return t;
+})();
+
+/**
+ * Opcodes whose fixed operands and results all have exactly the
+ * controlling type (iadd, band, fneg, …): `typecheck` compares their types
+ * with ctrl directly, and takes the general path (with its messages) only
+ * on a mismatch.
+ */
+const ALL_CTRL_TYPED = ((): Uint8Array => {
+  const t = new Uint8Array(OPCODE_LIMIT);
+  for (const op of ALL_OPCODES) {
+    if (!isPolymorphic(op) || resultsFromSignature(op)) continue;
+    let same = true;
+    for (let i = 0; i < numFixedOperands(op); i++) if (operandConstraintKind(op, i) !== ConstraintKind.Same) same = false;
+    for (let i = 0; i < numFixedResults(op); i++) if (resultConstraintKind(op, i) !== ConstraintKind.Same) same = false;
+    if (same) t[op] = 1;
+  }
+  return t;
+})();
+
 function extensionName(e: string): string {
   return e === 'sext' ? 'Sext' : e === 'uext' ? 'Uext' : 'None';
 }
@@ -255,6 +309,10 @@ class Verifier {
   private numResolved = 0;
   /** Undefined when the CFG cannot be built (a branch names a missing table): dominance is then not checked. */
   private domtree: DominatorTree | undefined;
+  // The CFG and dominator tree `domtree` is computed into: kept across runs,
+  // so their arrays are reused rather than made for every function.
+  private readonly cfg = new ControlFlowGraph();
+  private readonly ownDomtree = new DominatorTree();
   /**
    * The layout has one block: dominance is instruction order in that
    * block, and `domtree` stays undefined. Dominance is checked only where
@@ -310,7 +368,9 @@ class Verifier {
     if (entry !== undefined && layout.nextBlock(entry) === NONE) {
       this.singleBlock = true;
     } else if (this.branchTablesValid()) {
-      this.domtree = DominatorTree.compute(this.func, ControlFlowGraph.compute(this.func));
+      this.cfg.recompute(this.func);
+      this.ownDomtree.recompute(this.func, this.cfg);
+      this.domtree = this.ownDomtree;
     }
     for (let b = layout.firstBlock(); b !== NONE; b = layout.nextBlock(b)) this.checkBlock(b);
   }
@@ -681,6 +741,7 @@ class Verifier {
     const nres = dfg.numResults(inst);
     for (let i = 0; i < nres; i++) {
       const r = dfg.result(inst, i);
+      if (dfg.isResultOf(r, inst, i)) continue;
       if (!dfg.valueIsValid(r)) {
         this.reportInst(inst, `invalid value reference v${r}`);
         resultsOk = false;
@@ -694,7 +755,13 @@ class Verifier {
     }
 
     // Entities named by immediates, and the signature for calls.
-    this.checkReferences(inst, fmt, block, reachable);
+    const checks = FORMAT_CHECKS[fmt];
+    if ((checks & HAS_REFERENCES) !== 0) {
+      this.checkReferences(inst, fmt, block, reachable);
+    } else {
+      this.refSig = undefined;
+      this.refsOk = true;
+    }
     if (resultsOk) {
       const expected = resultsFromSignature(op) ? (this.refSig?.returns.length ?? -1) : numFixedResults(op);
       if (expected >= 0 && expected !== nres) {
@@ -705,7 +772,7 @@ class Verifier {
 
     if (operandsOk) {
       this.typecheck(inst, op, fmt, resultsOk);
-      this.checkImmediates(inst, op, fmt);
+      if ((checks & HAS_IMMEDIATES) !== 0) this.checkImmediates(inst, op, fmt);
     }
   }
 
@@ -1029,7 +1096,7 @@ class Verifier {
       ctrlOk = false;
     }
 
-    if (ctrlOk) {
+    if (ctrlOk && !(ALL_CTRL_TYPED[op] !== 0 && this.allCtrlTyped(inst, op, ctrl, resultsOk))) {
       // Fixed results.
       if (resultsOk && !resultsFromSignature(op)) {
         const n = dfg.numResults(inst);
@@ -1106,6 +1173,22 @@ class Verifier {
       default:
         break;
     }
+  }
+
+  /**
+   * For an ALL_CTRL_TYPED opcode: do its fixed operands (and, when
+   * `resultsOk`, its results) all have type `ctrl`? Then `typecheck`'s
+   * loops would report nothing.
+   */
+  private allCtrlTyped(inst: Inst, op: Opcode, ctrl: Type, resultsOk: boolean): boolean {
+    const dfg = this.func.dfg;
+    if (resultsOk) {
+      const n = dfg.numResults(inst);
+      for (let i = 0; i < n; i++) if (dfg.valueType_(dfg.result(inst, i)) !== ctrl) return false;
+    }
+    const nfixed = numFixedOperands(op);
+    for (let i = 0; i < nfixed; i++) if (this.valueType(dfg.arg(inst, i)) !== ctrl) return false;
+    return true;
   }
 
   private checkCallArgs(inst: Inst, sig: Signature, first: number): void {
@@ -1269,8 +1352,10 @@ class Verifier {
     const hi = dfg.imm1(inst);
     let inRange: boolean;
     if (bits <= 32) {
+      // 2^bits and 2^(bits-1) from a table: `**` with a variable exponent
+      // is a call into the runtime's pow.
       const u = lo >>> 0;
-      inRange = hi === 0 ? u < 2 ** bits : hi === -1 && u - 2 ** 32 >= -(2 ** (bits - 1));
+      inRange = hi === 0 ? u < POW2[bits] : hi === -1 && u - 0x100000000 >= -POW2[bits - 1];
     } else {
       const x = wordsToI64(lo, hi);
       const b = BigInt(bits);
@@ -1308,6 +1393,9 @@ class Verifier {
     if (got !== expected) this.reportInst(inst, `invalid pointer width (got ${got}, expected ${expected}) encountered v${v}`);
   }
 }
+
+/** 2^i for i in [0, 32]. */
+const POW2: readonly number[] = Array.from({ length: 33 }, (_, i) => 2 ** i);
 
 function validTrapCode(c: number): boolean {
   return (c >= 1 && c <= MAX_USER_TRAP_CODE) || (c >= TrapCode.STACK_OVERFLOW && c <= TrapCode.BAD_CONVERSION_TO_INTEGER);

@@ -44,7 +44,10 @@ export function printFunction(func: Function): string {
 
 /** Prints one instruction as it appears in a function body, without indent. */
 export function printInst(func: Function, inst: Inst): string {
-  return new FunctionWriter(func).instText(inst);
+  // One line needs neither the alias lines nor the indent: skip the scans
+  // of the whole function that find them (the verifier prints an
+  // instruction per error).
+  return new FunctionWriter(func, false).instText(inst);
 }
 
 /** Bytes (little-endian order) as CLIF hex: most significant byte first. */
@@ -78,19 +81,33 @@ function bytesToBigInt(bytes: Uint8Array): bigint {
   return x;
 }
 
+/** The aliases of a writer that prints single instructions (never written to). */
+const NO_ALIASES: ReadonlyMap<Value, Value[]> = new Map();
+
 class FunctionWriter {
-  private readonly aliasesOf = new Map<Value, Value[]>();
+  /** Each value's aliases, printed after its definition. */
+  private readonly aliasesOf: ReadonlyMap<Value, Value[]> = NO_ALIASES;
   private readonly indent: number;
 
-  constructor(private readonly func: Function) {
+  /** `wholeFunction`: the writer will print blocks (so it finds aliases and the indent). */
+  constructor(
+    private readonly func: Function,
+    wholeFunction = true,
+  ) {
+    if (!wholeFunction) {
+      this.indent = 4;
+      return;
+    }
     const dfg = func.dfg;
+    const aliasesOf = new Map<Value, Value[]>();
     for (const a of dfg.aliases()) {
       const def = dfg.valueDef(a);
       if (def.kind !== 'alias') continue;
-      const list = this.aliasesOf.get(def.original);
+      const list = aliasesOf.get(def.original);
       if (list) list.push(a);
-      else this.aliasesOf.set(def.original, [a]);
+      else aliasesOf.set(def.original, [a]);
     }
+    this.aliasesOf = aliasesOf;
     let hasPrefix = false;
     for (const b of func.layout.blocks()) {
       for (const i of func.layout.blockInsts(b)) {

@@ -17,7 +17,10 @@
 // lookups by spelling (opcodes, types) slice no string. Comments are most of
 // a typical filetest's text: they are skipped with a native `indexOf` and
 // either handed to a callback as text, or (the parser's way) only logged as
-// source offsets, so a comment nobody reads costs no string.
+// source offsets (in a `WordList`), so a comment nobody reads costs no
+// string. `next()` itself takes the way from one instruction line to the
+// next (a line break and indentation); `nextPast` lets the parser step
+// over a `=` or `,` it would only check, without making a token of it.
 //
 // A lexer may cover a range of its source (`range`): the run-command parser
 // lexes a comment's body in place instead of copying it out.
@@ -35,7 +38,7 @@ import { ParseError } from './errors.js';
 // Imported bindings are live, so V8 reads them afresh at every use; the
 // values used on hot paths are copied into module constants, which it
 // folds into the compiled code.
-const { F128, F16, F32, F64, I128, I16, I32, I64, I8 } = ir;
+const { F128, F16, F32, F64, I128, I16, I32, I64, I8, INVALID } = ir;
 
 export const Tok = {
   EOF: 0,
@@ -99,9 +102,40 @@ export function tokName(k: Tok): string {
 
 /** Receives each comment: its text (from the first `;`), line and column. */
 export type CommentSink = (text: string, line: number, column: number) => void;
-/** Where the lexer appends comment start offsets (see `Lexer.commentLog`). */
-export interface OffsetLog {
-  push(offset: number): void;
+
+/**
+ * A growable list of u32 words in a typed array (comment offsets, and the
+ * parser's operand scratch). A push is a typed-array store: a plain object
+ * or array used as a list takes keyed stores, which go polymorphic across
+ * lists whose elements differ in kind (small integers, doubles).
+ */
+export class WordList {
+  data: Uint32Array;
+  length = 0;
+  /** An empty list with room for `capacity` words. */
+  constructor(capacity = 16) {
+    this.data = new Uint32Array(Math.max(capacity, 4));
+  }
+  push(v: number): void {
+    const n = this.length;
+    if (n === this.data.length) this.grow(n + 1);
+    this.data[n] = v;
+    this.length = n + 1;
+  }
+  push3(v: number, w: number, x: number): void {
+    const n = this.length;
+    if (n + 3 > this.data.length) this.grow(n + 3);
+    const d = this.data;
+    d[n] = v;
+    d[n + 1] = w;
+    d[n + 2] = x;
+    this.length = n + 3;
+  }
+  private grow(need: number): void {
+    const next = new Uint32Array(Math.max(need, this.data.length * 2));
+    next.set(this.data);
+    this.data = next;
+  }
 }
 
 const C_TAB = 9;
@@ -265,25 +299,27 @@ export class WordCache<T> {
 /** Type spellings seen so far (null: not a type); types repeat constantly, the regex runs once per spelling. */
 const TYPE_CACHE = new WordCache<Type | null>();
 
-/** The scalar type spelled by letter `c` (`i`/`f`) and width `bits`, if any. */
-function scalarType(c: number, bits: number): Type | undefined {
-  if (c === 105 /* i */) {
-    switch (bits) {
-      case 8: return I8;
-      case 16: return I16;
-      case 32: return I32;
-      case 64: return I64;
-      case 128: return I128;
-    }
-  } else if (c === 102 /* f */) {
-    switch (bits) {
-      case 16: return F16;
-      case 32: return F32;
-      case 64: return F64;
-      case 128: return F128;
-    }
-  }
-  return undefined;
+/**
+ * The scalar types by width: `i<bits>` is INT_BY_BITS[bits] and
+ * `f<bits>` FLOAT_BY_BITS[bits], when not 0 (INVALID).
+ */
+const INT_BY_BITS = new Uint8Array(129);
+const FLOAT_BY_BITS = new Uint8Array(129);
+INT_BY_BITS[8] = I8;
+INT_BY_BITS[16] = I16;
+INT_BY_BITS[32] = I32;
+INT_BY_BITS[64] = I64;
+INT_BY_BITS[128] = I128;
+FLOAT_BY_BITS[16] = F16;
+FLOAT_BY_BITS[32] = F32;
+FLOAT_BY_BITS[64] = F64;
+FLOAT_BY_BITS[128] = F128;
+
+/** The scalar type spelled by letter `c` (`i`/`f`) and width `bits`; INVALID (0) if none. */
+function scalarType(c: number, bits: number): Type {
+  if (bits > 128) return INVALID;
+  if (c === 105 /* i */) return INT_BY_BITS[bits] as Type;
+  return (c === 102 /* f */ ? FLOAT_BY_BITS[bits] : INVALID) as Type;
 }
 
 export class Lexer {
@@ -301,7 +337,7 @@ export class Lexer {
    * comment runs to the end of its line, and its line number can be
    * counted when someone asks).
    */
-  commentLog: OffsetLog | undefined = undefined;
+  commentLog: WordList | undefined = undefined;
 
   /** Current token. */
   kind: Tok = Tok.EOF;
@@ -389,13 +425,20 @@ export class Lexer {
 
   /** Advances to the next token. */
   next(): Tok {
-    // The common case, kept small so that callers can inline it: spaces,
-    // then a word or a one-character token. Line ends, comments, the end
+    // The common case: spaces, at most one line break and the next line's
+    // indentation (the way from one instruction to the next), then a word
+    // or a one-character token. Comments, blank lines, tabs, CRs, the end
     // of the range and everything else take `slowNext`.
     const b = this.bytes;
     let p = this.pos;
     let c = b[p];
     while (c === C_SPACE) c = b[++p];
+    if (c === C_LF && p < this.limit) {
+      this.line++;
+      this.lineStart = p + 1;
+      c = b[++p];
+      while (c === C_SPACE) c = b[++p];
+    }
     if (p < this.limit) {
       const k = CHAR_CLASS[c];
       if ((k & CH_ALPHA) !== 0) {
@@ -414,6 +457,22 @@ export class Lexer {
       }
     }
     return this.slowNext(p);
+  }
+
+  /**
+   * `next()`, stepping first over the one-character token `c` when it is
+   * the next thing on this line (the parser's `=` after results and `,`
+   * between operands, which it would only check and skip): returns whether
+   * it did. Either way the current token is then the one `next()` gives.
+   */
+  nextPast(c: number): boolean {
+    const b = this.bytes;
+    let p = this.pos;
+    while (b[p] === C_SPACE) p++;
+    const found = b[p] === c && p < this.limit;
+    this.pos = found ? p + 1 : p;
+    this.next();
+    return found;
   }
 
   /** `next` from `p` for everything but its common case. */
@@ -571,7 +630,8 @@ export class Lexer {
     if (c === 118 /* v */ || c === 105 /* i */ || c === 102 /* f */) {
       let q = p + 1;
       let d = b[q];
-      if (q < n && d >= C_0 && d <= C_9 && (d !== C_0 || q + 1 >= n || !isDigit(b[q + 1]))) {
+      // (Digits compared inline: this is the lexer's hottest path.)
+      if (q < n && d >= C_0 && d <= C_9 && (d !== C_0 || q + 1 >= n || b[q + 1] < C_0 || b[q + 1] > C_9)) {
         let v = 0;
         do {
           v = v * 10 + (d - C_0);
@@ -586,7 +646,7 @@ export class Lexer {
             return (this.kind = Tok.Value);
           }
           const t = scalarType(c, v);
-          if (t !== undefined) {
+          if (t !== INVALID) {
             this.pos = this.end = q;
             this.num = t;
             return (this.kind = Tok.Type);
@@ -632,7 +692,7 @@ export class Lexer {
       if (ds === p + 1) {
         // `i32`, `f64`, …: the scalar types, without the type cache.
         const t = scalarType(c, v);
-        if (t !== undefined) {
+        if (t !== INVALID) {
           this.num = t;
           return (this.kind = Tok.Type);
         }

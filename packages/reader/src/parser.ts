@@ -20,10 +20,14 @@
 // and never validates settings (codegen does).
 //
 // Speed: a parse runs to its end before returning and parses never nest,
-// so the per-function state, the comment log under construction and the
-// source's byte copy are module-level scratch reused by every parse; what a
-// parse returns never refers to them (the comment log is copied out at the
-// end, and run commands re-make the byte copy when they are read).
+// so the per-function state (with the operand and result scratch lists),
+// the comment log under construction and the source's byte copy are
+// module-level scratch reused by every parse; what a parse returns never
+// refers to them (the comment log is copied out at the end, and run
+// commands re-make the byte copy when they are read). Words that repeat
+// (opcodes, condition codes, memory flags, trap codes) are looked up by
+// their spelling in place, and result types by (opcode, type) in a memo,
+// so a typical instruction slices no string and allocates nothing.
 
 import {
   type AbiParam,
@@ -67,6 +71,7 @@ import { ParseError } from './errors.js';
 import {
   Lexer,
   WordCache,
+  WordList,
   sharedSourceBytes,
   tokName,
 } from './lexer.js';
@@ -188,11 +193,20 @@ const MAX_BLOCKS = 100_000;
 const MAX_VALUES = 1 << 24;
 const MAX_TABLE_ENTITIES = 100_000;
 
+/** Punctuation the parser steps over without a token (see `Lexer.nextPast`). */
+const CHAR_EQUAL = 61;
+const CHAR_COMMA = 44;
+const CHAR_COLON = 58;
+
 /** Placeholder filling user-name slots the text skipped; never printed. */
 const USER_NAME_HOLE: UserExternalName = { namespace: 0xffffffff, index: 0xffffffff };
 
 /** Opcodes by spelling, read in place (most instructions then slice no string). */
 const OPCODE_CACHE = new WordCache<Opcode>();
+/** Identifier spellings seen, each as one string, so that a repeated word is not sliced out again. */
+const IDENT_TEXT = new WordCache<string>();
+/** Trap codes by spelling (-1: none); parsing one may run a regex. */
+const TRAP_CODES = new WordCache<number>();
 
 /** Upstream's libcall names: `%CeilF32` names a libcall, other `%names` are test cases. */
 const LIBCALLS = new Set([
@@ -232,6 +246,10 @@ function entityName(kind: number, num: number): CommentEntity {
   return kind <= Ent.StackLimit ? ENTITY_PREFIX[kind] : ENTITY_PREFIX[kind] + String(num);
 }
 
+/** The starts of a file without comments, and the claims of one without claims (never written to). */
+const NO_STARTS: readonly number[] = Object.freeze([]);
+const NO_CLAIMS: readonly number[] = NO_STARTS;
+
 /**
  * Comments of one parse: the lexer's log (each comment's start offset) and
  * their owners. A comment runs from its `;` to the end of its line (a CR
@@ -242,37 +260,68 @@ function entityName(kind: number, num: number): CommentEntity {
  * and the first `claimed` log records are the claimed ones.
  */
 class CommentLog {
-  /** Start offset of each comment, in source order. */
-  log: ArrayLike<number> = [];
-  /** Per claim: the index one past its last comment, the owner's kind and number. */
-  readonly claimEnds: number[] = [];
-  readonly claimKinds: number[] = [];
-  readonly claimNums: number[] = [];
+  // The start offset of each comment, in source order: the lexer's log
+  // while the parse runs (`live`), then an exact copy (`starts`).
+  private live: WordList | undefined = undefined;
+  private starts: readonly number[] = NO_STARTS;
+  /**
+   * Three numbers per claim: the index one past its last comment, the
+   * owner's kind and number (made on the first claim).
+   */
+  private claims: number[] | undefined = undefined;
   /** Comments claimed so far. */
   claimed = 0;
-  /** Line numbers of the first `lines.length` comments (counted on demand). */
-  private readonly lines: number[] = [];
+  /** Line numbers of the first `lines.length` comments (counted on demand, made on the first). */
+  private lines: number[] | undefined = undefined;
   /** Where line counting stopped: an offset and the line it is on. */
   private countedTo = 0;
   private countedLine = 1;
   constructor(readonly src: string) {}
+  /** Records a claim: the comments before index `end` not claimed yet belong to entity (kind, num). */
+  addClaim(end: number, kind: number, num: number): void {
+    const claims = (this.claims ??= []);
+    claims.push(end, kind, num);
+    this.claimed = end;
+  }
+  /** Reads `list`, which the lexer appends to, as the log until `finish`. */
+  begin(list: WordList): void {
+    this.live = list;
+  }
+  /** Copies the log out of the lexer's list (which the next parse reuses). */
+  finish(): void {
+    const list = this.live;
+    if (list === undefined) return;
+    const n = list.length;
+    if (n > 0) {
+      const out = new Array<number>(n);
+      const d = list.data;
+      for (let i = 0; i < n; i++) out[i] = d[i];
+      this.starts = out;
+    }
+    this.live = undefined;
+  }
   get count(): number {
-    return this.log.length;
+    return this.live !== undefined ? this.live.length : this.starts.length;
+  }
+  /** Offset of comment i's `;`. */
+  start(i: number): number {
+    return this.live !== undefined ? this.live.data[i] : this.starts[i];
   }
   /** Offset one past comment i's last character. */
   end(i: number): number {
     const src = this.src;
-    const lf = src.indexOf('\n', this.log[i]);
+    const start = this.start(i);
+    const lf = src.indexOf('\n', start);
     let e = lf < 0 ? src.length : lf;
-    if (e > this.log[i] && src.charCodeAt(e - 1) === 13) e--;
+    if (e > start && src.charCodeAt(e - 1) === 13) e--;
     return e;
   }
   /** The (1-based) line of comment i. */
   line(i: number): number {
-    const lines = this.lines;
+    const lines = (this.lines ??= []);
     const src = this.src;
     while (lines.length <= i) {
-      const target = this.log[lines.length];
+      const target = this.start(lines.length);
       let p = this.countedTo;
       let line = this.countedLine;
       for (;;) {
@@ -289,16 +338,17 @@ class CommentLog {
   }
   comment(i: number): Comment {
     // The claim holding comment i: the first whose end is past i.
-    const ends = this.claimEnds;
+    const claims = this.claims ?? NO_CLAIMS;
+    const n = claims.length / 3;
     let lo = 0;
-    let hi = ends.length;
+    let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (ends[mid] <= i) lo = mid + 1;
+      if (claims[3 * mid] <= i) lo = mid + 1;
       else hi = mid;
     }
-    const entity = lo < ends.length ? entityName(this.claimKinds[lo], this.claimNums[lo]) : undefined;
-    return { entity, text: this.src.slice(this.log[i], this.end(i)), line: this.line(i) };
+    const entity = lo < n ? entityName(claims[3 * lo + 1], claims[3 * lo + 2]) : undefined;
+    return { entity, text: this.src.slice(this.start(i), this.end(i)), line: this.line(i) };
   }
 }
 
@@ -361,7 +411,7 @@ class LazyParsedFunction implements ParsedFunction {
       const reader = this.source.runCommands;
       const log = this.source.log;
       for (let i = this.firstComment; i < this.endComment; i++) {
-        const start = log.log[i];
+        const start = log.start(i);
         const rc = reader.read(start, log.end(i), start, this.sig, log.line(i));
         if (rc) {
           if (rc.funcName === 'default' && this.ownName !== undefined) rc.funcName = this.ownName;
@@ -403,25 +453,6 @@ function plainParam(type: Type): AbiParam {
   return (PLAIN_PARAMS[type] ??= { type, extension: 'none', purpose: PURPOSE_NORMAL });
 }
 
-/**
- * A reusable list of numbers. `length` is a plain field, so emptying the
- * list is one store (setting an array's length is a runtime call, and the
- * parser empties its scratch lists once per instruction).
- */
-class ScratchList implements ArrayLike<number> {
-  [index: number]: number;
-  length = 0;
-  push(v: number): void {
-    this[this.length++] = v;
-  }
-  push3(v: number, w: number, x: number): void {
-    const n = this.length;
-    this[n] = v;
-    this[n + 1] = w;
-    this[n + 2] = x;
-    this.length = n + 3;
-  }
-}
 
 /**
  * Per-function parsing state. One serves every function of every parse
@@ -439,6 +470,15 @@ class FunctionState {
   readonly constDefined: boolean[] = [];
   /** Value operands read before their value was defined (0: every use is known good). */
   forwardUses = 0;
+  // Scratch lists, emptied before each use: the DFG copies operand lists
+  // into its pool and results are consumed before the next instruction, so
+  // one array each serves every parse instead of one per instruction.
+  /** The results of the instruction being read: value, line, column for each. */
+  readonly results = new WordList();
+  /** Its value operands. */
+  readonly args = new WordList();
+  /** The arguments of the block call being read. */
+  readonly blockArgs = new WordList();
 
   /** Makes room for the position of instruction `inst`. */
   growInstPositions(inst: number): void {
@@ -470,10 +510,9 @@ class FunctionState {
 const SHARED_STATE = new FunctionState();
 /**
  * The comment log of the parse under way (see `parseTestFile`); parses
- * never nest. A ScratchList, not an array: emptying an array by setting its
- * length to 0 gives up its storage, so every file would grow it anew.
+ * never nest, so its storage, grown once, serves every file.
  */
-const SHARED_COMMENT_LOG = new ScratchList();
+const SHARED_COMMENT_LOG = new WordList(1024);
 
 export class Parser {
   readonly lex: Lexer;
@@ -483,13 +522,9 @@ export class Parser {
   private readonly runCommandSource: RunCommandSource;
   private defaultCallConv: CallConv;
   private readonly explicitCallConv: boolean;
-  // Scratch lists, emptied before each use: the DFG copies operand lists
-  // into its pool and results are consumed before the next instruction, so
-  // one array each serves a whole parse instead of one per instruction.
-  private readonly scratchResults = new ScratchList();
-  private readonly scratchArgs = new ScratchList();
-  private readonly scratchBlockArgs = new ScratchList();
   private readonly state = SHARED_STATE;
+  /** Whether the last `parseAbiParam` stepped over the comma after its parameter. */
+  private abiComma = false;
 
   constructor(text: string, filename: string, options: ParseOptions = {}) {
     this.filename = filename;
@@ -522,12 +557,9 @@ export class Parser {
   /** Gives the comments passed since the last claim to entity (kind, num). */
   private claim(kind: number, num = 0): void {
     const cl = this.comments;
-    const end = cl.log.length;
+    const end = cl.count;
     if (end === cl.claimed) return;
-    cl.claimEnds.push(end);
-    cl.claimKinds.push(kind);
-    cl.claimNums.push(num);
-    cl.claimed = end;
+    cl.addClaim(end, kind, num);
   }
 
   // -------------------------------------------------------------------
@@ -538,7 +570,7 @@ export class Parser {
     // The lexer logs comments into a scratch list during the parse (which
     // then grows without garbage); the log keeps an exact copy at the end.
     SHARED_COMMENT_LOG.length = 0;
-    this.comments.log = SHARED_COMMENT_LOG;
+    this.comments.begin(SHARED_COMMENT_LOG);
     lex.commentLog = SHARED_COMMENT_LOG;
     const commands: TestCommand[] = [];
     const settings: Setting[] = [];
@@ -572,10 +604,12 @@ export class Parser {
       } else if (lex.isIdent('target')) {
         const words = this.headerWords(preamble, line);
         if (words.length === 0) throw this.err("expected a target name after 'target'", line, col + 6);
+        const flags: Setting[] = [];
+        for (let i = 1; i < words.length; i++) flags.push(splitSetting(words[i], line));
         targets.push({
           name: words[0],
-          flags: words.slice(1).map((w) => splitSetting(w, line)),
-          settings: [...inForce],
+          flags,
+          settings: inForce.slice(),
           line,
         });
         lastSet = undefined;
@@ -607,7 +641,7 @@ export class Parser {
     }
     const functions: ParsedFunction[] = [];
     while (lex.tok() !== Tok.EOF) functions.push(this.parseFunction());
-    this.comments.log = copyList(SHARED_COMMENT_LOG);
+    this.comments.finish();
     this.lex.commentLog = undefined;
     return { filename: this.filename, commands, settings, targets, features, preambleComments: preamble, functions };
   }
@@ -617,8 +651,10 @@ export class Parser {
     const lex = this.lex;
     const begin = lex.end;
     let end = lex.skipRestOfLine();
-    const semi = lex.src.indexOf(';', begin);
-    if (semi >= 0 && semi < end) {
+    const bytes = lex.bytes;
+    let semi = begin;
+    while (semi < end && bytes[semi] !== 59) semi++;
+    if (semi < end) {
       preamble.push({ entity: undefined, text: lex.src.slice(semi, end).trimEnd(), line });
       end = semi;
     }
@@ -690,7 +726,7 @@ export class Parser {
     const returns = this.optional(Tok.Arrow) ? this.parseAbiParams() : [];
     const sig: Signature = { params, returns, callConv: this.defaultCallConv };
     if (lex.tok() === Tok.Identifier && !lex.isIdent('stack_limit')) {
-      const cc = lex.text();
+      const cc = this.identText();
       if (!isCallConv(cc)) throw this.err(`unknown calling convention '${cc}'`);
       sig.callConv = cc;
       lex.next();
@@ -702,11 +738,11 @@ export class Parser {
     // Most lists have one or two entries: make those arrays at their exact
     // length (growing a fresh array by push over-allocates).
     const p0 = this.parseAbiParam();
-    if (!this.optional(Tok.Comma)) return [p0];
+    if (!this.abiComma && !this.optional(Tok.Comma)) return [p0];
     const p1 = this.parseAbiParam();
-    if (!this.optional(Tok.Comma)) return [p0, p1];
+    if (!this.abiComma && !this.optional(Tok.Comma)) return [p0, p1];
     const out = [p0, p1, this.parseAbiParam()];
-    while (this.optional(Tok.Comma)) out.push(this.parseAbiParam());
+    while (this.abiComma || this.optional(Tok.Comma)) out.push(this.parseAbiParam());
     return out;
   }
 
@@ -714,11 +750,14 @@ export class Parser {
     const lex = this.lex;
     if (lex.tok() !== Tok.Type) throw this.expected('a parameter type');
     const type = lex.num as Type;
-    lex.next();
+    // A plain parameter with a comma after it (most of a list): the comma
+    // is stepped over here, and `abiComma` tells the list.
+    this.abiComma = lex.nextPast(CHAR_COMMA);
+    if (this.abiComma) return plainParam(type);
     let extension: ArgumentExtension = 'none';
     let purpose: ArgumentPurpose = PURPOSE_NORMAL;
     while (lex.tok() === Tok.Identifier) {
-      const w = lex.text();
+      const w = this.identText();
       if (!ABI_FLAGS.has(w)) break;
       lex.next();
       switch (w) {
@@ -738,6 +777,21 @@ export class Parser {
     }
     if (extension === 'none' && purpose === PURPOSE_NORMAL) return plainParam(type);
     return { type, extension, purpose };
+  }
+
+  /**
+   * The current identifier's text, from IDENT_TEXT when the spelling was
+   * seen before (condition codes, memory flags and the like repeat on
+   * almost every line that has them).
+   */
+  private identText(): string {
+    const lex = this.lex;
+    let s = IDENT_TEXT.get(lex.bytes, lex.start, lex.end, lex.hash);
+    if (s === undefined) {
+      s = lex.text();
+      IDENT_TEXT.set(lex.bytes, lex.start, lex.end, lex.hash, s);
+    }
+    return s;
   }
 
   private u32Literal(what: string): number {
@@ -1074,7 +1128,7 @@ export class Parser {
     let flags = MemFlags.new();
     for (;;) {
       if (lex.tok() === Tok.Identifier) {
-        const next = MemFlags.applyWord(flags, lex.text());
+        const next = MemFlags.applyWord(flags, this.identText());
         if (next === undefined) break;
         flags = next;
       } else if (lex.tok() === Tok.Region) {
@@ -1162,12 +1216,17 @@ export class Parser {
           const vLine = lex.tokLine;
           const vCol = lex.tokCol;
           this.defineValue(st, v, vLine, vCol);
-          lex.next();
-          if (lex.tok() === Tok.Bang) throw this.err('proof-carrying-code facts are not supported');
-          this.expect(Tok.Colon, "':' and a type after the block parameter");
-          const t = this.typeToken('a block parameter type');
+          if (!lex.nextPast(CHAR_COLON)) {
+            if (lex.tok() === Tok.Bang) throw this.err('proof-carrying-code facts are not supported');
+            this.expect(Tok.Colon, "':' and a type after the block parameter");
+          }
+          if (lex.tok() !== Tok.Type) throw this.expected('a block parameter type');
+          const t = lex.num as Type;
           dfg.attachBlockParamAt(b, v, t);
-          if (!this.optional(Tok.Comma)) break;
+          if (!lex.nextPast(CHAR_COMMA)) {
+            if (lex.tok() !== Tok.Comma) break;
+            lex.next();
+          }
         }
       }
       this.expect(Tok.RPar, "',' or ')' after the block parameters");
@@ -1223,30 +1282,38 @@ export class Parser {
       }
     }
     // Results (or the alias name): value, line, column for each, in one array.
-    const results = this.scratchResults;
+    const results = this.state.results;
     results.length = 0;
     if (lex.tok() === Tok.Value) {
+      let equal = false;
       for (;;) {
         if (lex.tok() !== Tok.Value) throw this.expected('a result value');
         results.push3(lex.num, lex.tokLine, lex.tokCol);
-        lex.next();
+        // Usually `= opcode` follows: step over the `=` without making a token of it.
+        if (lex.nextPast(CHAR_EQUAL)) {
+          equal = true;
+          break;
+        }
         if (lex.tok() === Tok.Bang) throw this.err('proof-carrying-code facts are not supported');
         if (!this.optional(Tok.Comma)) break;
       }
-      if (lex.tok() === Tok.Arrow) {
-        if (results.length !== 3) throw this.err(`a value alias names one value, found ${results.length / 3}`, lineStart, colStart);
-        if (srcLoc !== NONE || tags) throw this.err('a value alias cannot have a source location or debug tags', lineStart, colStart);
+      if (!equal) {
+        if (lex.tok() === Tok.Arrow) {
+          if (results.length !== 3) throw this.err(`a value alias names one value, found ${results.length / 3}`, lineStart, colStart);
+          if (srcLoc !== NONE || tags) throw this.err('a value alias cannot have a source location or debug tags', lineStart, colStart);
+          lex.next();
+          this.parseAlias(st, results.data[0] as Value, results.data[1], results.data[2]);
+          return;
+        }
+        if (lex.tok() !== Tok.Equal) throw this.expected("'=' or '->' after the result values");
         lex.next();
-        this.parseAlias(st, results[0] as Value, results[1], results[2]);
-        return;
       }
-      if (lex.tok() !== Tok.Equal) throw this.expected("'=' or '->' after the result values");
-      lex.next();
     }
-    for (let i = 0; i < results.length; i += 3) this.defineValue(st, results[i] as Value, results[i + 1], results[i + 2]);
-    for (let i = 0; i < results.length; i += 3) {
+    const rd = results.data;
+    for (let i = 0; i < results.length; i += 3) this.defineValue(st, rd[i] as Value, rd[i + 1], rd[i + 2]);
+    for (let i = 3; i < results.length; i += 3) {
       for (let j = 0; j < i; j += 3) {
-        if (results[i] === results[j]) throw this.err(`duplicate definition of v${results[i]}`, results[i + 1], results[i + 2]);
+        if (rd[i] === rd[j]) throw this.err(`duplicate definition of v${rd[i]}`, rd[i + 1], rd[i + 2]);
       }
     }
     if (lex.tok() !== Tok.Identifier) throw this.expected('an instruction opcode');
@@ -1344,21 +1411,39 @@ export class Parser {
     lex.next();
     return v;
   }
+  /** A value operand and the comma after it (`value` then `comma`, the comma usually skipped without a token). */
+  private valueComma(what: string): Value {
+    const lex = this.lex;
+    if (lex.tok() !== Tok.Value) throw this.expected(what);
+    const v = lex.num as Value;
+    if (v >= MAX_VALUES) throw this.err(`value number ${v} is too large`);
+    if (!this.state.func.dfg.valueIsValid(v)) this.state.forwardUses++;
+    if (!lex.nextPast(CHAR_COMMA)) this.comma();
+    return v;
+  }
   private comma(): void {
     if (this.lex.tok() !== Tok.Comma) throw this.expected("',' between operands");
     this.lex.next();
   }
   /** Values separated by commas, possibly none (stops at anything but a value). */
-  private valueList(out: ScratchList): void {
+  private valueList(out: WordList): void {
     const lex = this.lex;
     if (lex.tok() !== Tok.Value) return;
-    out.push(this.value('a value'));
-    while (lex.tok() === Tok.Comma) {
-      lex.next();
-      out.push(this.value('a value in the argument list'));
+    let what = 'a value';
+    for (;;) {
+      if (lex.tok() !== Tok.Value) throw this.expected(what);
+      const v = lex.num as Value;
+      if (v >= MAX_VALUES) throw this.err(`value number ${v} is too large`);
+      if (!this.state.func.dfg.valueIsValid(v)) this.state.forwardUses++;
+      out.push(v);
+      if (!lex.nextPast(CHAR_COMMA)) {
+        if (lex.tok() !== Tok.Comma) return;
+        lex.next();
+      }
+      what = 'a value in the argument list';
     }
   }
-  private parenValueList(out: ScratchList, what: string): void {
+  private parenValueList(out: WordList, what: string): void {
     this.expect(Tok.LPar, `'(' before the ${what}`);
     this.valueList(out);
     this.expect(Tok.RPar, `',' or ')' after the ${what}`);
@@ -1373,7 +1458,7 @@ export class Parser {
     if (b >= MAX_BLOCKS) throw this.err(`block number ${b} is too large (the limit is ${MAX_BLOCKS - 1})`);
     dfg.ensureBlock(b);
     lex.next();
-    const args = this.scratchBlockArgs;
+    const args = st.blockArgs;
     args.length = 0;
     if (lex.tok() === Tok.LPar) {
       lex.next();
@@ -1396,7 +1481,7 @@ export class Parser {
       }
       this.expect(Tok.RPar, "',' or ')' after the block arguments");
     }
-    return dfg.makeBlockCall(b, args);
+    return dfg.makeBlockCall(b, args.data, args.length);
   }
 
   private sigRef(st: FunctionState): SigRef {
@@ -1418,8 +1503,13 @@ export class Parser {
   private uimm8(what: string): number {
     const lex = this.lex;
     if (lex.tok() !== Tok.Integer) throw this.expected(what);
-    const text = lex.text();
-    const v = parseInteger(text);
+    // A short literal in range (almost all): parseInteger's own fast path, without the BigInt.
+    const small = smallIntegerAt(lex.src, lex.start, lex.end);
+    if (small >= 0 && small <= 255) {
+      lex.next();
+      return small;
+    }
+    const v = parseInteger(lex.text());
     if (typeof v === 'string') throw this.err(v);
     if (v < 0n || v > 255n) throw this.err(`expected ${what} (0 to 255), found ${lex.describe()}`);
     lex.next();
@@ -1428,8 +1518,12 @@ export class Parser {
   private trapCode(): number {
     const lex = this.lex;
     if (lex.tok() !== Tok.Identifier) throw this.expected("a trap code like 'user1' or 'heap_oob'");
-    const c = parseTrapCode(lex.text());
-    if (c === undefined) throw this.err(`unknown trap code '${lex.text()}': expected user1..user250, stk_ovf, heap_oob, int_ovf, int_divz or bad_toint`);
+    let c = TRAP_CODES.get(lex.bytes, lex.start, lex.end, lex.hash);
+    if (c === undefined) {
+      c = parseTrapCode(lex.text()) ?? -1;
+      TRAP_CODES.set(lex.bytes, lex.start, lex.end, lex.hash, c);
+    }
+    if (c < 0) throw this.err(`unknown trap code '${lex.text()}': expected user1..user250, stk_ovf, heap_oob, int_ovf, int_divz or bad_toint`);
     lex.next();
     return c;
   }
@@ -1457,7 +1551,7 @@ export class Parser {
   private parseOperands(st: FunctionState, op: Opcode, explicit: Type | undefined, opText: string): Inst {
     const lex = this.lex;
     const dfg = st.func.dfg;
-    const args = this.scratchArgs;
+    const args = st.args;
     args.length = 0;
     let imm0 = 0;
     let imm1 = 0;
@@ -1520,33 +1614,26 @@ export class Parser {
         break;
       }
       case InstructionFormat.Binary:
-        args.push(this.value('a first value operand'));
-        this.comma();
+        args.push(this.valueComma('a first value operand'));
         args.push(this.value('a second value operand'));
         break;
       case InstructionFormat.BinaryImm8:
-        args.push(this.value('a value operand'));
-        this.comma();
+        args.push(this.valueComma('a value operand'));
         imm0 = this.uimm8('an unsigned 8-bit immediate');
         break;
       case InstructionFormat.BinaryImm64: {
-        args.push(this.value('a value operand'));
-        this.comma();
+        args.push(this.valueComma('a value operand'));
         [imm0, imm1] = i64ToWords(this.imm64('an immediate integer operand'));
         break;
       }
       case InstructionFormat.Ternary:
-        args.push(this.value('a first value operand'));
-        this.comma();
-        args.push(this.value('a second value operand'));
-        this.comma();
+        args.push(this.valueComma('a first value operand'));
+        args.push(this.valueComma('a second value operand'));
         args.push(this.value('a third value operand'));
         break;
       case InstructionFormat.TernaryImm8:
-        args.push(this.value('a first value operand'));
-        this.comma();
-        args.push(this.value('a second value operand'));
-        this.comma();
+        args.push(this.valueComma('a first value operand'));
+        args.push(this.valueComma('a second value operand'));
         imm0 = this.uimm8('an unsigned 8-bit immediate');
         break;
       case InstructionFormat.MultiAry:
@@ -1555,57 +1642,49 @@ export class Parser {
       case InstructionFormat.NullAry:
         break;
       case InstructionFormat.Shuffle: {
-        args.push(this.value('a first value operand'));
-        this.comma();
-        args.push(this.value('a second value operand'));
-        this.comma();
+        args.push(this.valueComma('a first value operand'));
+        args.push(this.valueComma('a second value operand'));
         imm0 = dfg.makeImmediate(this.parseUimm128(vectorOf(I8, 16)));
         break;
       }
       case InstructionFormat.IntCompare:
       case InstructionFormat.IntCompareImm: {
         if (lex.tok() !== Tok.Identifier) throw this.expected('an integer condition code (eq, ne, slt, sge, sgt, sle, ult, uge, ugt, ule)');
-        const cc = parseIntCC(lex.text());
+        const cc = parseIntCC(this.identText());
         if (cc === undefined) throw this.err(`unknown integer condition code '${lex.text()}': expected eq, ne, slt, sge, sgt, sle, ult, uge, ugt or ule`);
         lex.next();
         imm2 = cc;
-        args.push(this.value('a first value operand'));
-        this.comma();
+        args.push(this.valueComma('a first value operand'));
         if (opcodeFormat(op) === InstructionFormat.IntCompare) args.push(this.value('a second value operand'));
         else [imm0, imm1] = i64ToWords(this.imm64('an immediate integer operand'));
         break;
       }
       case InstructionFormat.FloatCompare: {
         if (lex.tok() !== Tok.Identifier) throw this.expected('a float condition code (ord, uno, eq, ne, one, ueq, lt, le, gt, ge, ult, ule, ugt, uge)');
-        const cc = parseFloatCC(lex.text());
+        const cc = parseFloatCC(this.identText());
         if (cc === undefined) throw this.err(`unknown float condition code '${lex.text()}': expected ord, uno, eq, ne, one, ueq, lt, le, gt, ge, ult, ule, ugt or uge`);
         lex.next();
         imm2 = cc;
-        args.push(this.value('a first value operand'));
-        this.comma();
+        args.push(this.valueComma('a first value operand'));
         args.push(this.value('a second value operand'));
         break;
       }
       case InstructionFormat.IntAddTrap:
-        args.push(this.value('a first value operand'));
-        this.comma();
-        args.push(this.value('a second value operand'));
-        this.comma();
+        args.push(this.valueComma('a first value operand'));
+        args.push(this.valueComma('a second value operand'));
         imm0 = this.trapCode();
         break;
       case InstructionFormat.Jump:
         imm0 = this.blockCall(st, 'a destination block');
         break;
       case InstructionFormat.Brif:
-        args.push(this.value('a condition value'));
-        this.comma();
+        args.push(this.valueComma('a condition value'));
         imm0 = this.blockCall(st, "the 'then' block");
         this.comma();
         imm1 = this.blockCall(st, "the 'else' block");
         break;
       case InstructionFormat.BranchTable: {
-        args.push(this.value('an index value'));
-        this.comma();
+        args.push(this.valueComma('an index value'));
         const def = this.blockCall(st, 'the default block');
         this.comma();
         this.expect(Tok.LBracket, "'[' before the jump table entries");
@@ -1678,16 +1757,14 @@ export class Parser {
       case InstructionFormat.Store:
       case InstructionFormat.StoreNoOffset:
         imm0 = this.parseMemFlags();
-        args.push(this.value('the stored value'));
-        this.comma();
+        args.push(this.valueComma('the stored value'));
         args.push(this.value('an address value'));
         if (opcodeFormat(op) === InstructionFormat.Store) imm1 = this.optionalOffset32();
         break;
       case InstructionFormat.StackLoad:
       case InstructionFormat.StackStore: {
         if (opcodeFormat(op) === InstructionFormat.StackStore) {
-          args.push(this.value('the stored value'));
-          this.comma();
+          args.push(this.valueComma('the stored value'));
         }
         if (lex.tok() !== Tok.StackSlot) throw this.expected("a stack slot like 'ss0'");
         if (st.func.stackSlots[lex.num] === undefined) throw this.err(`undefined stack slot ss${lex.num}`);
@@ -1699,8 +1776,7 @@ export class Parser {
       case InstructionFormat.DynamicStackLoad:
       case InstructionFormat.DynamicStackStore: {
         if (opcodeFormat(op) === InstructionFormat.DynamicStackStore) {
-          args.push(this.value('the stored value'));
-          this.comma();
+          args.push(this.valueComma('the stored value'));
         }
         if (lex.tok() !== Tok.DynamicStackSlot) throw this.expected("a dynamic stack slot like 'dss0'");
         if (st.func.dynamicStackSlots[lex.num] === undefined) throw this.err(`undefined dynamic stack slot dss${lex.num}`);
@@ -1711,29 +1787,25 @@ export class Parser {
       case InstructionFormat.AtomicRmw: {
         imm0 = this.parseMemFlags();
         if (lex.tok() !== Tok.Identifier) throw this.expected('an atomic operation (add, sub, and, nand, or, xor, xchg, umin, umax, smin, smax)');
-        const rmw = parseAtomicRmwOp(lex.text());
+        const rmw = parseAtomicRmwOp(this.identText());
         if (rmw === undefined) throw this.err(`unknown atomic operation '${lex.text()}': expected add, sub, and, nand, or, xor, xchg, umin, umax, smin or smax`);
         lex.next();
         imm1 = rmw;
-        args.push(this.value('an address value'));
-        this.comma();
+        args.push(this.valueComma('an address value'));
         args.push(this.value('an operand value'));
         break;
       }
       case InstructionFormat.AtomicCas:
         imm0 = this.parseMemFlags();
-        args.push(this.value('an address value'));
-        this.comma();
-        args.push(this.value('the expected value'));
-        this.comma();
+        args.push(this.valueComma('an address value'));
+        args.push(this.valueComma('the expected value'));
         args.push(this.value('the replacement value'));
         break;
       case InstructionFormat.Trap:
         imm0 = this.trapCode();
         break;
       case InstructionFormat.CondTrap:
-        args.push(this.value('a condition value'));
-        this.comma();
+        args.push(this.valueComma('a condition value'));
         imm0 = this.trapCode();
         break;
       case InstructionFormat.ExceptionHandlerAddress: {
@@ -1751,7 +1823,7 @@ export class Parser {
         break;
       }
     }
-    return dfg.makeInst(op, INVALID, args, imm0, imm1, imm2);
+    return dfg.makeInst(op, INVALID, args.data, imm0, imm1, imm2, args.length);
   }
 
   /** Creates the result values of `inst`, inferring the controlling type as upstream does. */
@@ -1761,7 +1833,7 @@ export class Parser {
     op: Opcode,
     explicit: Type | undefined,
     /** Result values with their positions: value, line, column for each. */
-    results: ScratchList,
+    results: WordList,
     line: number,
     col: number,
     opText: string,
@@ -1789,14 +1861,27 @@ export class Parser {
       const t = knownType(st, v);
       if (t === INVALID) {
         // Defined later in the text (or never): resolve after the whole body.
-        for (let i = 0; i < n; i++) dfg.attachResultAt(inst, results[3 * i] as Value, sigTypes ? sigTypes[i] : INVALID);
+        for (let i = 0; i < n; i++) dfg.attachResultAt(inst, results.data[3 * i] as Value, sigTypes ? sigTypes[i] : INVALID);
         st.pending.push({ inst, typevar: v, results: sigTypes ? 0 : n });
         return;
       }
       ctrl = t;
     }
-    this.applyCtrl(st, inst, op, ctrl, line, col, opText);
-    for (let i = 0; i < n; i++) dfg.attachResultAt(inst, results[3 * i] as Value, sigTypes ? sigTypes[i] : this.resultTypeOrThrow(op, i, ctrl, line, col, opText));
+    if (sigTypes !== undefined) {
+      this.applyCtrl(st, inst, op, ctrl, line, col, opText);
+      for (let i = 0; i < n; i++) dfg.attachResultAt(inst, results.data[3 * i] as Value, sigTypes[i]);
+      return;
+    }
+    // The same checks and types as applyCtrl and resultTypeOrThrow, the
+    // first result's through a memo (its type set test and derivation are
+    // the same for every instruction of an opcode and type).
+    const first = firstResultType(op, ctrl);
+    if (first < 0) this.applyCtrl(st, inst, op, ctrl, line, col, opText);
+    dfg.setCtrlType(inst, ctrl);
+    for (let i = 0; i < n; i++) {
+      const t = i === 0 && first !== INVALID ? (first as Type) : this.resultTypeOrThrow(op, i, ctrl, line, col, opText);
+      dfg.attachResultAt(inst, results.data[3 * i] as Value, t);
+    }
   }
 
   private applyCtrl(st: FunctionState, inst: Inst, op: Opcode, ctrl: Type, line: number, col: number, opText: string): void {
@@ -1874,6 +1959,29 @@ export class Parser {
 
 // ---------------------------------------------------------------------------
 
+// `firstResultType`'s memo: direct-mapped on (opcode, ctrl), a slot
+// holding its key (-1: empty) and its answer.
+const RESULT_MEMO_SLOTS = 1024;
+const resultMemoKeys = new Int32Array(RESULT_MEMO_SLOTS).fill(-1);
+const resultMemoTypes = new Int32Array(RESULT_MEMO_SLOTS);
+
+/**
+ * -1 when `op` is polymorphic and `ctrl` not in its set (applyCtrl's
+ * error); else the type of result 0 given ctrl (`resultType`: INVALID when
+ * the opcode has none or the derivation fails).
+ */
+function firstResultType(op: Opcode, ctrl: Type): number {
+  // Types take 9 bits: the key is unique per pair.
+  if (ctrl > 0x1ff) return isPolymorphic(op) && !ctrlTypeAllowed(op, ctrl) ? -1 : resultType(op, 0, ctrl);
+  const key = (op << 9) | ctrl;
+  const slot = (key ^ (key >>> 9)) & (RESULT_MEMO_SLOTS - 1);
+  if (resultMemoKeys[slot] === key) return resultMemoTypes[slot];
+  const t = isPolymorphic(op) && !ctrlTypeAllowed(op, ctrl) ? -1 : resultType(op, 0, ctrl);
+  resultMemoKeys[slot] = key;
+  resultMemoTypes[slot] = t;
+  return t;
+}
+
 /** The type of `v` if it is already known (defined, and not awaiting inference). */
 function knownType(st: FunctionState, v: Value): Type {
   const dfg = st.func.dfg;
@@ -1914,14 +2022,6 @@ function smallDecimal(src: string, start: number, end: number): number {
     v = v * 10 + d;
   }
   return neg ? -v : v;
-}
-
-/** A ScratchList's contents as an array of its exact length. */
-function copyList(list: ScratchList): number[] {
-  const n = list.length;
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = list[i];
-  return out;
 }
 
 function isSigned(text: string): boolean {

@@ -411,6 +411,15 @@ block0(v0: i8):
     expect(parseTestFile(textA, 'a.clif').functions[0].runCommands[0]).toEqual(a.runCommands[0]);
   });
 
+  it('reads punctuation spaced any way, or on the next line', () => {
+    // `=`, `,` and `:` right after a token are stepped over without one;
+    // elsewhere they are read as tokens: both ways give the same function.
+    const tight = roundTrip('function %f(i32,i64 uext,i8) -> i32 {\nblock0(v0:i32,v1:i64,v2:i8):\n    v3=iadd v0,v0\n    v4 =icmp eq v3 ,v0\n    return v3\n}');
+    const loose = roundTrip('function %f(i32 ,\n  i64 uext , i8) -> i32 {\nblock0(v0 :\n i32 , v1: i64\n , v2 : i8):\n    v3\n = iadd v0\n ,\n v0\n    v4 = icmp eq v3\n , v0\n    return v3\n}');
+    expect(loose).toBe(tight);
+    expect(tight).toContain('v3 = iadd v0, v0');
+  });
+
   it('reads vector lane lists of every width, negative and out-of-range lanes', () => {
     const f = one(`function %v() -> i64x2, i8x16, i32x4 {
 block0:
@@ -450,6 +459,19 @@ describe('errors name file, line, column, what was found and what was expected',
     ['test run\nset opt_level=none\ntarget aarch64\nset x\nfunction %f() {\n}', "bad.clif:4:1: dangling 'set' command after the last 'target' has no effect"],
     ['function %f() -> i32 {\nblock0:\n    return\n}\n; run: %f() == 1.5', "bad.clif:5:16: expected an i32 expected value, found '1.5'"],
     ['function %f(i32) {\nblock0(v0: i32):\n    v1 = fadd v0, v0\n}', "bad.clif:3:10: i32 is not a valid type for 'fadd': expected f16|f32|f64|f128 (scalar, x2..256, dynamic x2..256)"],
+    // Punctuation the parser steps over without a token (`=`, `,`, `:`), and
+    // words it looks up by spelling: the same positions and messages.
+    ['function %f(i32) {\nblock0(v0: i32):\n    v1 v2 = iadd v0, v0\n}', "bad.clif:3:8: expected '=' or '->' after the result values, found 'v2'"],
+    ['function %f(i32) {\nblock0(v0: i32):\n    v1 = = iadd v0, v0\n}', "bad.clif:3:10: expected an instruction opcode, found '='"],
+    ['function %f(i32) {\nblock0(v0: i32):\n    v1, v1 = isplit v0\n}', 'bad.clif:3:9: duplicate definition of v1'],
+    ['function %f(i32) {\nblock0(v0 i32):\n    return\n}', "bad.clif:2:11: expected ':' and a type after the block parameter, found 'i32'"],
+    ['function %f(i32, i32) {\nblock0(v0: i32 v1: i32):\n    return\n}', "bad.clif:2:16: expected ',' or ')' after the block parameters, found 'v1'"],
+    ['function %f(i32 i32) {\nblock0:\n    return\n}', "bad.clif:1:17: expected ',' or ')' after the parameters, found 'i32'"],
+    ['function %f(i32,) {\nblock0:\n    return\n}', "bad.clif:1:17: expected a parameter type, found ')'"],
+    ['function %f() {\nblock0:\n    trap user1\n}\nfunction %g() {\nblock0:\n    trap bogus\n}', "bad.clif:7:10: unknown trap code 'bogus': expected user1..user250, stk_ovf, heap_oob, int_ovf, int_divz or bad_toint"],
+    ['function %f(i32x4) {\nblock0(v0: i32x4):\n    v1 = extractlane v0, 300\n}', "bad.clif:3:26: expected an unsigned 8-bit immediate (0 to 255), found '300'"],
+    ['function %f(i32) {\nblock0(v0: i32):\n    v1 = icmp eq v0, v0\n    v2 = icmp bogus v0, v0\n}', "bad.clif:4:15: unknown integer condition code 'bogus': expected eq, ne, slt, sge, sgt, sle, ult, uge, ugt or ule"],
+    ['function %f(i64) {\nblock0(v0: i64):\n    v1 = load.i32 notrap aligned v0\n    v2 = load.i32 notrap bogus v0\n}', "bad.clif:4:26: expected an address value, found 'bogus'"],
   ];
   it.each(cases)('%#', (text, message) => {
     const e = parseError(text);
