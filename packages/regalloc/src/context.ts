@@ -62,7 +62,6 @@ export const BUF = {
   lrResTo: 21,
   lrStack: 22,
   mergeCap: 23,
-  mergeFirstRange: 24,
   mergeRangesOf: 25,
   mvCls: 26,
   mvContent: 27,
@@ -98,16 +97,10 @@ export const BUF = {
   queue: 61,
   queueCount: 62,
   queueKeys: 63,
-  queueSorted: 64,
   seen: 65,
   slotsKeys: 66,
   spilled: 67,
-  useHint: 68,
-  useIsDef: 69,
   useOff: 70,
-  usePt: 71,
-  useReq: 72,
-  useW: 73,
   vregSpillset: 74,
   crossPrefix0: 75,
   crossPrefix1: 76,
@@ -128,6 +121,14 @@ export const BUF = {
   faClob: 91,
   vregFirst: 92,
   lrBlockBits: 93,
+  uses: 94,
+  mergeGrown: 95,
+  mvTouched: 96,
+  lrUnsorted: 97,
+  mvMixed: 98,
+  mergeGrownList: 99,
+  mvMoved: 100,
+  mvDrop: 101,
 } as const;
 
 /** Opaque, reusable allocator memory; pass the same one to successive `run` calls. */
@@ -232,7 +233,7 @@ export class RegallocContext {
 const SMALL_FILL = 32;
 
 /** The `stampMarks` arrays (one stamp counter serves them all). */
-const STAMPED: readonly number[] = [BUF.lrLateFixedDef, BUF.crossMark, BUF.mvStamp];
+const STAMPED: readonly number[] = [BUF.lrLateFixedDef, BUF.crossMark, BUF.mvStamp, BUF.mvTouched];
 
 /** Room for n entries plus slack, so that slowly growing inputs do not reallocate every run. */
 function capacity(n: number): number {

@@ -43,7 +43,6 @@ import {
   type Block,
   type Inst,
   type MachineEnv,
-  type Operand,
   type PReg,
   type FlatLists,
   type RegallocError,
@@ -111,11 +110,9 @@ export class FlatFunction {
   opKind: Uint8Array = new Uint8Array(0);
   opPos: Uint8Array = new Uint8Array(0);
   opCons: Uint8Array = new Uint8Array(0);
-  /** Original packed operands, for error messages and printing. */
-  ops: Float64Array = new Float64Array(0);
   clobOff: Int32Array = new Int32Array(0);
   clobs: Uint8Array = new Uint8Array(0);
-  /** Per inst: bit 0 return, bit 1 branch, bit 2 move. */
+  /** Per inst: FLAG_RET, FLAG_BRANCH, FLAG_MOVE (the client's), FLAG_REUSE (noted by validation). */
   instFlags: Uint8Array = new Uint8Array(0);
   /** Per vreg index: class. */
   vregCls: Uint8Array = new Uint8Array(0);
@@ -181,6 +178,17 @@ export class FlatFunction {
 export const FLAG_RET = 1;
 export const FLAG_BRANCH = 2;
 export const FLAG_MOVE = 4;
+/** Set by validation: some def of the instruction reuses an input. */
+export const FLAG_REUSE = 8;
+
+/**
+ * 1 if b, else 0, without a branch (V8 compiles a comparison used as a number
+ * to a flag instruction): for conditions that depend on data, which a branch
+ * predictor cannot learn.
+ */
+export function bit(b: boolean): number {
+  return (b as unknown as number) | 0;
+}
 
 function fail(e: RegallocError): never {
   throw new RegallocFailure(e);
@@ -197,13 +205,31 @@ function roomI32(a: Int32Array, n: number): Int32Array {
 function roomU8(a: Uint8Array, n: number): Uint8Array {
   return a.length >= n ? a : new Uint8Array(Math.max(n, 2 * a.length, 16));
 }
-function roomF64(a: Float64Array, n: number): Float64Array {
-  return a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length, 16));
-}
 /** `a.fill(value, from, to)`; a loop for short spans, where the builtin's call costs more. */
 function fillSpan(a: Int32Array | Uint8Array, value: number, from: number, to: number): void {
   if (to - from <= 32) for (let k = from; k < to; k++) a[k] = value;
   else a.fill(value, from, to);
+}
+
+/** Room for n operands in F's operand columns, keeping the first `used` (doubling). */
+function ensureOperandRoom(F: FlatFunction, used: number, n: number): void {
+  const len = Math.min(F.opVreg.length, F.opKind.length, F.opPos.length, F.opCons.length);
+  if (len >= n) return;
+  const m = Math.max(n, 2 * len, 16);
+  const vreg = new Int32Array(m);
+  const kind = new Uint8Array(m);
+  const pos = new Uint8Array(m);
+  const cons = new Uint8Array(m);
+  if (used > 0) {
+    vreg.set(F.opVreg.subarray(0, used));
+    kind.set(F.opKind.subarray(0, used));
+    pos.set(F.opPos.subarray(0, used));
+    cons.set(F.opCons.subarray(0, used));
+  }
+  F.opVreg = vreg;
+  F.opKind = kind;
+  F.opPos = pos;
+  F.opCons = cons;
 }
 
 /** A copy of `a`'s first `used` entries with room for n (doubling). */
@@ -572,8 +598,9 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
   // Classes and definitions.
   const vregCls = (F.vregCls = roomU8(F.vregCls, numVregs));
   fillSpan(vregCls, 255, 0, numVregs);
-  const vregDef = (F.vregDef = roomI32(F.vregDef, numVregs));
-  fillSpan(vregDef, 0x7fffffff, 0, numVregs);
+  // One spare entry past the vregs, for the operand pass's branch-free writes.
+  const vregDef = (F.vregDef = roomI32(F.vregDef, numVregs + 1));
+  fillSpan(vregDef, 0x7fffffff, 0, numVregs + 1);
 
   const paramOff = (F.paramOff = roomI32(F.paramOff, numBlocks + 1));
   let params = F.params;
@@ -601,39 +628,12 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
   if (paramOff[entry + 1] > paramOff[entry])
     fail({ kind: 'BadCfg', block: entry, message: `entry block${entry} has parameters; define incoming values with fixed-register defs instead` });
 
-  // Operands and clobbers, copied into growable typed arrays.
+  // Clobbers, then operands; the bulk operand lists' shape is checked first,
+  // so errors come in the order the checks below are written.
   const opOff = (F.opOff = roomI32(F.opOff, numInsts + 1));
   const clobOff = (F.clobOff = roomI32(F.clobOff, numInsts + 1));
-  let nOps = 0;
   const allOps = f.allInstOperands?.();
-  if (allOps !== undefined) {
-    listsShape(allOps, numInsts, 'allInstOperands()', LIST_OF_INST);
-    const st = allOps.starts;
-    const s0 = st[0];
-    nOps = st[numInsts] - s0;
-    const opBuf = (F.ops = roomF64(F.ops, nOps));
-    const items = allOps.items;
-    // A view and a block copy cost more than a loop below a few dozen entries.
-    if (nOps > 64 && items instanceof Float64Array) opBuf.set(items.subarray(s0, s0 + nOps));
-    else for (let k = 0; k < nOps; k++) opBuf[k] = items[s0 + k];
-    if (numInsts > 64 && s0 === 0 && st instanceof Int32Array) opOff.set(st.subarray(0, numInsts + 1));
-    else for (let i = 0; i <= numInsts; i++) opOff[i] = st[i] - s0;
-  } else {
-    let opBuf = (F.ops = roomF64(F.ops, 3 * numInsts));
-    for (let i = 0; i < numInsts; i++) {
-      opOff[i] = nOps;
-      const ops = f.instOperands(i as Inst);
-      const no = ops.length;
-      if (nOps + no > opBuf.length) {
-        const g = new Float64Array(Math.max(2 * opBuf.length, nOps + no));
-        g.set(opBuf.subarray(0, nOps));
-        opBuf = F.ops = g;
-      }
-      for (let k = 0; k < no; k++) opBuf[nOps + k] = ops[k];
-      nOps += no;
-    }
-    opOff[numInsts] = nOps;
-  }
+  if (allOps !== undefined) listsShape(allOps, numInsts, 'allInstOperands()', LIST_OF_INST);
   let nClobs = 0;
   const allClobs = f.allInstClobbers?.();
   if (allClobs !== undefined) listsShape(allClobs, numInsts, 'allInstClobbers()', LIST_OF_INST);
@@ -665,28 +665,99 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
     nClobs += nc;
   }
   clobOff[numInsts] = nClobs;
-  F.numOps = nOps;
   F.numClobs = nClobs;
-  const ops = F.ops;
-  const opVreg = (F.opVreg = roomI32(F.opVreg, nOps));
-  const opKind = (F.opKind = roomU8(F.opKind, nOps));
-  const opPos = (F.opPos = roomU8(F.opPos, nOps));
-  const opCons = (F.opCons = roomU8(F.opCons, nOps));
+
+  // Operands: read, decoded and checked against the per-instruction operand
+  // rules in one pass. A decoding error is thrown at once; the first
+  // instruction that breaks an operand rule is only noted here, and its error
+  // thrown after the branch arguments and undefined uses (whose checks come
+  // first), so the first error reported does not depend on the fusion.
+  const opItems = allOps?.items;
+  const opStarts = allOps?.starts;
+  ensureOperandRoom(F, 0, allOps !== undefined ? allOps.starts[numInsts] - allOps.starts[0] : 3 * numInsts);
+  let opVreg = F.opVreg;
+  let opKind = F.opKind;
+  let opPos = F.opPos;
+  let opCons = F.opCons;
+  const nAlloc0 = env.order[0].length;
+  const nAlloc1 = env.order[1].length;
+  const nAlloc2 = env.order[2].length;
+  const stampBase = F.takeStamps(numInsts);
+  let ruleFail = -1;
+  let nOps = 0;
+  // opOff[i + 1] is set as soon as instruction i is read (operandRules reads it).
+  opOff[0] = 0;
   const TWO32 = 0x1_0000_0000;
   for (let i = 0; i < numInsts; i++) {
-    for (let k = opOff[i]; k < opOff[i + 1]; k++) {
-      const op = ops[k];
-      if (!Number.isSafeInteger(op) || op < 0) fail({ kind: 'BadOperand', vreg: 0 as VReg, inst: i, message: `operand ${k - opOff[i]} of inst ${i} is not a packed operand` });
+    let src: ArrayLike<number>;
+    let s0 = 0;
+    let no: number;
+    if (opItems !== undefined && opStarts !== undefined) {
+      src = opItems;
+      s0 = opStarts[i];
+      no = opStarts[i + 1] - s0;
+    } else {
+      src = f.instOperands(i as Inst);
+      no = src.length;
+    }
+    if (nOps + no > opVreg.length || nOps + no > opCons.length) {
+      ensureOperandRoom(F, nOps, nOps + no);
+      opVreg = F.opVreg;
+      opKind = F.opKind;
+      opPos = F.opPos;
+      opCons = F.opCons;
+    }
+    // The loop below is branch-free where the answer depends on the operand
+    // (def or use, constraint), which a branch predictor cannot learn; its
+    // branches are taken only on errors. It counts the register operands per
+    // class (an upper bound, exact for plain operands), 10 bits per class,
+    // and notes whether some operand needs the full rules: any constraint but
+    // any/reg/stack, a def on a terminator (`termDef`), or so many operands
+    // and clobbers that the counts could overflow.
+    const termDef = (instFlags[i] & (FLAG_RET | FLAG_BRANCH)) !== 0 ? 1 : 0;
+    let needs = 0;
+    let notPlain = no + clobOff[i + 1] - clobOff[i] >= 1024 ? 1 : 0;
+    let reuse = 0;
+    for (let j = 0; j < no; j++) {
+      const op = src[s0 + j];
+      if (!Number.isSafeInteger(op) || op < 0) fail({ kind: 'BadOperand', vreg: 0 as VReg, inst: i, message: `operand ${j} of inst ${i} is not a packed operand` });
       const v = (op >>> 0) as VReg;
       const hi = Math.floor(op / TWO32);
       const kind = (hi >>> 1) & 1;
+      const c = (hi >>> 2) & 0xff;
+      const k = nOps + j;
       opKind[k] = kind;
       opPos[k] = hi & 1;
-      opCons[k] = (hi >>> 2) & 0xff;
-      opVreg[k] = kind === 1 ? noteDef(F, v, i, i) : noteClass(F, v, i);
+      opCons[k] = c;
+      // noteClass and noteDef, inline; they run again only to report an error.
+      const idx = v >>> 2;
+      const cls = v & 3;
+      if (idx >= numVregs || cls === 3) noteClass(F, v, i);
+      const had = vregCls[idx];
+      if (had !== cls && had !== 255) noteClass(F, v, i);
+      vregCls[idx] = cls;
+      // A def checks and sets its vreg's entry; a use reads the spare entry at
+      // numVregs (always unset) and writes it unset again.
+      const di = idx + ((numVregs - idx) & (kind - 1));
+      if (vregDef[di] !== 0x7fffffff) noteDef(F, v, i, i);
+      vregDef[di] = 0x7fffffff + ((i - 0x7fffffff) & -kind);
+      opVreg[k] = idx;
+      needs += bit(c === CONSTRAINT_REG) << (10 * cls);
+      notPlain |= bit(c > CONSTRAINT_STACK) | (kind & termDef);
+      reuse |= bit((c & 0xc0) === CONSTRAINT_REUSE);
     }
+    instFlags[i] |= reuse * FLAG_REUSE;
+    nOps += no;
+    opOff[i + 1] = nOps;
+    if (ruleFail >= 0) continue;
+    if (notPlain !== 0) {
+      if (!operandRules(F, env, i, stampBase + i, false)) ruleFail = i;
+      continue;
+    }
+    for (let k = clobOff[i]; k < clobOff[i + 1]; k++) needs += 1 << (10 * (clobBuf[k] >>> 6));
+    if (((needs & 1023) > nAlloc0 || ((needs >>> 10) & 1023) > nAlloc1 || needs >>> 20 > nAlloc2) && !checkPressure(F, env, i, 2 * (stampBase + i), false)) ruleFail = i;
   }
-
+  F.numOps = nOps;
   // Branch arguments.
   const argOff = (F.argOff = roomI32(F.argOff, nSucc + 1));
   let args = F.args;
@@ -753,7 +824,8 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
       for (let k = argOff[succOff[b]]; k < argOff[succOff[b + 1]]; k++) if (vregDef[args[k]] === 0x7fffffff) undefinedUse(F, args[k], blockEnd[b] - 1);
   }
 
-  checkOperandRules(F, env);
+  // The first instruction that broke an operand rule (see the operand pass): its error, with fresh stamps.
+  if (ruleFail >= 0) operandRules(F, env, ruleFail, F.takeStamps(1), true);
 
   // Branches into merge blocks may not carry operands (edge moves go before them).
   for (let b = 0; b < numBlocks; b++) {
@@ -781,113 +853,120 @@ function readInto(F: FlatFunction, f: RegallocFunction, env: FlatEnv): void {
 }
 
 /**
- * The per-instruction operand rules (see the module header). Per-instruction
- * sets are stamp arrays (stamp = base + instruction number), so the pass
- * allocates nothing.
+ * The operand rules of instruction i (see the module header), in the order
+ * they are reported: each operand's own rules, clobbers of fixed registers,
+ * register pressure. True if i keeps them all; otherwise throws the first
+ * broken rule's RegallocFailure when `report`, else returns false.
+ * Per-instruction sets are stamp arrays (an entry equal to `stampI` is in the
+ * set), so the check allocates nothing.
  */
-function checkOperandRules(F: FlatFunction, env: FlatEnv): void {
-  const { numInsts, opOff, opCons, opKind, opPos, opVreg, vregCls, instFlags, clobOff, clobs } = F;
+function operandRules(F: FlatFunction, env: FlatEnv, i: number, stampI: number, report: boolean): boolean {
+  const { opOff, opCons, opKind, opPos, opVreg, vregCls, instFlags, clobOff, clobs } = F;
   const order = env.order;
-  const nAlloc0 = order[0].length;
-  const nAlloc1 = order[1].length;
-  const nAlloc2 = order[2].length;
-  const base = F.takeStamps(numInsts);
   const { fixedEarlyAt, fixedEarlyV, fixedLateAt, fixedLateV } = F;
   const pregKind = env.pregKind;
-  for (let i = 0; i < numInsts; i++) {
-    const o0 = opOff[i];
-    const o1 = opOff[i + 1];
-    const term = (instFlags[i] & (FLAG_RET | FLAG_BRANCH)) !== 0;
-    const stampI = base + i;
-    let hasFixed = false;
-    // Upper bounds of the register operands per class (checked exactly below only if one is exceeded).
-    let need0 = 0;
-    let need1 = 0;
-    let need2 = 0;
-    for (let k = o0; k < o1; k++) {
-      const c = opCons[k];
-      if (c !== CONSTRAINT_ANY && c !== CONSTRAINT_STACK) {
-        const cls = vregCls[opVreg[k]];
-        if (cls === 0) need0++;
-        else if (cls === 1) need1++;
-        else need2++;
-      }
-      if (c <= CONSTRAINT_STACK && !(term && opKind[k] === 1)) continue;
-      const v = opVreg[k];
-      const cls = vregCls[v];
-      const tag = c & 0xc0;
-      if (term && opKind[k] === 1) badOperand(F, i, k, 'a branch or return may not define values');
-      if (tag === 0 && c !== CONSTRAINT_ANY && c !== CONSTRAINT_REG && c !== CONSTRAINT_STACK) badOperand(F, i, k, `unknown constraint code ${c}`);
-      if (tag === CONSTRAINT_REUSE) {
-        const j = c & 63;
-        if (opKind[k] !== 1) badOperand(F, i, k, 'only a def may reuse an input');
-        if (opPos[k] !== 1) badOperand(F, i, k, 'a reuse def must be late');
-        if (j >= o1 - o0) badOperand(F, i, k, `reuse input ${j} does not exist`);
-        const kk = o0 + j;
-        if (opKind[kk] !== 0 || opPos[kk] !== 0) badOperand(F, i, k, `reuse input ${j} is not an early use`);
-        if (vregCls[opVreg[kk]] !== cls) badOperand(F, i, k, `reuse input ${j} has another class`);
-        if (opCons[kk] !== CONSTRAINT_REG && opCons[kk] !== CONSTRAINT_ANY) badOperand(F, i, k, `reuse input ${j} must have a reg or any constraint`);
-        for (let k2 = o0; k2 < o1; k2++) if (k2 !== k && opCons[k2] === (CONSTRAINT_REUSE | j)) badOperand(F, i, k, `reuse input ${j} is reused twice`);
-      } else if (tag === CONSTRAINT_FIXED) {
-        hasFixed = true;
-        const p = cls * 64 + (c & 63);
-        if (pregKind[p] === PREG_KIND_SCRATCH) badOperand(F, i, k, `fixed to the scratch register p${p & 63}`);
-        // A fixed value is copied into place before the instruction and out after it, so
-        // early defs and late uses hold their preg at both points; early uses only at the
-        // early point, late defs only at the late point.
-        const both = opKind[k] === 0 ? opPos[k] === 1 : opPos[k] === 0;
-        const early = both || opPos[k] === 0;
-        const late = both || opPos[k] === 1;
-        if (early) {
-          if (fixedEarlyAt[p] === stampI && fixedEarlyV[p] !== v) badOperand(F, i, k, `preg p${p & 63} is also fixed for v${fixedEarlyV[p]} at the same point`);
-          fixedEarlyAt[p] = stampI;
-          fixedEarlyV[p] = v;
-        }
-        if (late) {
-          if (fixedLateAt[p] === stampI && fixedLateV[p] !== v) badOperand(F, i, k, `preg p${p & 63} is also fixed for v${fixedLateV[p]} at the same point`);
-          fixedLateAt[p] = stampI;
-          fixedLateV[p] = v;
-        }
-      } else if (tag === CONSTRAINT_LIMIT) {
-        const lim = 1 << (c & 63);
-        let any = false;
-        for (const p of order[cls]) if ((p & 63) < lim) any = true;
-        if (!any) badOperand(F, i, k, `no allocatable register below limit ${lim}`);
-      }
-    }
-    const k0 = clobOff[i];
-    const k1 = clobOff[i + 1];
-    if (hasFixed)
-      for (let k = k0; k < k1; k++) {
-        const p = clobs[k];
-        // A fixed early def or late use in a clobbered register cannot survive the clobber.
-        for (let k2 = o0; k2 < o1; k2++) {
-          const c = opCons[k2];
-          if ((c & 0xc0) !== CONSTRAINT_FIXED || vregCls[opVreg[k2]] * 64 + (c & 63) !== p) continue;
-          const lateUse = opKind[k2] === 0 && opPos[k2] === 1;
-          const earlyDef = opKind[k2] === 1 && opPos[k2] === 0;
-          if (lateUse || earlyDef)
-            fail({ kind: 'BadOperand', vreg: (opVreg[k2] * 4 + vregCls[opVreg[k2]]) as VReg, inst: i, message: `inst ${i} clobbers p${p & 63}, which operand ${k2 - o0} is fixed to at the late point` });
-        }
-      }
-    for (let k = k0; k < k1; k++) {
-      const cls = clobs[k] >>> 6;
+  const o0 = opOff[i];
+  const o1 = opOff[i + 1];
+  const term = (instFlags[i] & (FLAG_RET | FLAG_BRANCH)) !== 0;
+  let fixedBoth = false;
+  // Upper bounds of the register operands per class (checked exactly below only if one is exceeded).
+  let need0 = 0;
+  let need1 = 0;
+  let need2 = 0;
+  for (let k = o0; k < o1; k++) {
+    const c = opCons[k];
+    if (c !== CONSTRAINT_ANY && c !== CONSTRAINT_STACK) {
+      const cls = vregCls[opVreg[k]];
       if (cls === 0) need0++;
       else if (cls === 1) need1++;
       else need2++;
     }
-    if (need0 > nAlloc0 || need1 > nAlloc1 || need2 > nAlloc2) checkPressure(F, env, i, 2 * (base + i));
+    if (c <= CONSTRAINT_STACK && !(term && opKind[k] === 1)) continue;
+    const v = opVreg[k];
+    const cls = vregCls[v];
+    const tag = c & 0xc0;
+    if (term && opKind[k] === 1) return broken(report, F, i, k, 'a branch or return may not define values');
+    if (tag === 0 && c !== CONSTRAINT_ANY && c !== CONSTRAINT_REG && c !== CONSTRAINT_STACK) return broken(report, F, i, k, `unknown constraint code ${c}`);
+    if (tag === CONSTRAINT_REUSE) {
+      const j = c & 63;
+      if (opKind[k] !== 1) return broken(report, F, i, k, 'only a def may reuse an input');
+      if (opPos[k] !== 1) return broken(report, F, i, k, 'a reuse def must be late');
+      if (j >= o1 - o0) return broken(report, F, i, k, `reuse input ${j} does not exist`);
+      const kk = o0 + j;
+      if (opKind[kk] !== 0 || opPos[kk] !== 0) return broken(report, F, i, k, `reuse input ${j} is not an early use`);
+      if (vregCls[opVreg[kk]] !== cls) return broken(report, F, i, k, `reuse input ${j} has another class`);
+      if (opCons[kk] !== CONSTRAINT_REG && opCons[kk] !== CONSTRAINT_ANY) return broken(report, F, i, k, `reuse input ${j} must have a reg or any constraint`);
+      for (let k2 = o0; k2 < o1; k2++) if (k2 !== k && opCons[k2] === (CONSTRAINT_REUSE | j)) return broken(report, F, i, k, `reuse input ${j} is reused twice`);
+    } else if (tag === CONSTRAINT_FIXED) {
+      const p = cls * 64 + (c & 63);
+      if (pregKind[p] === PREG_KIND_SCRATCH) return broken(report, F, i, k, `fixed to the scratch register p${p & 63}`);
+      // A fixed value is copied into place before the instruction and out after it, so
+      // early defs and late uses hold their preg at both points; early uses only at the
+      // early point, late defs only at the late point.
+      const both = opKind[k] === 0 ? opPos[k] === 1 : opPos[k] === 0;
+      const early = both || opPos[k] === 0;
+      const late = both || opPos[k] === 1;
+      // Only these (late uses, early defs) can meet a clobber (checked below).
+      if (both) fixedBoth = true;
+      if (early) {
+        if (fixedEarlyAt[p] === stampI && fixedEarlyV[p] !== v) return broken(report, F, i, k, `preg p${p & 63} is also fixed for v${fixedEarlyV[p]} at the same point`);
+        fixedEarlyAt[p] = stampI;
+        fixedEarlyV[p] = v;
+      }
+      if (late) {
+        if (fixedLateAt[p] === stampI && fixedLateV[p] !== v) return broken(report, F, i, k, `preg p${p & 63} is also fixed for v${fixedLateV[p]} at the same point`);
+        fixedLateAt[p] = stampI;
+        fixedLateV[p] = v;
+      }
+    } else if (tag === CONSTRAINT_LIMIT) {
+      const lim = 1 << (c & 63);
+      let any = false;
+      for (const p of order[cls]) if ((p & 63) < lim) any = true;
+      if (!any) return broken(report, F, i, k, `no allocatable register below limit ${lim}`);
+    }
   }
+  const k0 = clobOff[i];
+  const k1 = clobOff[i + 1];
+  if (fixedBoth)
+    for (let k = k0; k < k1; k++) {
+      const p = clobs[k];
+      // A fixed early def or late use in a clobbered register cannot survive the clobber.
+      for (let k2 = o0; k2 < o1; k2++) {
+        const c = opCons[k2];
+        if ((c & 0xc0) !== CONSTRAINT_FIXED || vregCls[opVreg[k2]] * 64 + (c & 63) !== p) continue;
+        const lateUse = opKind[k2] === 0 && opPos[k2] === 1;
+        const earlyDef = opKind[k2] === 1 && opPos[k2] === 0;
+        if (lateUse || earlyDef) {
+          if (report)
+            fail({ kind: 'BadOperand', vreg: (opVreg[k2] * 4 + vregCls[opVreg[k2]]) as VReg, inst: i, message: `inst ${i} clobbers p${p & 63}, which operand ${k2 - o0} is fixed to at the late point` });
+          return false;
+        }
+      }
+    }
+  for (let k = k0; k < k1; k++) {
+    const cls = clobs[k] >>> 6;
+    if (cls === 0) need0++;
+    else if (cls === 1) need1++;
+    else need2++;
+  }
+  if (need0 > order[0].length || need1 > order[1].length || need2 > order[2].length) return checkPressure(F, env, i, 2 * stampI, report);
+  return true;
+}
 
+/** A broken operand rule: thrown when `report`, else reported as false. */
+function broken(report: boolean, F: FlatFunction, i: number, k: number, msg: string): false {
+  if (report) badOperand(F, i, k, msg);
+  return false;
 }
 
 /**
  * The exact register-pressure rule for instruction i, whose operands and
  * clobbers might not fit: per point and class, the distinct registers its
  * operands need (live-through values excluded; see the allocator). `stamp0`
- * is the instruction's first of two stamps.
+ * is the instruction's first of two stamps. True if they fit; otherwise
+ * throws TooManyLiveRegs when `report`, else returns false.
  */
-function checkPressure(F: FlatFunction, env: FlatEnv, i: number, stamp0: number): void {
+function checkPressure(F: FlatFunction, env: FlatEnv, i: number, stamp0: number, report: boolean): boolean {
   const { opOff, opCons, opKind, opPos, opVreg, vregCls, clobOff, clobs } = F;
   const pregSeen = F.pregSeen;
   const vregSeen = F.vregStamps(F.numVregs);
@@ -926,6 +1005,7 @@ function checkPressure(F: FlatFunction, env: FlatEnv, i: number, stamp0: number)
     for (let cls = 0; cls < 3; cls++) {
       const nAlloc = env.order[cls].length;
       if (counts[cls] > nAlloc) {
+        if (!report) return false;
         const k = o0 < o1 ? o0 : -1;
         const vr = (k >= 0 ? opVreg[k] * 4 + vregCls[opVreg[k]] : 0) as VReg;
         fail({
@@ -937,6 +1017,7 @@ function checkPressure(F: FlatFunction, env: FlatEnv, i: number, stamp0: number)
       }
     }
   }
+  return true;
 }
 
 /** Entries up to which V8 keeps a Uint32Array's data in its heap (64 bytes); larger ones cost an off-heap buffer (~0.4 µs). */
@@ -966,10 +1047,6 @@ export function outputArrays(f: FlatFunction): { allocs: Uint32Array; offsets: U
   return { allocs, offsets };
 }
 
-/** Packed operand at flat index k, for messages. */
-export function flatOperand(f: FlatFunction, k: number): Operand {
-  return f.ops[k] as Operand;
-}
 export { CONSTRAINT_FIXED, CONSTRAINT_LIMIT, CONSTRAINT_REG, CONSTRAINT_REUSE, CONSTRAINT_STACK, CONSTRAINT_ANY };
 
 /**

@@ -1,12 +1,20 @@
 // Liveness and live ranges for the backtracking allocator. Owns: the per-vreg
 // use lists, the liveness walk, the live ranges, the fixup copies for fixed,
-// stack and reuse constraints, and the preg reservations (clobbers and fixed
-// operands). It does not form bundles (merge.ts) or choose locations.
+// stack and reuse constraints, the preg reservations (clobbers and fixed
+// operands), and each vreg's initial bundle and spillset (with its weight,
+// computed while its ranges are made). It does not merge bundles (merge.ts)
+// or choose locations.
 //
 // Liveness is computed per vreg by walking backwards from each use through
 // predecessors until the defining block (SSA liveness by paths), so the cost
 // is the size of the result, not blocks x vregs. Ranges are then produced in
-// one pass per vreg over its live blocks in layout order.
+// one pass per vreg over its live blocks in layout order; a value used only
+// in its definition's block (most) gets its one range from the first pass.
+//
+// The per-operand and per-use loops avoid branches on data (a use's
+// constraint, def or use, which requirement is tightest) where they can: a
+// branch predictor cannot learn those, and mispredicted branches were a
+// large part of these loops' time.
 //
 // Post-invariants: each vreg's ranges are sorted, disjoint, and cover exactly
 // the points where its value must be somewhere; a use of a vreg not reached by
@@ -15,8 +23,8 @@
 
 import { BUF, growI32 } from '../context.js';
 import { RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
-import { CONSTRAINT_FIXED, CONSTRAINT_LIMIT, CONSTRAINT_REG, CONSTRAINT_REUSE, CONSTRAINT_STACK, PREG_KIND_ALLOCATABLE } from '../validate.js';
-import { FX_DEF_FIXED, FX_DEF_STACK, FX_REUSE, FX_USE_FIXED, FX_USE_STACK, type IonState } from './state.js';
+import { CONSTRAINT_ANY, CONSTRAINT_FIXED, CONSTRAINT_LIMIT, CONSTRAINT_REG, CONSTRAINT_REUSE, CONSTRAINT_STACK, FLAG_BRANCH, FLAG_MOVE, FLAG_REUSE, PREG_KIND_ALLOCATABLE } from '../validate.js';
+import { FX_DEF_FIXED, FX_DEF_STACK, FX_REUSE, FX_USE_FIXED, FX_USE_STACK, MINIMAL_WEIGHT, UNASSIGNED, USE_DEF, USE_HINT_SHIFT, USE_REQ, USE_W_SHIFT, type IonState } from './state.js';
 
 /** 4^depth for the loop depths `computeLoopDepth` gives (at most 5). */
 const DEPTH_SCALE = [1, 4, 16, 64, 256, 1024];
@@ -29,6 +37,24 @@ const W_REG = 4;
 const W_FIXED = 3;
 const W_ANY = 2;
 const W_ARG = 1;
+
+/**
+ * Per constraint code: for any, reg and limit constraints (no fixup, no
+ * hint), the use's unscaled weight times 256 plus its requirement; -1 for
+ * the others (fixed, reuse, stack). Built on first use (the constraint
+ * codes come from index.ts, which imports this module indirectly).
+ */
+let plainUse: Int32Array | null = null;
+function plainUseTable(): Int32Array {
+  if (plainUse !== null) return plainUse;
+  const t = new Int32Array(256).fill(-1);
+  t[CONSTRAINT_ANY] = W_ANY << 8;
+  t[CONSTRAINT_REG] = (W_REG << 8) | 64;
+  // (Validation rejects the limits whose shift wraps to a negative bound.)
+  for (let n = 0; n < 64; n++) t[CONSTRAINT_LIMIT | n] = (W_REG << 8) | (Math.min(64, 1 << n) & USE_REQ);
+  plainUse = t;
+  return t;
+}
 
 export function computeLoopDepth(s: IonState): void {
   const f = s.f;
@@ -59,7 +85,7 @@ export function buildLiveRanges(s: IonState): void {
   const nv = f.numVregs;
   const n = f.numInsts;
   computeLoopDepth(s);
-  const blockScale = ctx.f64(BUF.lrBlockScale, f.numBlocks);
+  const blockScale = ctx.i32(BUF.lrBlockScale, f.numBlocks);
   for (let b = 0; b < f.numBlocks; b++) blockScale[b] = DEPTH_SCALE[s.blockDepth[b]];
 
   // ---- Pass 1: count uses per vreg (operands + branch args) ----
@@ -69,14 +95,14 @@ export function buildLiveRanges(s: IonState): void {
   for (let k = 0; k < f.numArgs; k++) useOff[f.args[k] + 1]++;
   for (let v = 0; v < nv; v++) useOff[v + 1] += useOff[v];
   const total = useOff[nv];
-  const usePt = ctx.i32(BUF.usePt, total);
-  const useReq = ctx.u8(BUF.useReq, total);
-  const useHint = ctx.i32(BUF.useHint, total);
-  const useW = ctx.f64(BUF.useW, total);
-  const useIsDef = ctx.u8(BUF.useIsDef, total);
+  const uses = ctx.i32(BUF.uses, 2 * total);
+  // Vregs whose entries are out of order (maybe repeated), to sort below.
+  const unsorted = ctx.i32(BUF.lrUnsorted, f.numOps);
+  let nUnsorted = 0;
   const fill = ctx.i32(BUF.lrFill, nv);
   for (let v = 0; v < nv; v++) fill[v] = useOff[v];
-  const defStart = ctx.filledI32(BUF.defStart, nv, 0);
+  // One spare entry past the vregs, for pass 2's branch-free writes.
+  const defStart = ctx.filledI32(BUF.defStart, nv + 1, 0);
   const noRange = ctx.filledU8(BUF.noRange, nv, 0);
   for (let v = 0; v < nv; v++) {
     const d = f.vregDef[v];
@@ -101,97 +127,108 @@ export function buildLiveRanges(s: IonState): void {
   const opKind = f.opKind;
   const opPos = f.opPos;
   const vregCls = f.vregCls;
+  const instFlags = f.instFlags;
+  const instBlock = f.instBlock;
+  const plainUses = plainUseTable();
   for (let i = 0; i < n; i++) {
     const o0 = opOff[i];
     const o1 = opOff[i + 1];
-    const sc = blockScale[f.instBlock[i]];
-    // Whether some def reuses an input here (see below).
-    let hasReuse = false;
-    for (let k = o0; k < o1; k++) if ((opCons[k] & 0xc0) === CONSTRAINT_REUSE) hasReuse = true;
+    const blk = instBlock[i];
+    // Use weights are integers (at most 4 * 4^5), so the scale is applied here.
+    const sc = blockScale[blk];
+    // Whether some def reuses an input here (see below): validation noted it.
+    const flags = instFlags[i];
+    const hasReuse = (flags & FLAG_REUSE) !== 0;
+    // Moves, for merge.ts.
+    if ((flags & FLAG_MOVE) !== 0) s.addMoveInst(i);
     for (let k = o0; k < o1; k++) {
       const v = opVreg[k];
       const c = opCons[k];
-      const tag = c & 0xc0;
-      const isDef = opKind[k] === 1;
-      const late = opPos[k] === 1;
-      const u = fill[v]++;
-      let pt = 2 * i + (late ? 1 : 0);
-      let req = 0;
-      let w = W_ANY;
-      let hint = -1;
-      if (tag === CONSTRAINT_FIXED) {
-        const p = vregCls[v] * 64 + (c & 63);
-        if (pregKind[p] === PREG_KIND_ALLOCATABLE) hint = p;
-        w = W_FIXED;
-        let rFrom: number;
-        let rTo: number;
-        if (isDef) {
-          s.addFixup(FX_DEF_FIXED, i, v, p);
-          rFrom = late ? 2 * i + 1 : 2 * i;
-          rTo = 2 * i + 2;
-          if (late) lateFixedDef[p] = stampBase + i;
-        } else {
-          s.addFixup(FX_USE_FIXED, i, v, p);
-          // The copy runs before the instruction, so a late use holds p at both points.
-          rFrom = 2 * i;
-          rTo = late ? 2 * i + 2 : 2 * i + 1;
-          pt = 2 * i;
-        }
-        if (pregKind[p] === PREG_KIND_ALLOCATABLE) {
-          if (nres === resSlot.length) {
-            resSlot = growI32(resSlot, nres + 1);
-            resFrom = growI32(resFrom, nres + 1);
-            resTo = growI32(resTo, nres + 1);
-            resOwner = growI32(resOwner, nres + 1);
+      const kind = opKind[k];
+      const isDef = kind === 1;
+      const u = 2 * fill[v]++;
+      let pt = 2 * i + opPos[k];
+      // Where a def's range starts.
+      let dpt = pt;
+      let info: number;
+      // Any, reg and limit constraints (most operands) by table, without a
+      // branch on which; the others below.
+      const plain = plainUses[c];
+      if (plain >= 0) info = (((plain >>> 8) * sc) << USE_W_SHIFT) | (plain & 0xff);
+      else {
+        const tag = c & 0xc0;
+        const late = opPos[k] === 1;
+        let req = 0;
+        let w = W_ANY;
+        let hint = -1;
+        if (tag === CONSTRAINT_FIXED) {
+          const p = vregCls[v] * 64 + (c & 63);
+          if (pregKind[p] === PREG_KIND_ALLOCATABLE) hint = p;
+          w = W_FIXED;
+          let rFrom: number;
+          let rTo: number;
+          if (isDef) {
+            s.addFixup(FX_DEF_FIXED, i, v, p);
+            rFrom = late ? 2 * i + 1 : 2 * i;
+            rTo = 2 * i + 2;
+            if (late) lateFixedDef[p] = stampBase + i;
+          } else {
+            s.addFixup(FX_USE_FIXED, i, v, p);
+            // The copy runs before the instruction, so a late use holds p at both points.
+            rFrom = 2 * i;
+            rTo = late ? 2 * i + 2 : 2 * i + 1;
+            pt = 2 * i;
           }
-          resSlot[nres] = slotOf[p];
-          resFrom[nres] = rFrom;
-          resTo[nres] = rTo;
-          resOwner[nres++] = -2 - v;
+          if (pregKind[p] === PREG_KIND_ALLOCATABLE) {
+            if (nres === resSlot.length) {
+              resSlot = growI32(resSlot, nres + 1);
+              resFrom = growI32(resFrom, nres + 1);
+              resTo = growI32(resTo, nres + 1);
+              resOwner = growI32(resOwner, nres + 1);
+            }
+            resSlot[nres] = slotOf[p];
+            resFrom[nres] = rFrom;
+            resTo[nres] = rTo;
+            resOwner[nres++] = -2 - v;
+          }
+        } else if (c === CONSTRAINT_STACK) {
+          // A late stack use reads the spillset's slot at the late point, so the value stays
+          // live (and the slot its own) until then, though the copy runs before the instruction.
+          s.addFixup(isDef ? FX_DEF_STACK : FX_USE_STACK, i, v, -1);
+        } else if (tag === CONSTRAINT_REUSE) {
+          const inputV = opVreg[o0 + (c & 63)];
+          req = 64;
+          w = W_REG;
+          pt = 2 * i + 1;
+          dpt = 2 * i;
+          s.addFixup(FX_REUSE, i, v, inputV);
+          s.addReuse(v, inputV, i);
         }
-      } else if (c === CONSTRAINT_STACK) {
-        // A late stack use reads the spillset's slot at the late point, so the value stays
-        // live (and the slot its own) until then, though the copy runs before the instruction.
-        s.addFixup(isDef ? FX_DEF_STACK : FX_USE_STACK, i, v, -1);
-      } else if (tag === CONSTRAINT_REUSE) {
-        const inputV = opVreg[o0 + (c & 63)];
-        req = 64;
-        w = W_REG;
-        pt = 2 * i + 1;
-        s.addFixup(FX_REUSE, i, v, inputV);
-        s.addReuse(v, inputV, i);
-      } else if (c === CONSTRAINT_REG) {
-        req = 64;
-        w = W_REG;
-      } else if (tag === CONSTRAINT_LIMIT) {
-        req = Math.min(64, 1 << (c & 63));
-        w = W_REG;
+        info = ((w * sc) << USE_W_SHIFT) | ((hint + 1) << USE_HINT_SHIFT) | req;
       }
       // A reused input is copied into the def's register; its own place is free.
-      if (hasReuse && !isDef && req !== 0) {
-        for (let k2 = o0; k2 < o1; k2++) if (opCons[k2] === (CONSTRAINT_REUSE | (k - o0))) req = 0;
+      if (hasReuse && !isDef && (info & USE_REQ) !== 0) {
+        for (let k2 = o0; k2 < o1; k2++) if (opCons[k2] === (CONSTRAINT_REUSE | (k - o0))) info &= ~USE_REQ;
       }
       // A def's entry sits at the late point even when early: every def is written by the
       // end of the instruction, so even a dead early def holds its place through it.
-      usePt[u] = isDef ? 2 * i + 1 : pt;
-      useReq[u] = req;
-      useHint[u] = hint;
-      useW[u] = w * sc;
-      useIsDef[u] = isDef ? 1 : 0;
-      if (isDef) defStart[v] = tag === CONSTRAINT_REUSE ? 2 * i : pt;
+      // Branch-free: a use writes its def start to the spare entry at nv.
+      defStart[v + ((nv - v) & (kind - 1))] = dpt;
+      pt += (2 * i + 1 - pt) & -kind;
+      uses[u] = pt;
+      uses[u + 1] = info | (kind * USE_DEF);
+      // Entries come in instruction order, so only a vreg named twice by one
+      // instruction can have them out of order.
+      if (u > 2 * useOff[v] && uses[u - 2] > pt) unsorted[nUnsorted++] = v;
     }
-    if (i === f.blockEnd[f.instBlock[i]] - 1) {
+    if ((flags & FLAG_BRANCH) !== 0) {
       // Branch arguments are read at the branch's late point. Recording them here,
       // in instruction order, leaves each vreg's entries nearly sorted.
-      const b = f.instBlock[i];
-      for (let k = f.argOff[f.succOff[b]]; k < f.argOff[f.succOff[b + 1]]; k++) {
-        const v = f.args[k];
-        const u = fill[v]++;
-        usePt[u] = 2 * i + 1;
-        useReq[u] = 0;
-        useHint[u] = -1;
-        useW[u] = W_ARG * sc;
-        useIsDef[u] = 0;
+      const argInfo = (W_ARG * sc) << USE_W_SHIFT;
+      for (let k = f.argOff[f.succOff[blk]]; k < f.argOff[f.succOff[blk + 1]]; k++) {
+        const u = 2 * fill[f.args[k]]++;
+        uses[u] = 2 * i + 1;
+        uses[u + 1] = argInfo;
       }
     }
     for (let k = f.clobOff[i]; k < f.clobOff[i + 1]; k++) {
@@ -209,37 +246,29 @@ export function buildLiveRanges(s: IonState): void {
       resOwner[nres++] = -1;
     }
   }
-  // Sort each vreg's uses by point (operand order within an instruction is
-  // arbitrary); a stable sort, so entries at one point keep operand order, then
-  // branch arguments.
-  for (let v = 0; v < nv; v++) {
-    const a = useOff[v];
-    const e = useOff[v + 1];
-    for (let x = a + 1; x < e; x++) {
-      if (usePt[x] >= usePt[x - 1]) continue;
-      const pt = usePt[x], rq = useReq[x], h = useHint[x], w = useW[x], d = useIsDef[x];
-      let y = x - 1;
-      while (y >= a && usePt[y] > pt) {
-        usePt[y + 1] = usePt[y];
-        useReq[y + 1] = useReq[y];
-        useHint[y + 1] = useHint[y];
-        useW[y + 1] = useW[y];
-        useIsDef[y + 1] = useIsDef[y];
-        y--;
+  // Sort the uses of each vreg that has them out of order by point (operand
+  // order within an instruction is arbitrary); a stable sort, so entries at
+  // one point keep operand order, then branch arguments.
+  for (let j = 0; j < nUnsorted; j++) {
+    const v = unsorted[j];
+    const a = 2 * useOff[v];
+    const e = 2 * useOff[v + 1];
+    for (let x = a + 2; x < e; x += 2) {
+      const pt = uses[x];
+      if (pt >= uses[x - 2]) continue;
+      const info = uses[x + 1];
+      let y = x - 2;
+      while (y >= a && uses[y] > pt) {
+        uses[y + 2] = uses[y];
+        uses[y + 3] = uses[y + 1];
+        y -= 2;
       }
-      usePt[y + 1] = pt;
-      useReq[y + 1] = rq;
-      useHint[y + 1] = h;
-      useW[y + 1] = w;
-      useIsDef[y + 1] = d;
+      uses[y + 2] = pt;
+      uses[y + 3] = info;
     }
   }
   s.useOff = useOff;
-  s.usePt = usePt;
-  s.useReq = useReq;
-  s.useHint = useHint;
-  s.useW = useW;
-  s.useIsDef = useIsDef;
+  s.uses = uses;
   s.defStart = defStart;
 
   // Dead fixed defs need no range: the reservation already keeps the preg free.
@@ -334,7 +363,11 @@ function installReservations(s: IonState, nres: number, resSlot: Int32Array, res
  * Pass 3: the liveness walk and the ranges, one vreg at a time. Ranges are
  * created vreg by vreg, each vreg's sorted by start, so a vreg's ranges are
  * contiguous in the table (merge.ts relies on it); they are also linked into
- * the vreg's list (`vregFirst`, `lrNext`, `lrPrev`), which splits extend.
+ * the vreg's list (`vregFirst`, `lrNext`), which splits extend.
+ * Each vreg with ranges also gets its initial bundle here, numbered in vreg
+ * order, with its arena slice equal to its ranges' ids and its weight and
+ * hints computed (as `IonState.recompute` would), and a spillset of the same
+ * id, with its extent.
  */
 function buildRanges(s: IonState): void {
   const f = s.f;
@@ -342,11 +375,7 @@ function buildRanges(s: IonState): void {
   const nv = f.numVregs;
   const nb = f.numBlocks;
   const useOff = s.useOff;
-  const usePt = s.usePt;
-  const useIsDef = s.useIsDef;
-  const useW = s.useW;
-  const useReq = s.useReq;
-  const useHint = s.useHint;
+  const uses = s.uses;
   const defStart = s.defStart;
   const noRange = s.noRange;
   const instBlock = f.instBlock;
@@ -362,18 +391,45 @@ function buildRanges(s: IonState): void {
   const stack = ctx.i32(BUF.lrStack, nb);
   const vregFirst = ctx.filledI32(BUF.vregFirst, nv, -1);
   s.vregFirst = vregFirst;
+  const vregRanges = ctx.i32(BUF.mergeRangesOf, nv);
+  s.vregRanges = vregRanges;
+  const vregSpillset = ctx.filledI32(BUF.vregSpillset, nv, -1);
+  s.vregSpillset = vregSpillset;
+  // Bundles are created here (see below), and their weights need the call-crossing prefix.
+  s.computeCrossPrefix();
+  s.reserveBundles(nv);
+  let nB = 0;
   for (let v = 0; v < nv; v++) {
     const d = f.vregDef[v];
     if (d === 0x7fffffff || noRange[v] === 1) continue;
     const isParam = d < 0;
     const D = isParam ? -1 - d : instBlock[d];
     const dpt = defStart[v];
+    const cls = f.vregCls[v];
+    const prefix = s.crossPrefix[cls];
+    const numPreferred = s.env.numPreferred[cls];
     let nLive = 0;
     let sp = 0;
+    const u0 = useOff[v];
     const u1 = useOff[v + 1];
-    for (let u = useOff[v]; u < u1; u++) {
-      if (useIsDef[u] === 1) continue;
-      const pt = usePt[u];
+    // One pass over v's uses finds the blocks it is used in outside its
+    // definition's, and gathers the use summary (see `IonState.lrW`) of all
+    // its uses, which is its one range's when there are none (a local value,
+    // the common case), so that case needs no second pass.
+    // Branch-free (which requirement and hint come first is data, not a
+    // pattern the branch predictor could learn): `rq` is the tightest
+    // requirement minus one, mod 256 (255: none yet); `hint` is -1 until set.
+    let w = 0;
+    let rq = 255;
+    let hint = -1;
+    for (let u = u0; u < u1; u++) {
+      const info = uses[2 * u + 1];
+      w += info >>> USE_W_SHIFT;
+      const dq = (((info & USE_REQ) - 1) & 0xff) - rq;
+      rq += dq & (dq >> 31);
+      hint += (hint >> 31) & (((info >>> USE_HINT_SHIFT) & 0xff) - 1 - hint);
+      if ((info & USE_DEF) !== 0) continue;
+      const pt = uses[2 * u];
       const B = instBlock[pt >> 1];
       if (B === D && (pt > dpt || (isParam && pt >= dpt))) continue;
       if (B === D) {
@@ -391,86 +447,169 @@ function buildRanges(s: IonState): void {
         stack[sp++] = B;
       }
     }
-    while (sp > 0) {
-      const B = stack[--sp];
-      if (B === D || B === f.entry) {
-        const vr = (v * 4 + f.vregCls[v]) as VReg;
-        const inst = blockFirst[B];
-        if (B === f.entry)
+    const req = (rq + 1) & 0xff;
+    // v's bundle, summarised as `IonState.recompute` would: total length,
+    // weight, tightest requirement, first hint, whether a range lies across a
+    // call (checked per block stretch, which finds the same calls: stretches
+    // meet at even points, which no instruction straddles).
+    let bLen: number;
+    let bW: number;
+    let bReq: number;
+    let bHint: number;
+    let crosses = false;
+    let lastEnd: number;
+    if (nLive === 0) {
+      // Local: one range from the definition to the last use (every use lies after it in D).
+      const lastUse = u1 > u0 ? uses[2 * (u1 - 1)] : -1;
+      lastEnd = lastUse >= dpt ? lastUse + 1 : dpt + 1;
+      vregFirst[v] = s.newRange(dpt, lastEnd, v, u0, w, req, hint);
+      bLen = lastEnd - dpt;
+      bW = w;
+      bReq = req;
+      bHint = hint;
+      if (prefix !== null) {
+        const lo = (dpt + 1) >> 1;
+        const hi = lastEnd >> 1;
+        crosses = hi > lo && prefix[hi] - prefix[lo] > 0;
+      }
+    } else {
+      while (sp > 0) {
+        const B = stack[--sp];
+        if (B === D || B === f.entry) {
+          const vr = (v * 4 + f.vregCls[v]) as VReg;
+          const inst = blockFirst[B];
+          if (B === f.entry)
+            throw new RegallocFailure({
+              kind: 'EntryLiveIn',
+              vreg: vr,
+              inst,
+              message: `v${v} (${REG_CLASS_NAMES[f.vregCls[v]]}) is live into the entry block: some path reaches a use without passing its definition`,
+            });
           throw new RegallocFailure({
-            kind: 'EntryLiveIn',
+            kind: 'SsaViolation',
             vreg: vr,
             inst,
-            message: `v${v} (${REG_CLASS_NAMES[f.vregCls[v]]}) is live into the entry block: some path reaches a use without passing its definition`,
+            message: `SSA violation: v${v} (${REG_CLASS_NAMES[f.vregCls[v]]}) is used where its definition does not dominate (live around a loop into block${B})`,
           });
-        throw new RegallocFailure({
-          kind: 'SsaViolation',
-          vreg: vr,
-          inst,
-          message: `SSA violation: v${v} (${REG_CLASS_NAMES[f.vregCls[v]]}) is used where its definition does not dominate (live around a loop into block${B})`,
-        });
-      }
-      for (let k = predOff[B]; k < predOff[B + 1]; k++) {
-        const P = preds[k];
-        liveOut[P] = v;
-        if (P !== D && liveIn[P] !== v) {
-          liveIn[P] = v;
-          blocks[nLive++] = P;
-          stack[sp++] = P;
+        }
+        for (let k = predOff[B]; k < predOff[B + 1]; k++) {
+          const P = preds[k];
+          liveOut[P] = v;
+          if (P !== D && liveIn[P] !== v) {
+            liveIn[P] = v;
+            blocks[nLive++] = P;
+            stack[sp++] = P;
+          }
         }
       }
-    }
-    for (let x = 0; x < nLive; x++) s.addLiveIn(blocks[x], v);
-    blocks[nLive++] = D;
-    sortPrefix(blocks, nLive, blockBits);
-    let u = useOff[v];
-    let prevTo = -1;
-    for (let x = 0; x < nLive; x++) {
-      const B = blocks[x];
-      const bStart = 2 * blockFirst[B];
-      const bEnd = 2 * blockEnd[B];
-      const start = B === D ? dpt : bStart;
-      let lastUse = -1;
-      // Uses of v lie in its live blocks, so u is now v's first use at or after `start`.
-      const firstUse = u;
-      // The range's use summary (see `IonState.lrW`), gathered on the way: the
-      // range ends after its last use here, so it holds exactly these uses.
-      let w = 0;
-      let req = 0;
-      let hint = -1;
-      while (u < u1 && usePt[u] < bEnd) {
-        // A def's own entry counts too: a dead reuse def still occupies its late point.
-        lastUse = usePt[u];
-        w += useW[u];
-        const q = useReq[u];
-        if (q !== 0 && (req === 0 || q < req)) req = q;
-        if (hint < 0) hint = useHint[u];
-        u++;
-      }
-      const end = liveOut[B] === v ? bEnd : lastUse >= start ? lastUse + 1 : start + 1;
-      if (prevTo === start) {
-        // Continues the previous block's range: its uses come first.
-        const r = s.nLr - 1;
-        s.lrTo[r] = end;
-        s.lrW[r] += w;
-        const q = s.lrReq[r];
-        if (req !== 0 && (q === 0 || req < q)) s.lrReq[r] = req;
-        if (s.lrHint[r] < 0) s.lrHint[r] = hint;
-      } else {
-        const r = s.addLr(start, end, v, firstUse);
-        // Ranges of one vreg are created consecutively: link r after the previous one.
-        if (prevTo < 0) vregFirst[v] = r;
-        else {
-          s.lrPrev[r] = r - 1;
-          s.lrNext[r - 1] = r;
+      for (let x = 0; x < nLive; x++) s.addLiveIn(blocks[x], v);
+      blocks[nLive++] = D;
+      sortPrefix(blocks, nLive, blockBits);
+      let u = u0;
+      bLen = 0;
+      bW = w;
+      bReq = req;
+      bHint = hint;
+      // The range being built (it continues while live blocks are adjacent),
+      // kept here and written once complete: [rFrom, rTo), its first use and
+      // its use summary (`rq` as in the first pass).
+      let rFrom = -1;
+      let rTo = -1;
+      let rUse = 0;
+      let rw = 0;
+      let rrq = 255;
+      let rhint = -1;
+      for (let x = 0; x <= nLive; x++) {
+        // Past the last block, or not continuing the range: the range is complete.
+        const B = x < nLive ? blocks[x] : -1;
+        const start = B < 0 ? -1 : B === D ? dpt : 2 * blockFirst[B];
+        if (rTo >= 0 && start !== rTo) {
+          // Ranges of one vreg are created consecutively: r follows the previous one.
+          const r = s.newRange(rFrom, rTo, v, rUse, rw, (rrq + 1) & 0xff, rhint);
+          if (vregFirst[v] < 0) vregFirst[v] = r;
+          else s.lrNext[r - 1] = r;
+          if (prefix !== null && !crosses) {
+            const lo = (rFrom + 1) >> 1;
+            const hi = rTo >> 1;
+            crosses = hi > lo && prefix[hi] - prefix[lo] > 0;
+          }
         }
-        s.lrW[r] = w;
-        s.lrReq[r] = req;
-        s.lrHint[r] = hint;
+        if (B < 0) break;
+        const bEnd = 2 * blockEnd[B];
+        if (start !== rTo) {
+          rFrom = start;
+          // Uses of v lie in its live blocks, so u is now v's first use at or after `start`.
+          rUse = u;
+          rw = 0;
+          rrq = 255;
+          rhint = -1;
+        }
+        // The block's uses: the range ends after the last of them here (unless
+        // v is live out), so the range holds exactly the uses gathered.
+        let lastUse = -1;
+        while (u < u1 && uses[2 * u] < bEnd) {
+          // A def's own entry counts too: a dead reuse def still occupies its late point.
+          lastUse = uses[2 * u];
+          const info = uses[2 * u + 1];
+          rw += info >>> USE_W_SHIFT;
+          const dq = (((info & USE_REQ) - 1) & 0xff) - rrq;
+          rrq += dq & (dq >> 31);
+          rhint += (rhint >> 31) & (((info >>> USE_HINT_SHIFT) & 0xff) - 1 - rhint);
+          u++;
+        }
+        const end = liveOut[B] === v ? bEnd : lastUse >= start ? lastUse + 1 : start + 1;
+        bLen += end - start;
+        rTo = end;
       }
-      prevTo = end;
+      lastEnd = rTo;
     }
+    // v's own bundle (merge.ts merges some): its arena slice is its ranges.
+    const r0 = vregFirst[v];
+    const nr = s.nLr - r0;
+    vregRanges[v] = nr;
+    const off = s.arenaAlloc(nr);
+    const arena = s.arena;
+    const lrBundle = s.lrBundle;
+    const b = nB++;
+    for (let k = 0; k < nr; k++) {
+      arena[off + k] = r0 + k;
+      lrBundle[r0 + k] = b;
+    }
+    // One instruction from the first range's start to the last range's end.
+    const minimal = s.lrFrom[r0] >> 1 === (lastEnd - 1) >> 1 ? 1 : 0;
+    s.bOff[b] = off;
+    s.bLen[b] = nr;
+    s.bAlloc[b] = UNASSIGNED;
+    // Its spillset has the bundle's id (merge.ts extends a merged one's extent).
+    s.bSpillset[b] = b;
+    s.ssCls[b] = cls;
+    s.ssFrom[b] = s.lrFrom[r0];
+    s.ssTo[b] = lastEnd + 1;
+    vregSpillset[v] = b;
+    s.bCls[b] = cls;
+    s.bFirst[b] = crosses ? numPreferred : 0;
+    s.bMinimal[b] = minimal;
+    s.bReq[b] = bReq;
+    s.bHint[b] = bHint;
+    s.bPrio[b] = bLen;
+    s.bWeight[b] = minimal === 1 && bReq !== 0 ? MINIMAL_WEIGHT : (bW * 1000) / (bLen + 2);
   }
+  s.nB = nB;
+  s.nSs = nB;
+  fillI32(s.ssSlot, -1, nB);
+  fillU8(s.ssNeedsSlot, 0, nB);
+  fillI32(s.ssSplits, 0, nB);
+  fillI32(s.ssHint, -1, nB);
+}
+
+/** `a.fill(value, 0, n)`; a loop for short spans, where the builtin's call costs more. */
+function fillI32(a: Int32Array, value: number, n: number): void {
+  if (n <= 32) for (let k = 0; k < n; k++) a[k] = value;
+  else a.fill(value, 0, n);
+}
+function fillU8(a: Uint8Array, value: number, n: number): void {
+  if (n <= 32) for (let k = 0; k < n; k++) a[k] = value;
+  else a.fill(value, 0, n);
 }
 
 /**

@@ -1,17 +1,16 @@
-// Bundle formation. Owns: one bundle per vreg with a live range, then merging
-// bundles whose values can share one location (reuse defs with their dying
-// input, copies, block parameters with their branch arguments), and the
-// spillsets (one per merged bundle) with their extents, and each bundle's
-// initial weight and priority (`IonState.recompute`, done in the spillset
-// pass while the bundle's ranges are at hand). Merging is what makes the
-// copies the client would otherwise emit vanish.
+// Bundle formation. Owns: merging the bundles the liveness pass created (one
+// per vreg with a live range, weights computed) whose values can share one
+// location (reuse defs with their dying input, copies, block parameters with
+// their branch arguments), and the spillsets (one per merged bundle) with
+// their extents; a bundle that absorbed another gets its weight and priority
+// recomputed (`IonState.recompute`). Merging is what makes the copies the
+// client would otherwise emit vanish.
 //
 // Post-invariants: all ranges of a bundle are disjoint and sorted and of one
 // class; `vregSpillset[v]` names the spillset of every vreg with ranges; a
 // spillset's [from, to) covers all its ranges (plus one point for late reads).
 
 import { BUF } from '../context.js';
-import { FLAG_MOVE } from '../validate.js';
 import type { IonState } from './state.js';
 
 /**
@@ -56,6 +55,13 @@ function gallop(arena: Int32Array, to: Int32Array, lo: number, hi: number, x: nu
 }
 
 /**
+ * How many bundles `formBundles`'s grown list holds (module state: a run is
+ * synchronous and `formBundles` calls no client code, so runs cannot
+ * interleave here).
+ */
+let nGrown = 0;
+
+/**
  * Moves src's ranges into dst (sorted merge); src is left empty. `cap[b]` is
  * the room of b's arena slice: a merge that fits is done in place, from the
  * back; one that does not moves dst to a new slice with twice the room (or
@@ -63,7 +69,7 @@ function gallop(arena: Int32Array, to: Int32Array, lo: number, hi: number, x: nu
  * small ones (a web of block parameters) is copied O(log n) times, not once
  * per merge.
  */
-function mergeInto(s: IonState, dst: number, src: number, cap: Int32Array): void {
+function mergeInto(s: IonState, dst: number, src: number, cap: Int32Array, grown: Uint8Array, grownList: Int32Array): void {
   const na = s.bLen[dst];
   const nb = s.bLen[src];
   const n = na + nb;
@@ -97,6 +103,10 @@ function mergeInto(s: IonState, dst: number, src: number, cap: Int32Array): void
   }
   s.bLen[dst] = n;
   s.bLen[src] = 0;
+  if (grown[dst] === 0) {
+    grown[dst] = 1;
+    grownList[nGrown++] = dst;
+  }
   s.stats.merges++;
 }
 
@@ -126,48 +136,38 @@ function bundleOf(s: IonState, firstRangeOf: Int32Array, v: number): number {
 }
 
 /** Merges the bundles of v1 and v2 when they differ, share a class and do not overlap. */
-function tryMerge(s: IonState, firstRangeOf: Int32Array, cap: Int32Array, v1: number, v2: number): boolean {
+function tryMerge(s: IonState, firstRangeOf: Int32Array, cap: Int32Array, grown: Uint8Array, grownList: Int32Array, v1: number, v2: number): boolean {
   const b1 = bundleOf(s, firstRangeOf, v1);
   const b2 = bundleOf(s, firstRangeOf, v2);
   if (b1 < 0 || b2 < 0 || b1 === b2) return false;
   if (s.bCls[b1] !== s.bCls[b2]) return false;
   if (overlaps(s, b1, b2)) return false;
   // Merge the smaller into the larger.
-  if (s.bLen[b1] >= s.bLen[b2]) mergeInto(s, b1, b2, cap);
-  else mergeInto(s, b2, b1, cap);
+  if (s.bLen[b1] >= s.bLen[b2]) mergeInto(s, b1, b2, cap, grown, grownList);
+  else mergeInto(s, b2, b1, cap, grown, grownList);
   return true;
 }
 
-/** Bundles of size 0 after merging are dead; they are skipped by the allocator. */
+/**
+ * Merges the liveness pass's bundles (one per vreg, bundle ids in vreg order,
+ * weights computed) and forms the spillsets. Bundles of size 0 after merging
+ * are dead; they are skipped by the allocator.
+ */
 export function formBundles(s: IonState): void {
   const f = s.f;
   const ctx = s.ctx;
-  const nv = f.numVregs;
-  const nr = s.nLr;
-  // Ranges are created vreg by vreg, so each vreg's ranges are one run of the
-  // table and its initial bundle's slice is that run.
-  const firstRangeOf = ctx.filledI32(BUF.mergeFirstRange, nv, -1);
+  const nB = s.nB;
+  // Each vreg's ranges are one run of the table from vregFirst (-1: none),
+  // and its bundle's initial slice is that run.
+  const firstRangeOf = s.vregFirst;
+  const rangesOf = s.vregRanges;
   // Room of each bundle's arena slice (see mergeInto); initially exactly its ranges.
-  const cap = ctx.i32(BUF.mergeCap, nv);
-  const rangesOf = ctx.filledI32(BUF.mergeRangesOf, nv, 0);
-  s.arenaTop = 0;
-  s.arenaAlloc(nr);
-  const arena = s.arena;
-  for (let r = 0; r < nr; r++) {
-    const v = s.lrVreg[r];
-    arena[r] = r;
-    if (firstRangeOf[v] < 0) {
-      firstRangeOf[v] = r;
-      const b = s.newBundle(f.vregCls[v], -1);
-      s.bOff[b] = r;
-      cap[b] = 0;
-    }
-    rangesOf[v]++;
-    const b = s.nB - 1;
-    s.bLen[b]++;
-    cap[b]++;
-    s.lrBundle[r] = b;
-  }
+  const cap = ctx.i32(BUF.mergeCap, nB);
+  for (let b = 0; b < nB; b++) cap[b] = s.bLen[b];
+  // Bundles that absorbed another (flag, and list): their extent and weight must be recomputed.
+  const grown = ctx.filledU8(BUF.mergeGrown, nB, 0);
+  const grownList = ctx.i32(BUF.mergeGrownList, nB);
+  nGrown = 0;
 
   // 1. Reuse defs with an input that dies at the instruction: the def then starts at
   //    the late point and shares the input's register.
@@ -189,53 +189,50 @@ export function formBundles(s: IonState): void {
     }
     if (lo === firstRangeOf[u] + rangesOf[u] || s.lrFrom[lo] > 2 * i || s.lrTo[lo] !== 2 * i + 1) continue;
     s.lrFrom[rv] = 2 * i + 1;
-    if (!tryMerge(s, firstRangeOf, cap, u, v)) s.lrFrom[rv] = 2 * i;
+    if (!tryMerge(s, firstRangeOf, cap, grown, grownList, u, v)) s.lrFrom[rv] = 2 * i;
     else s.defStart[v] = 2 * i + 1;
   }
   // 2. Copies.
-  for (let i = 0; i < f.numInsts; i++) {
-    if ((f.instFlags[i] & FLAG_MOVE) === 0) continue;
+  for (let x = 0; x < s.nMoveInsts; x++) {
+    const i = s.moveInsts[x];
     let src = -1;
     let dst = -1;
     for (let k = f.opOff[i]; k < f.opOff[i + 1]; k++) {
       if (f.opKind[k] === 0) src = f.opVreg[k];
       else dst = f.opVreg[k];
     }
-    if (src >= 0 && dst >= 0 && f.opOff[i + 1] - f.opOff[i] === 2) tryMerge(s, firstRangeOf, cap, src, dst);
+    if (src >= 0 && dst >= 0 && f.opOff[i + 1] - f.opOff[i] === 2) tryMerge(s, firstRangeOf, cap, grown, grownList, src, dst);
   }
   // 3. Block parameters with their arguments.
   for (let b = 0; b < f.numBlocks; b++)
     for (let j = f.succOff[b]; j < f.succOff[b + 1]; j++) {
       const succ = f.succs[j];
-      for (let k = f.argOff[j], p = f.paramOff[succ]; k < f.argOff[j + 1]; k++, p++) tryMerge(s, firstRangeOf, cap, f.args[k], f.params[p]);
+      for (let k = f.argOff[j], p = f.paramOff[succ]; k < f.argOff[j + 1]; k++, p++) tryMerge(s, firstRangeOf, cap, grown, grownList, f.args[k], f.params[p]);
     }
 
-  // Spillsets, and each bundle's weight, priority and hints (`recompute`)
-  // while its ranges are at hand.
-  s.computeCrossPrefix();
-  const vregSpillset = ctx.filledI32(BUF.vregSpillset, nv, -1);
-  s.vregSpillset = vregSpillset;
-  s.nSs = 0;
-  for (let b = 0; b < s.nB; b++) {
+  // Spillsets: each bundle has the one of its id, made with it; one that
+  // absorbed others covers their ranges too, and its weight is recomputed.
+  const vregSpillset = s.vregSpillset;
+  const arena = s.arena;
+  const lrFrom = s.lrFrom;
+  const lrTo = s.lrTo;
+  const lrVreg = s.lrVreg;
+  for (let x = 0; x < nGrown; x++) {
+    const b = grownList[x];
     const len = s.bLen[b];
+    // Absorbed later by another bundle.
     if (len === 0) continue;
-    const ss = s.nSs++;
     const off = s.bOff[b];
-    s.ssCls[ss] = s.bCls[b];
-    s.ssFrom[ss] = s.lrFrom[s.arena[off]];
     let to = 0;
     for (let k = off; k < off + len; k++) {
-      const r = s.arena[k];
-      if (s.lrTo[r] > to) to = s.lrTo[r];
-      vregSpillset[s.lrVreg[r]] = ss;
+      const r = arena[k];
+      if (lrTo[r] > to) to = lrTo[r];
+      vregSpillset[lrVreg[r]] = b;
     }
-    s.ssTo[ss] = to + 1;
-    s.ssSlot[ss] = -1;
-    s.ssNeedsSlot[ss] = 0;
-    s.ssSplits[ss] = 0;
-    s.ssHint[ss] = -1;
-    s.bSpillset[b] = ss;
+    s.ssFrom[b] = lrFrom[arena[off]];
+    s.ssTo[b] = to + 1;
     s.recompute(b);
   }
-  s.stats.bundles = s.nSs;
+  // Each merge empties one bundle.
+  s.stats.bundles = nB - s.stats.merges;
 }

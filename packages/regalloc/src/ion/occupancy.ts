@@ -14,7 +14,7 @@
 //     only where `occ` is set there: written on insertion for each 32-aligned
 //     point strictly inside a range, never cleared); and the first of the
 //     ranges starting in the word plus one (0: none, so a reset is one
-//     zero fill), chained in order through `nextInWord`;
+//     zero fill), chained (in no particular order) through `nextInWord`;
 //   - `resBits`, like `occ`, and a sorted list per slot for reservations.
 // So "is [from, to) free on this register?" reads one or two words, and the
 // range holding an occupied point is found in O(1): the last start at or
@@ -193,19 +193,10 @@ export class Occupancy {
     Occupancy.setBits(this.occ, S, slot, from, to);
     const c = 4 * ((from >>> 5) * S + slot);
     cell[c + CELL_STARTS] |= 1 << (from & 31);
-    // Keep the word's chain sorted by start.
-    const lrFrom = this.lrFrom;
-    const next = this.nextInWord;
-    const head = cell[c + CELL_FIRST] - 1;
-    if (head < 0 || lrFrom[head] > from) {
-      next[range] = head;
-      cell[c + CELL_FIRST] = range + 1;
-    } else {
-      let prev = head;
-      while (next[prev] >= 0 && lrFrom[next[prev]] < from) prev = next[prev];
-      next[range] = next[prev];
-      next[prev] = range;
-    }
+    // The word's chain is searched by start (`inWord`), so its order does not
+    // matter: the range goes first, without reading the others' starts.
+    this.nextInWord[range] = cell[c + CELL_FIRST] - 1;
+    cell[c + CELL_FIRST] = range + 1;
     for (let b = (from | 31) + 1; b < to; b += 32) cell[4 * ((b >>> 5) * S + slot) + CELL_BOUNDARY] = range;
   }
 

@@ -48,10 +48,10 @@ import { BUF, growF64, growI32, growU8 } from '../context.js';
 import { RegallocFailure, REG_CLASS_NAMES, type VReg } from '../index.js';
 import { allocSlot } from '../parallel-moves.js';
 import type { Occupancy } from './occupancy.js';
-import { FX_DEF_STACK, FX_USE_STACK, SPILLED, UNASSIGNED, type IonState } from './state.js';
+import { FX_DEF_STACK, FX_USE_STACK, SPILLED, UNASSIGNED, USE_REQ, type IonState } from './state.js';
 
 const FREE = 0;
-/** Up to this many initial bundles are sorted by insertion (see `seal`). */
+/** Up to this many initial bundles are sorted by insertion (see `BundleQueue.begin`). */
 const SMALL_QUEUE = 24;
 /**
  * Conflict-point splits per spillset before it is cut into minimal pieces
@@ -85,58 +85,52 @@ class BundleQueue {
   private sorted!: Float64Array;
   private sortedSize = 0;
   constructor(private readonly s: IonState) {}
-  /** Empties the queue for a run with room for `capacity` initial bundles. */
-  begin(capacity: number): void {
-    this.heapSize = 0;
-    this.sortedSize = 0;
-    this.sorted = this.s.ctx.f64(BUF.queueSorted, capacity);
-  }
-  get size(): number {
-    return this.heapSize + this.sortedSize;
-  }
-  private key(b: number): number {
-    return this.s.bPrio[b] * 4294967296 + (4294967295 - b);
-  }
-  /** Queues one of the initial bundles, in increasing id order; `seal` must follow the last. */
-  pushInitial(b: number): void {
-    this.sorted[this.sortedSize++] = b;
-  }
   /**
-   * Sorts the initial bundles into keys ascending, so the next to pop is at
-   * the end: a counting sort by priority (priorities are lengths, below twice
-   * the instruction count), each priority's ids placed from the end of its
+   * Starts a run's queue with its initial bundles, the non-empty ones below
+   * `nB`, sorted into keys ascending so that the next to pop is at the end:
+   * a counting sort by priority (priorities are lengths, at most twice the
+   * instruction count), each priority's bundles placed from the end of its
    * run backwards, so lower ids sit later.
    */
-  seal(): void {
-    const n = this.sortedSize;
-    const ids = this.sorted;
-    const prio = this.s.bPrio;
+  begin(nB: number): void {
+    const s = this.s;
+    this.heapSize = 0;
+    const bLen = s.bLen;
+    const prio = s.bPrio;
+    let n = 0;
+    let max = 0;
+    for (let b = 0; b < nB; b++) {
+      if (bLen[b] === 0) continue;
+      n++;
+      if (prio[b] > max) max = prio[b];
+    }
+    this.sortedSize = n;
+    const keys = (this.sorted = s.ctx.f64(BUF.queueKeys, n));
     if (n <= SMALL_QUEUE) {
       // A small function's few bundles: an insertion sort of the keys (distinct, so the same order).
-      const keys = this.s.ctx.f64(BUF.queueKeys, n);
-      for (let k = 0; k < n; k++) {
-        const key = this.key(ids[k]);
-        let y = k;
+      let k = 0;
+      for (let b = 0; b < nB; b++) {
+        if (bLen[b] === 0) continue;
+        const key = this.key(b);
+        let y = k++;
         while (y > 0 && keys[y - 1] > key) {
           keys[y] = keys[y - 1];
           y--;
         }
         keys[y] = key;
       }
-      this.sorted = keys;
       return;
     }
-    let max = 0;
-    for (let k = 0; k < n; k++) if (prio[ids[k]] > max) max = prio[ids[k]];
-    const end = this.s.ctx.filledI32(BUF.queueCount, max + 1, 0);
-    for (let k = 0; k < n; k++) end[prio[ids[k]]]++;
+    const end = s.ctx.filledI32(BUF.queueCount, max + 1, 0);
+    for (let b = 0; b < nB; b++) if (bLen[b] !== 0) end[prio[b]]++;
     for (let p = 1; p <= max; p++) end[p] += end[p - 1];
-    const keys = this.s.ctx.f64(BUF.queueKeys, n);
-    for (let k = 0; k < n; k++) {
-      const b = ids[k];
-      keys[--end[prio[b]]] = this.key(b);
-    }
-    this.sorted = keys;
+    for (let b = 0; b < nB; b++) if (bLen[b] !== 0) keys[--end[prio[b]]] = this.key(b);
+  }
+  get size(): number {
+    return this.heapSize + this.sortedSize;
+  }
+  private key(b: number): number {
+    return this.s.bPrio[b] * 4294967296 + (4294967295 - b);
   }
   push(b: number): void {
     if (this.heapSize === this.heap.length) this.heap = growF64(this.heap, this.heapSize + 1);
@@ -156,8 +150,8 @@ class BundleQueue {
     let top: number;
     if (this.heapSize === 0 || (this.sortedSize > 0 && this.sorted[this.sortedSize - 1] > this.heap[0])) top = this.sorted[--this.sortedSize];
     else top = this.popHeap();
-    // The low 32 bits of the key (a floor, not `%`, which compiles to a slow fmod).
-    return 4294967295 - (top - Math.floor(top / 4294967296) * 4294967296);
+    // The low 32 bits of the key (`>>> 0` takes a number modulo 2^32).
+    return 4294967295 - (top >>> 0);
   }
   private popHeap(): number {
     const h = this.heap;
@@ -209,6 +203,9 @@ export class Allocator {
   private probeFirst = 0;
   private spilled: Int32Array = new Int32Array(64);
   private nSpilled = 0;
+  /** Spillsets that need a stack slot, in the order they were found to. */
+  private slotted: Int32Array = new Int32Array(64);
+  private nSlotted = 0;
   private bestP = -1;
   private bestW = 0;
   private splitPoint = -1;
@@ -220,6 +217,8 @@ export class Allocator {
   private gTo = new Int32Array(16);
   private gOwn = new Int32Array(16);
   private gN = 0;
+  /** The gathered range that blocked the last candidate `freeOn` rejected. */
+  private gBlocked = 0;
   // Scratch of splitIntoMinimal: cut points, which of them open a register
   // use's window, each piece's window, the ranges outside every window.
   private cuts: Int32Array = new Int32Array(64);
@@ -236,19 +235,15 @@ export class Allocator {
 
   run(): void {
     const s = this.s;
-    this.queue.begin(s.nB + 16);
+    // Weights and priorities were computed when the bundles were formed.
+    this.queue.begin(s.nB);
     this.nSpilled = 0;
+    this.nSlotted = 0;
     if (this.seen.length < s.nB) this.seen = growI32(this.seen, s.nB);
     if (this.stamp > 0x3fffffff) {
       this.stamp = 0;
       this.seen.fill(0);
     }
-    for (let b = 0; b < s.nB; b++) {
-      if (s.bLen[b] === 0) continue;
-      // Weights were computed by formBundles.
-      this.queue.pushInitial(b);
-    }
-    this.queue.seal();
     let steps = 0;
     const maxSteps = 64 * s.nB + 100000;
     while (this.queue.size > 0) {
@@ -286,16 +281,21 @@ export class Allocator {
 
   /**
    * Pass 1 for a bundle of one range, the common case: the range's words and
-   * masks are computed once and each candidate costs a load or two.
+   * masks are computed once and each candidate costs a load or two; the
+   * first free candidate is assigned at once. Returns it, or -1.
    */
-  private firstFreeOneRange(b: number, first: number, req: number, order: Int32Array): number {
+  private placeOneRange(b: number, first: number, req: number, order: Int32Array): number {
     const s = this.s;
     const r = s.arena[s.bOff[b]];
     const from = s.lrFrom[r];
     const to = s.lrTo[r];
     const w0 = from >>> 5;
     const w1 = (to - 1) >>> 5;
-    if (w1 - w0 > 1) return this.firstFree(b, first, req, order);
+    if (w1 - w0 > 1) {
+      const free = this.firstFree(b, first, req, order);
+      if (free >= 0) this.assign(b, free);
+      return free;
+    }
     const occ = this.occ;
     const slotOf = occ.slotOf;
     const bits = occ.occ;
@@ -322,6 +322,11 @@ export class Allocator {
       const slot = slotOf[p];
       if ((bits[i0 + slot] & m0) !== 0 || (bits[i1 + slot] & m1) !== 0) continue;
       if (((res[i0 + slot] & m0) !== 0 || (res[i1 + slot] & m1) !== 0) && occ.firstReservation(slot, from, to, own) >= 0) continue;
+      // `assign`, with the range at hand.
+      occ.insert(slot, from, to, r);
+      s.bAlloc[b] = p;
+      s.ssHint[s.bSpillset[b]] = p;
+      if (s.log !== null) s.log(`  assign ${this.logBundle(b)} -> p${p & 63}${'ifv'[p >> 6]}`);
       return p;
     }
     return -1;
@@ -344,6 +349,7 @@ export class Allocator {
       this.gOwn[k] = -2 - s.lrVreg[r];
     }
     this.gN = n;
+    this.gBlocked = 0;
   }
 
   /**
@@ -357,7 +363,12 @@ export class Allocator {
     const S = occ.numSlots;
     const gFrom = this.gFrom;
     const gTo = this.gTo;
-    for (let k = 0; k < this.gN; k++) {
+    const n = this.gN;
+    // Ranges are checked from the one that blocked the previous candidate,
+    // which most often blocks this one too (the answer does not depend on
+    // the order).
+    let k = this.gBlocked;
+    for (let left = n; left > 0; left--) {
       const from = gFrom[k];
       const last = gTo[k] - 1;
       const w = from >>> 5;
@@ -365,12 +376,15 @@ export class Allocator {
         // The common case, a range within one word, inline.
         const m = (-1 >>> (31 - (last & 31))) & (-1 << (from & 31));
         const ix = w * S + slot;
-        if ((bits[ix] & m) !== 0) return false;
-        if ((res[ix] & m) !== 0 && occ.firstReservation(slot, from, last + 1, this.gOwn[k]) >= 0) return false;
-        continue;
+        if ((bits[ix] & m) !== 0 || ((res[ix] & m) !== 0 && occ.firstReservation(slot, from, last + 1, this.gOwn[k]) >= 0)) {
+          this.gBlocked = k;
+          return false;
+        }
+      } else if (occ.occupied(slot, from, last + 1) || (occ.reserved(slot, from, last + 1) && occ.firstReservation(slot, from, last + 1, this.gOwn[k]) >= 0)) {
+        this.gBlocked = k;
+        return false;
       }
-      if (occ.occupied(slot, from, last + 1)) return false;
-      if (occ.reserved(slot, from, last + 1) && occ.firstReservation(slot, from, last + 1, this.gOwn[k]) >= 0) return false;
+      if (++k === n) k = 0;
     }
     return true;
   }
@@ -470,20 +484,18 @@ export class Allocator {
    */
   private setHints(b: number, req: number, cls: number): void {
     const s = this.s;
+    const slotOf = this.occ.slotOf;
     let h1 = s.ssHint[s.bSpillset[b]];
     let h2 = s.bHint[b];
-    if (!this.candidateOk(h1, req, cls)) h1 = -1;
-    if (h2 === h1 || !this.candidateOk(h2, req, cls)) h2 = -1;
+    // A hint is a candidate: an allocatable register of b's class within its limit.
+    if (h1 >= 0 && (h1 >> 6 !== cls || slotOf[h1] < 0 || (req !== 0 && (h1 & 63) >= req))) h1 = -1;
+    if (h2 >= 0 && (h2 === h1 || h2 >> 6 !== cls || slotOf[h2] < 0 || (req !== 0 && (h2 & 63) >= req))) h2 = -1;
     if (h1 < 0) {
       h1 = h2;
       h2 = -1;
     }
     this.h1 = h1;
     this.h2 = h2;
-  }
-
-  private candidateOk(p: number, req: number, cls: number): boolean {
-    return p >= 0 && p >> 6 === cls && this.occ.slotOf[p] >= 0 && (req === 0 || (p & 63) < req);
   }
 
   /** Slow-pass probe of b on p: remembers p as an eviction candidate and the split point. */
@@ -565,19 +577,23 @@ export class Allocator {
     const req = s.bReq[b];
     const order = s.env.order[cls];
     this.setHints(b, req, cls);
-    if (this.seen.length < s.nB) this.seen = growI32(this.seen, s.nB);
     const first = s.bFirst[b];
     // Pass 1: the first free candidate wins.
-    const free = s.bLen[b] === 1 ? this.firstFreeOneRange(b, first, req, order) : this.firstFree(b, first, req, order);
-    if (free >= 0) {
-      this.assign(b, free);
-      return;
+    if (s.bLen[b] === 1) {
+      if (this.placeOneRange(b, first, req, order) >= 0) return;
+    } else {
+      const free = this.firstFree(b, first, req, order);
+      if (free >= 0) {
+        this.assign(b, free);
+        return;
+      }
     }
     if (req === 0) {
       this.setAside(b);
       return;
     }
     // Pass 2: nothing is free; find the cheapest eviction and the split point.
+    if (this.seen.length < s.nB) this.seen = growI32(this.seen, s.nB);
     this.bestP = -1;
     this.bestW = s.bWeight[b];
     this.splitPoint = -1;
@@ -644,12 +660,13 @@ export class Allocator {
     const kEnd = s.bOff[b] + s.bLen[b];
     for (let k = s.bOff[b]; k < kEnd && u < 0; k++) {
       const r = s.arena[k];
+      if (s.lrReq[r] === 0) continue;
       const v = s.lrVreg[r];
       const to = s.lrTo[r];
       const e = s.useOff[v + 1];
-      for (let x = s.lrUse[r]; x < e && s.usePt[x] < to; x++)
-        if (s.useReq[x] !== 0) {
-          u = s.usePt[x];
+      for (let x = s.lrUse[r]; x < e && s.uses[2 * x] < to; x++)
+        if ((s.uses[2 * x + 1] & USE_REQ) !== 0) {
+          u = s.uses[2 * x];
           break;
         }
     }
@@ -709,12 +726,15 @@ export class Allocator {
     const len0 = s.bLen[b];
     for (let k = off0; k < off0 + len0; k++) {
       const r = s.arena[k];
+      // A range whose summary says none of its uses needs a register (most
+      // ranges of a long-lived value) has no cut: its uses are not read.
+      if (s.lrReq[r] === 0) continue;
       const v = s.lrVreg[r];
       const to = s.lrTo[r];
       const e = s.useOff[v + 1];
-      for (let x = s.lrUse[r]; x < e && s.usePt[x] < to; x++) {
-        if (s.useReq[x] === 0) continue;
-        const i = s.usePt[x] >> 1;
+      for (let x = s.lrUse[r]; x < e && s.uses[2 * x] < to; x++) {
+        if ((s.uses[2 * x + 1] & USE_REQ) === 0) continue;
+        const i = s.uses[2 * x] >> 1;
         if (nc + 2 > cuts.length) {
           cuts = this.cuts = growI32(cuts, nc + 2);
           winStart = this.winStart = growU8(winStart, cuts.length);
@@ -876,33 +896,59 @@ export class Allocator {
       if (free >= 0) this.assign(b, free);
       else {
         s.bAlloc[b] = SPILLED;
-        s.ssNeedsSlot[s.bSpillset[b]] = 1;
+        this.needsSlot(s.bSpillset[b]);
         s.stats.spilledBundles++;
         if (s.log !== null) s.log(`  spill ${this.logBundle(b)} to the stack`);
       }
     }
   }
 
+  /** Notes that spillset ss needs a stack slot (once). */
+  private needsSlot(ss: number): void {
+    const s = this.s;
+    if (s.ssNeedsSlot[ss] === 1) return;
+    s.ssNeedsSlot[ss] = 1;
+    if (this.nSlotted === this.slotted.length) this.slotted = growI32(this.slotted, this.nSlotted + 1);
+    this.slotted[this.nSlotted++] = ss;
+  }
+
   private assignSlots(): void {
     const s = this.s;
     for (let x = 0; x < s.nFx; x++) {
       const k = s.fxKind[x];
-      if (k === FX_USE_STACK || k === FX_DEF_STACK) s.ssNeedsSlot[s.vregSpillset[s.fxVreg[x]]] = 1;
+      if (k === FX_USE_STACK || k === FX_DEF_STACK) this.needsSlot(s.vregSpillset[s.fxVreg[x]]);
     }
-    // Spillsets needing a slot, by start (ties by id): one native sort of packed keys.
-    let n = 0;
-    for (let ss = 0; ss < s.nSs; ss++) if (s.ssNeedsSlot[ss] === 1) n++;
+    // Spillsets needing a slot, by start (ties by id): a sort of packed keys.
+    const n = this.nSlotted;
     if (n === 0) return;
-    const keys = s.ctx.f64(BUF.slotsKeys, n).subarray(0, n);
+    let keys = s.ctx.f64(BUF.slotsKeys, n);
     const idScale = s.nSs + 1;
-    n = 0;
-    for (let ss = 0; ss < s.nSs; ss++) if (s.ssNeedsSlot[ss] === 1) keys[n++] = s.ssFrom[ss] * idScale + ss;
-    keys.sort();
+    for (let k = 0; k < n; k++) {
+      const ss = this.slotted[k];
+      keys[k] = s.ssFrom[ss] * idScale + ss;
+    }
+    if (n <= 24) {
+      // A few: insertion (keys are distinct, so the order is the sort's).
+      for (let k = 1; k < n; k++) {
+        const x = keys[k];
+        let y = k - 1;
+        while (y >= 0 && keys[y] > x) {
+          keys[y + 1] = keys[y];
+          y--;
+        }
+        keys[y + 1] = x;
+      }
+    } else {
+      keys = keys.subarray(0, n);
+      keys.sort();
+    }
     const free: number[][] = [[], [], []];
     const activeEnd: number[][] = [[], [], []];
     const activeSlot: number[][] = [[], [], []];
     for (let k = 0; k < n; k++) {
-      const ss = keys[k] % idScale;
+      // The low part of the key (a floor, not `%`, which compiles to a slow fmod).
+      const key = keys[k];
+      const ss = key - Math.floor(key / idScale) * idScale;
       const cls = s.ssCls[ss];
       const ae = activeEnd[cls];
       const as = activeSlot[cls];

@@ -1,7 +1,8 @@
 // The backtracking allocator's working state, shared by its phases:
 //
-//   liveranges.ts  uses, liveness, live ranges, fixups, preg reservations
-//   merge.ts       bundles (merged across block params, reuses, moves), spillsets
+//   liveranges.ts  uses, liveness, live ranges, fixups, preg reservations,
+//                  one bundle and spillset per vreg
+//   merge.ts       bundles merged across block params, reuses and moves
 //   process.ts     the priority-queue main loop: probe, evict, split, spill,
 //                  second chance, spill-slot assignment
 //   moves.ts       locations, operand allocations, edits
@@ -46,6 +47,26 @@ export const SUMMARY_STALE = 255;
 export type LogFn = ((line: string) => void) | null;
 
 /**
+ * A use's packed facts (`IonState.uses`): bits 0-6 its register requirement
+ * (0: none; n: a register with hw < n, 64: any), bit 7 set for a def, bits
+ * 8-15 its hint (a preferred preg) plus one (0: none), bits 16-30 its weight
+ * (an integer, at most 4 * 4^5).
+ */
+export const USE_REQ = 0x7f;
+export const USE_DEF = 0x80;
+export const USE_HINT_SHIFT = 8;
+export const USE_W_SHIFT = 16;
+export function useReq(info: number): number {
+  return info & USE_REQ;
+}
+export function useHint(info: number): number {
+  return ((info >>> USE_HINT_SHIFT) & 0xff) - 1;
+}
+export function useW(info: number): number {
+  return info >>> USE_W_SHIFT;
+}
+
+/**
  * One per context, reset by `begin` for each run: its fields are the run's
  * state, its buffers the context's.
  */
@@ -58,13 +79,12 @@ export class IonState {
 
   // Uses and defs per vreg, sorted by point (CSR by vreg).
   useOff!: Int32Array;
-  usePt!: Int32Array;
-  /** 0: no register needed; n: a register with hw < n (64: any register). */
-  useReq!: Uint8Array;
-  /** Preferred preg or -1. */
-  useHint!: Int32Array;
-  useW!: Float64Array;
-  useIsDef!: Uint8Array;
+  /**
+   * Use u is two entries: `uses[2u]` its point, `uses[2u + 1]` its facts
+   * packed (one cache line per use where five columns cost five): USE_REQ,
+   * USE_DEF, the hint and the weight (see `useReq`, `useHint`, `useW`).
+   */
+  uses!: Int32Array;
   /** Per vreg: first point of its live range (its def, or block start for params). */
   defStart!: Int32Array;
   /** Per vreg: 1 if it has no live range at all (a dead fixed def). */
@@ -89,15 +109,15 @@ export class IonState {
   lrReq: Uint8Array = new Uint8Array(0);
   lrHint: Int32Array = new Int32Array(0);
   /**
-   * Per range: the next and previous range of its vreg by position, or -1.
-   * Each vreg's ranges form one list from `vregFirst` (a split links its
-   * new tail after the range it cut), so a vreg's pieces are read in order
-   * without sorting, and a bundle's neighbours are one load away.
+   * Per range: the next range of its vreg by position, or -1. Each vreg's
+   * ranges form one list from `vregFirst` (a split links its new tail after
+   * the range it cut), so a vreg's pieces are read in order without sorting.
    */
   lrNext: Int32Array = new Int32Array(0);
-  lrPrev: Int32Array = new Int32Array(0);
   /** Per vreg: its first range, or -1 when it has none. */
   vregFirst!: Int32Array;
+  /** Per vreg with ranges: how many the liveness pass gave it (ids vregFirst[v] onwards). */
+  vregRanges!: Int32Array;
   /** (block, vreg) pairs: vreg is live into block and not a parameter of it. */
   nLi = 0;
   liBlock: Int32Array = new Int32Array(0);
@@ -110,6 +130,9 @@ export class IonState {
   fxVreg: Int32Array = new Int32Array(64);
   /** The fixed preg, or for FX_REUSE the reused input's vreg, or -1. */
   fxPreg: Int32Array = new Int32Array(64);
+  /** Instructions the client marked as moves, in order. */
+  nMoveInsts = 0;
+  moveInsts: Int32Array = new Int32Array(16);
   /** Reuse defs: (def vreg, input vreg, inst). */
   nReuse = 0;
   reuseDef: Int32Array = new Int32Array(64);
@@ -175,7 +198,7 @@ export class IonState {
     this.env = env;
     this.log = log;
     this.stats = stats;
-    this.nLr = this.nLi = this.nFx = this.nReuse = this.nB = this.arenaTop = this.nSs = this.numSlots = 0;
+    this.nLr = this.nLi = this.nFx = this.nReuse = this.nMoveInsts = this.nB = this.arenaTop = this.nSs = this.numSlots = 0;
     const n = f.numInsts;
     const est = n + f.numVregs + 16;
     // Tables only grow (here, or during a run), so `capEst` and `capVregs`
@@ -190,7 +213,6 @@ export class IonState {
       this.lrReq = roomU8(this.lrReq, est);
       this.lrHint = roomI32(this.lrHint, est);
       this.lrNext = roomI32(this.lrNext, est);
-      this.lrPrev = roomI32(this.lrPrev, est);
       this.liBlock = roomI32(this.liBlock, est);
       this.liVreg = roomI32(this.liVreg, est);
       this.bOff = roomI32(this.bOff, est);
@@ -232,19 +254,7 @@ export class IonState {
   /** Appends a live range whose first use at or after `from` is `use`; returns its id. */
   addLr(from: number, to: number, v: number, use: number): number {
     const r = this.nLr;
-    if (r === this.lrFrom.length) {
-      this.lrFrom = growI32(this.lrFrom, r + 1);
-      this.lrTo = growI32(this.lrTo, r + 1);
-      this.lrVreg = growI32(this.lrVreg, r + 1);
-      this.lrBundle = growI32(this.lrBundle, r + 1);
-      this.lrUse = growI32(this.lrUse, r + 1);
-      this.lrW = growF64(this.lrW, r + 1);
-      this.lrReq = growU8(this.lrReq, r + 1);
-      this.lrHint = growI32(this.lrHint, r + 1);
-      this.lrNext = growI32(this.lrNext, r + 1);
-      this.lrPrev = growI32(this.lrPrev, r + 1);
-      this.occ.ensureRanges(this.lrFrom.length, this.lrFrom);
-    }
+    if (r === this.lrFrom.length) this.growRanges(r + 1);
     this.lrFrom[r] = from;
     this.lrTo[r] = to;
     this.lrVreg[r] = v;
@@ -252,9 +262,41 @@ export class IonState {
     this.lrUse[r] = use;
     this.lrReq[r] = SUMMARY_STALE;
     this.lrNext[r] = -1;
-    this.lrPrev[r] = -1;
     this.nLr = r + 1;
     return r;
+  }
+
+  /**
+   * Appends a live range of vreg v with its first use and its use summary
+   * known (see `lrW`), last of its vreg's list so far (the caller links it
+   * after the previous one); returns its id.
+   */
+  newRange(from: number, to: number, v: number, use: number, w: number, req: number, hint: number): number {
+    const r = this.nLr;
+    if (r === this.lrFrom.length) this.growRanges(r + 1);
+    this.lrFrom[r] = from;
+    this.lrTo[r] = to;
+    this.lrVreg[r] = v;
+    this.lrUse[r] = use;
+    this.lrW[r] = w;
+    this.lrReq[r] = req;
+    this.lrHint[r] = hint;
+    this.lrNext[r] = -1;
+    this.nLr = r + 1;
+    return r;
+  }
+
+  private growRanges(n: number): void {
+    this.lrFrom = growI32(this.lrFrom, n);
+    this.lrTo = growI32(this.lrTo, n);
+    this.lrVreg = growI32(this.lrVreg, n);
+    this.lrBundle = growI32(this.lrBundle, n);
+    this.lrUse = growI32(this.lrUse, n);
+    this.lrW = growF64(this.lrW, n);
+    this.lrReq = growU8(this.lrReq, n);
+    this.lrHint = growI32(this.lrHint, n);
+    this.lrNext = growI32(this.lrNext, n);
+    this.occ.ensureRanges(this.lrFrom.length, this.lrFrom);
   }
 
   addLiveIn(block: number, v: number): void {
@@ -283,6 +325,13 @@ export class IonState {
     this.nFx = k + 1;
   }
 
+  addMoveInst(i: number): void {
+    const k = this.nMoveInsts;
+    if (k === this.moveInsts.length) this.moveInsts = growI32(this.moveInsts, k + 1);
+    this.moveInsts[k] = i;
+    this.nMoveInsts = k + 1;
+  }
+
   addReuse(def: number, input: number, inst: number): void {
     const k = this.nReuse;
     if (k === this.reuseDef.length) {
@@ -304,23 +353,29 @@ export class IonState {
     return off;
   }
 
+  /** Room for bundle ids below n in the bundle tables (their contents are kept). */
+  reserveBundles(n: number): void {
+    if (n > this.bOff.length) this.growBundles(n);
+  }
+
+  private growBundles(m: number): void {
+    this.bOff = growI32(this.bOff, m);
+    this.bLen = growI32(this.bLen, m);
+    this.bAlloc = growI32(this.bAlloc, m);
+    this.bSpillset = growI32(this.bSpillset, m);
+    this.bWeight = growF64(this.bWeight, m);
+    this.bPrio = growI32(this.bPrio, m);
+    this.bReq = growU8(this.bReq, m);
+    this.bHint = growI32(this.bHint, m);
+    this.bMinimal = growU8(this.bMinimal, m);
+    this.bCls = growU8(this.bCls, m);
+    this.bFirst = growU8(this.bFirst, m);
+  }
+
   /** A new empty bundle (its slice is set by the caller). */
   newBundle(cls: number, spillset: number): number {
     const b = this.nB;
-    if (b === this.bOff.length) {
-      const m = b + 1;
-      this.bOff = growI32(this.bOff, m);
-      this.bLen = growI32(this.bLen, m);
-      this.bAlloc = growI32(this.bAlloc, m);
-      this.bSpillset = growI32(this.bSpillset, m);
-      this.bWeight = growF64(this.bWeight, m);
-      this.bPrio = growI32(this.bPrio, m);
-      this.bReq = growU8(this.bReq, m);
-      this.bHint = growI32(this.bHint, m);
-      this.bMinimal = growU8(this.bMinimal, m);
-      this.bCls = growU8(this.bCls, m);
-      this.bFirst = growU8(this.bFirst, m);
-    }
+    if (b === this.bOff.length) this.growBundles(b + 1);
     this.bOff[b] = this.arenaTop;
     this.bLen[b] = 0;
     this.bAlloc[b] = UNASSIGNED;
@@ -382,8 +437,6 @@ export class IonState {
     const nr = this.addLr(x, this.lrTo[r], v, this.firstUseAtOrAfter(v, this.lrUse[r], x));
     const next = this.lrNext[r];
     this.lrNext[nr] = next;
-    this.lrPrev[nr] = r;
-    if (next >= 0) this.lrPrev[next] = nr;
     this.lrNext[r] = nr;
     this.lrTo[r] = x;
     this.lrReq[r] = SUMMARY_STALE;
@@ -392,11 +445,20 @@ export class IonState {
 
   /** First use index of vreg v at or after point pt, searching from use index `lo`. */
   firstUseAtOrAfter(v: number, lo: number, pt: number): number {
-    let hi = this.useOff[v + 1];
-    const up = this.usePt;
+    const end = this.useOff[v + 1];
+    const uses = this.uses;
+    // Galloping from `lo`: a split point is usually a few uses past a range's first.
+    let hi = lo;
+    let step = 1;
+    while (hi < end && uses[2 * hi] < pt) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    if (hi > end) hi = end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (up[mid] < pt) lo = mid + 1;
+      if (uses[2 * mid] < pt) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -406,19 +468,20 @@ export class IonState {
   summarize(r: number): number {
     const to = this.lrTo[r];
     const ue = this.useOff[this.lrVreg[r] + 1];
-    const usePt = this.usePt;
-    const useW = this.useW;
-    const useReq = this.useReq;
-    const useHint = this.useHint;
+    const uses = this.uses;
+    // Branch-free, as in the liveness pass: `rq` is the tightest requirement
+    // minus one, mod 256 (255: none); `hint` is -1 until set.
     let w = 0;
-    let req = 0;
+    let rq = 255;
     let hint = -1;
-    for (let u = this.lrUse[r]; u < ue && usePt[u] < to; u++) {
-      w += useW[u];
-      const q = useReq[u];
-      if (q !== 0 && (req === 0 || q < req)) req = q;
-      if (hint < 0) hint = useHint[u];
+    for (let u = this.lrUse[r]; u < ue && uses[2 * u] < to; u++) {
+      const info = uses[2 * u + 1];
+      w += useW(info);
+      const dq = ((useReq(info) - 1) & 0xff) - rq;
+      rq += dq & (dq >> 31);
+      hint += (hint >> 31) & (useHint(info) - hint);
     }
+    const req = (rq + 1) & 0xff;
     this.lrW[r] = w;
     this.lrReq[r] = req;
     this.lrHint[r] = hint;
@@ -438,14 +501,15 @@ export class IonState {
     const lrHint = this.lrHint;
     let w = 0;
     let len = 0;
-    let req = 0;
+    // Branch-free, as in the liveness pass: `rq` is the tightest requirement
+    // minus one, mod 256 (255: none); `hint` is -1 until set.
+    let rq = 255;
     let hint = -1;
-    let minInst = 0x7fffffff;
-    let maxInst = -1;
     const prefix = this.crossPrefix[this.bCls[b]];
     let crosses = false;
-    const end = this.bOff[b] + this.bLen[b];
-    for (let k = this.bOff[b]; k < end; k++) {
+    const off = this.bOff[b];
+    const end = off + this.bLen[b];
+    for (let k = off; k < end; k++) {
       const r = arena[k];
       const from = lrFrom[r];
       const to = lrTo[r];
@@ -456,15 +520,16 @@ export class IonState {
         const hi = to >> 1;
         crosses = hi > lo && prefix[hi] - prefix[lo] > 0;
       }
-      if (from >> 1 < minInst) minInst = from >> 1;
-      if ((to - 1) >> 1 > maxInst) maxInst = (to - 1) >> 1;
       let q = lrReq[r];
       if (q === SUMMARY_STALE) q = this.summarize(r);
       w += lrW[r];
-      if (q !== 0 && (req === 0 || q < req)) req = q;
-      if (hint < 0) hint = lrHint[r];
+      const dq = ((q - 1) & 0xff) - rq;
+      rq += dq & (dq >> 31);
+      hint += (hint >> 31) & (lrHint[r] - hint);
     }
-    const minimal = minInst === maxInst ? 1 : 0;
+    const req = (rq + 1) & 0xff;
+    // Ranges are sorted: the first starts first and the last ends last.
+    const minimal = end > off && lrFrom[arena[off]] >> 1 === (lrTo[arena[end - 1]] - 1) >> 1 ? 1 : 0;
     this.bFirst[b] = crosses ? this.env.numPreferred[this.bCls[b]] : 0;
     this.bMinimal[b] = minimal;
     this.bReq[b] = req;
